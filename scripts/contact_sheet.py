@@ -1,0 +1,15 @@
+"""Snakemake step: the HTML contact sheet to review the groups."""
+
+from photo_dedup.contact_sheet import contact_sheet_from_files
+from photo_dedup.step_log import logging_to
+
+with logging_to(snakemake.log[0]):
+    contact_sheet_from_files(
+        groups_csv=snakemake.input.groups_csv,
+        groups_json=snakemake.input.groups_json,
+        unreadable_csv=snakemake.input.unreadable,
+        decisions_files=snakemake.input.decisions,
+        plot=snakemake.input.plot,
+        out_path=snakemake.output.html,
+        cache_dir=snakemake.params.cache_dir,
+    )

@@ -1,0 +1,17 @@
+"""Snakemake step: gather all sidecars and find the duplicate groups."""
+
+from photo_dedup.analysis import analyse_library
+from photo_dedup.step_log import logging_to
+
+with logging_to(snakemake.log[0]):
+    analyse_library(
+        chunk_files=snakemake.input.chunks,
+        scan_file=snakemake.input.scan,
+        decisions_files=snakemake.input.decisions,
+        match=snakemake.params.match,
+        keeper=snakemake.params.keeper,
+        groups_csv=snakemake.output.groups_csv,
+        groups_json=snakemake.output.groups_json,
+        unreadable_csv=snakemake.output.unreadable,
+        pairs_csv=snakemake.output.pairs,
+    )

@@ -1,0 +1,89 @@
+"""The gather step: all sidecars in, duplicate groups and report tables out."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from photo_dedup.decisions import Decisions, load_decisions
+from photo_dedup.grouping import find_groups
+from photo_dedup.keeper import DEFAULT_RULES, KeeperRanking
+from photo_dedup.photo_table import iter_sidecars, load_photo_table
+from photo_dedup.tables import group_rows, summarise, write_tables
+from photo_dedup.verify import MatchThresholds, PairEvidence
+
+log = logging.getLogger(__name__)
+
+
+def thresholds_from(settings: Mapping[str, Any]) -> MatchThresholds:
+    return MatchThresholds(**{key: value for key, value in settings.items()})
+
+
+def ranking_from(settings: Mapping[str, Any], decisions: Decisions) -> KeeperRanking:
+    return KeeperRanking(
+        settings.get("rules", DEFAULT_RULES),
+        settings.get("preferred_roots", ()),
+        chosen_digests=decisions.chosen_keepers,
+    )
+
+
+def analyse_library(
+    chunk_files: Sequence[str],
+    scan_file: str,
+    decisions_files: Sequence[str],
+    match: Mapping[str, Any],
+    keeper: Mapping[str, Any],
+    groups_csv: str,
+    groups_json: str,
+    unreadable_csv: str,
+    pairs_csv: str,
+) -> None:
+    started = time.monotonic()
+    scan = json.loads(Path(scan_file).read_text(encoding="utf-8"))
+    decisions = load_decisions(decisions_files[0]) if decisions_files else Decisions()
+    table, failed = load_photo_table(iter_sidecars(chunk_files))
+    log.info(
+        "%d readable photos, %d unreadable, loaded in %.1f s",
+        len(table),
+        len(failed),
+        time.monotonic() - started,
+    )
+    thresholds = thresholds_from(match)
+    groups, evidence = find_groups(table, thresholds, ranking_from(keeper, decisions), decisions)
+    rows = decisions.apply_keep_all(group_rows(table, groups))
+    unreadable = pd.concat([failed, pd.DataFrame(scan["problems"], columns=["path", "reason"])], ignore_index=True)
+    summary = summarise(rows, unreadable, scan["counts"])
+    write_tables(rows, unreadable, summary, groups_csv, groups_json, unreadable_csv)
+    write_pair_evidence(evidence, pairs_csv)
+    log.info(
+        "%d candidate pairs, %d matched, %d groups, %d files to remove; %.1f s in all",
+        len(evidence.pairs),
+        int(evidence.accepted.sum()),
+        summary["groups"],
+        summary["files_to_remove"],
+        time.monotonic() - started,
+    )
+
+
+def write_pair_evidence(evidence: PairEvidence, path: str) -> None:
+    """Every candidate pair's measurements, for the distance plot and for tuning."""
+    pd.DataFrame(
+        {
+            "a": evidence.pairs[:, 0],
+            "b": evidence.pairs[:, 1],
+            "phash_distance": evidence.phash_distance,
+            "dhash_distance": evidence.dhash_distance,
+            "correlation": evidence.correlation.round(4),
+            "aspect_change": evidence.aspect_change.round(4),
+            "colorfulness_change": evidence.colorfulness_change.round(4),
+            "chroma_shift": evidence.chroma_shift.round(3),
+            "same_bytes": evidence.same_bytes,
+            "accepted": evidence.accepted,
+        }
+    ).to_csv(path, index=False)

@@ -1,0 +1,90 @@
+"""Split the scanned photos into stable chunks, one Snakemake job each.
+
+One job per photo does not scale (a job costs ~0.25 s and the scheduler's work
+grows with the square of the job count), so photos are fingerprinted in chunks.
+A photo's chunk depends only on its path and the chunk count, and the count
+only changes when the library doubles or halves, so adding, changing or
+removing a photo touches one chunk's manifest. Snakemake reruns a chunk when
+its manifest is newer than its output: its own bookkeeping decides what runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from photo_dedup.scan import FileEntry
+
+
+def chunk_count(n_photos: int, photos_per_chunk: int) -> int:
+    """Smallest power of two that keeps chunks at or under `photos_per_chunk`."""
+    needed = max(1, math.ceil(n_photos / max(1, photos_per_chunk)))
+    return 1 << (needed - 1).bit_length()
+
+
+def chunk_of(path: str, n_chunks: int) -> int:
+    """The chunk a path belongs to: a stable hash of the path, modulo the count."""
+    digest = hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % n_chunks
+
+
+def chunk_name(index: int) -> str:
+    return f"c{index:05d}"
+
+
+def split_into_chunks(photos: Iterable[FileEntry], photos_per_chunk: int) -> dict[str, list[FileEntry]]:
+    """Map chunk name to its photos (sorted by path); empty chunks are left out."""
+    photos = list(photos)
+    n_chunks = chunk_count(len(photos), photos_per_chunk)
+    chunks: dict[str, list[FileEntry]] = {}
+    for entry in sorted(photos):
+        chunks.setdefault(chunk_name(chunk_of(entry.path, n_chunks)), []).append(entry)
+    return dict(sorted(chunks.items()))
+
+
+def manifest_text(entries: Iterable[FileEntry]) -> str:
+    """A chunk manifest: one JSON object per line (a path may hold any character)."""
+    return "".join(
+        json.dumps({"path": e.path, "size": e.size, "mtime_ns": e.mtime_ns}, sort_keys=True) + "\n" for e in entries
+    )
+
+
+def read_manifest(path: str | Path) -> Iterator[FileEntry]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            yield FileEntry(record["path"], record["size"], record["mtime_ns"])
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` unless the file already holds it, so its mtime moves only on change."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return True
+
+
+def write_manifests(chunks: dict[str, list[FileEntry]], folder: Path) -> list[str]:
+    """Write one manifest per chunk (only where changed), remove stale ones.
+
+    Returns:
+        The names of the chunks whose manifest was (re)written.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    changed = [
+        name for name, entries in chunks.items() if write_if_changed(folder / f"{name}.jsonl", manifest_text(entries))
+    ]
+    for stale in folder.glob("*.jsonl"):
+        if stale.stem not in chunks:
+            stale.unlink()
+    return changed

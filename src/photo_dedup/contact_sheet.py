@@ -1,0 +1,122 @@
+"""The HTML contact sheet (results/report.html): every group, its keeper and why."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+import pandas as pd
+
+from photo_dedup import __version__
+from photo_dedup.deletion_script import human_bytes
+from photo_dedup.tables import read_groups_csv, read_unreadable_csv
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("photo_dedup", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def file_url(path: str) -> str:
+    """A file:// URL that opens the photo itself (every special character escaped)."""
+    return "file://" + quote(path, safe="/")
+
+
+def copy_thumbnails(rows: pd.DataFrame, cache_dir: str | Path, out_dir: str | Path) -> dict[str, str]:
+    """Copy grouped photos' thumbnails next to the page; map digest -> relative URL."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    urls: dict[str, str] = {}
+    wanted = set()
+    for digest, thumbnail in zip(rows["digest"], rows["thumbnail"], strict=True):
+        if digest in urls or not isinstance(thumbnail, str):
+            continue
+        name = f"{digest[:20]}.jpg"
+        target = out_dir / name
+        if not target.exists():
+            shutil.copyfile(Path(cache_dir) / thumbnail, target)
+        urls[digest] = f"{out_dir.name}/{name}"
+        wanted.add(name)
+    for stale in out_dir.glob("*.jpg"):
+        if stale.name not in wanted:
+            stale.unlink()
+    return urls
+
+
+def render_contact_sheet(
+    rows: pd.DataFrame,
+    unreadable: pd.DataFrame,
+    summary: Mapping[str, Any],
+    out_path: str | Path,
+    cache_dir: str | Path,
+    distance_plot: str | None = None,
+    previous_decisions: list[dict[str, Any]] | None = None,
+) -> None:
+    out_path = Path(out_path)
+    thumbs = copy_thumbnails(rows, cache_dir, out_path.parent / "thumbs")
+    groups = []
+    for group_id, members in rows.groupby("group_id", sort=False):
+        records = members.to_dict("records")
+        for record in records:
+            record["thumb_url"] = thumbs.get(record["digest"], "")
+            record["file_url"] = file_url(record["path"])
+            record["human_bytes"] = human_bytes(int(record["bytes"]))
+        removable = [r for r in records if not r["keep"]]
+        groups.append(
+            {
+                "group_id": group_id,
+                "members": records,
+                "savings": sum(int(r["bytes"]) for r in removable),
+                "human_savings": human_bytes(sum(int(r["bytes"]) for r in removable)),
+                "kinds": sorted({r["match"] for r in removable}),
+                "folder": os.path.dirname(records[0]["path"]),
+            }
+        )
+    html = (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            version=__version__,
+            summary=summary,
+            human_reclaim=human_bytes(int(summary.get("bytes_to_reclaim", 0))),
+            groups=groups,
+            unreadable=unreadable.to_dict("records"),
+            distance_plot=distance_plot,
+            previous_decisions=previous_decisions or [],
+        )
+    )
+    out_path.write_text(html, encoding="utf-8")
+
+
+def contact_sheet_from_files(
+    groups_csv: str,
+    groups_json: str,
+    unreadable_csv: str,
+    decisions_files: list[str],
+    plot: str,
+    out_path: str,
+    cache_dir: str,
+) -> None:
+    """The contact-sheet step: read the report tables, write report.html and its thumbnails."""
+    summary = json.loads(Path(groups_json).read_text(encoding="utf-8"))["summary"]
+    previous = []
+    if decisions_files:
+        previous = json.loads(Path(decisions_files[0]).read_text(encoding="utf-8")).get("decisions", [])
+    render_contact_sheet(
+        read_groups_csv(groups_csv),
+        read_unreadable_csv(unreadable_csv),
+        summary,
+        out_path,
+        cache_dir,
+        distance_plot=os.path.relpath(plot, Path(out_path).parent),
+        previous_decisions=previous,
+    )

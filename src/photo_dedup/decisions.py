@@ -1,0 +1,75 @@
+"""Review decisions exported from the contact sheet, keyed by content digest.
+
+Keying by the SHA-256 of the bytes (not by path or group id) makes a decision
+survive renames, moves and later scans: "not duplicates" keeps those pictures
+apart for good, "keep all" keeps every one of them, and a chosen keeper wins
+its group whatever the rules say.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ACTIONS = ("not_duplicates", "keep_all", "keep")
+
+
+class DecisionsProblem(ValueError):
+    """The decisions file cannot be understood; the message says where."""
+
+
+@dataclass
+class Decisions:
+    not_duplicates: list[frozenset[str]] = field(default_factory=list)
+    keep_all: list[frozenset[str]] = field(default_factory=list)
+    chosen_keepers: frozenset[str] = frozenset()
+
+    def rejected(self, digests_a: np.ndarray, digests_b: np.ndarray) -> np.ndarray:
+        """For each pair, whether the user said its two photos are not duplicates."""
+        out = np.zeros(len(digests_a), dtype=bool)
+        for apart in self.not_duplicates:
+            out |= np.isin(digests_a, list(apart)) & np.isin(digests_b, list(apart))
+        return out
+
+    def apply_keep_all(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Mark as kept every member that a "keep all" decision covers together with its keeper."""
+        if not self.keep_all or rows.empty:
+            return rows
+        rows = rows.copy()
+        keeper_digest = rows[rows["keep"]].set_index("group_id")["digest"]
+        for index, row in rows.iterrows():
+            if row["keep"]:
+                continue
+            keeper = keeper_digest[row["group_id"]]
+            if any(keeper in kept and row["digest"] in kept for kept in self.keep_all):
+                rows.at[index, "keep"] = True
+                rows.at[index, "reason"] = "kept: you chose keep all for this group"
+        return rows
+
+
+def load_decisions(path: str | Path) -> Decisions:
+    """Read a decisions file; raise DecisionsProblem with a clear message if it is malformed."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        entries = document["decisions"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise DecisionsProblem(f"{path}: not a photo-dedup decisions file ({error})") from error
+    decisions = Decisions()
+    chosen: set[str] = set()
+    for number, entry in enumerate(entries, 1):
+        action = entry.get("action") if isinstance(entry, dict) else None
+        if action not in ACTIONS:
+            raise DecisionsProblem(f"{path}: decision {number} has an unknown action {action!r}")
+        members = frozenset(str(d) for d in entry.get("members", []))
+        if action == "not_duplicates":
+            decisions.not_duplicates.append(members)
+        elif action == "keep_all":
+            decisions.keep_all.append(members)
+        else:
+            chosen.add(str(entry.get("keeper")))
+    decisions.chosen_keepers = frozenset(chosen)
+    return decisions

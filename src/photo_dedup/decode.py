@@ -1,0 +1,235 @@
+"""Open any supported photo as a small, upright, sRGB image, as cheaply as possible.
+
+Cost matters here (this runs once per photo): JPEGs are decoded with DCT
+scaling (`Image.draft`), camera RAWs use their embedded JPEG preview when it
+shows the same frame as the sensor image and fall back to a half-size
+demosaic, and everything else is decoded once and reduced at once.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pillow_heif
+import rawpy
+from PIL import Image, ImageCms
+
+from photo_dedup.exif_facts import ExifFacts, read_exif_facts
+from photo_dedup.formats import is_raw
+
+pillow_heif.register_heif_opener()
+
+# Orientations 5-8 store the picture sideways: width and height swap once upright.
+SIDEWAYS_ORIENTATIONS = frozenset({5, 6, 7, 8})
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+class UnreadablePhoto(Exception):
+    """A photo that cannot be decoded; the message is written for a person."""
+
+
+@dataclass
+class DecodedPhoto:
+    """A photo reduced for fingerprinting.
+
+    Attributes:
+        image: RGB, upright (EXIF orientation applied), long side <= the asked size.
+        width, height: full size of the upright photo in pixels.
+        format: file format as found in the file ("JPEG", "PNG", "HEIF", "RAW", ...).
+        exif: capture time, camera, orientation and GPS presence.
+        decoder: how the small image was obtained (for logs and benchmarks).
+    """
+
+    image: Image.Image
+    width: int
+    height: int
+    format: str
+    exif: ExifFacts
+    decoder: str
+
+
+def decode_photo(path: str, size: int, max_pixels: int) -> DecodedPhoto:
+    """Decode `path` into a DecodedPhoto whose long side is at most `size`.
+
+    Raises:
+        UnreadablePhoto: with a reason a person understands.
+    """
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        if is_raw(path):
+            return _decode_raw(path, size)
+        return _decode_with_pillow(path, size)
+    except UnreadablePhoto:
+        raise
+    except Image.DecompressionBombError as error:
+        raise UnreadablePhoto(
+            f"image too large: over the configured limit of {max_pixels / 1e6:.0f} megapixels ({error})"
+        ) from error
+    except MemoryError as error:
+        raise UnreadablePhoto("image too large to decode in memory") from error
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        RuntimeError,
+        IndexError,
+        TypeError,
+    ) as error:
+        raise UnreadablePhoto(_describe(error)) from error
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    if "cannot identify image file" in text:
+        return "not a readable image: the file's content is not a known photo format"
+    if "truncated" in text.lower() or isinstance(error, EOFError):
+        return f"truncated or damaged image: {text}"
+    return f"cannot decode: {text}"
+
+
+def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
+    with Image.open(path) as im:
+        fmt = _format_name(im.format)
+        exif = read_exif_facts(im)
+        width, height = im.size
+        if im.format == "JPEG":
+            im.draft("RGB", (size, size))
+        elif hasattr(im, "n_frames") and getattr(im, "n_frames", 1) > 1:
+            im.seek(0)
+        icc = im.info.get("icc_profile")
+        small = _reduce(im, size)
+        # Some plugins (TIFF, HEIF) turn the pixels upright themselves while loading
+        # and drop the tag; only what is still tagged after loading is ours to apply.
+        pending = _orientation_after_load(im)
+    small = _to_srgb(small, icc)
+    if pending in SIDEWAYS_ORIENTATIONS:
+        width, height = height, width
+    upright = apply_orientation(small, pending)
+    return DecodedPhoto(upright, width, height, fmt, exif, "draft" if fmt == "JPEG" else "full")
+
+
+_TRANSPOSE_FOR_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def apply_orientation(im: Image.Image, orientation: int | None) -> Image.Image:
+    """Turn pixels stored with an EXIF orientation tag upright (as ImageOps.exif_transpose)."""
+    method = _TRANSPOSE_FOR_ORIENTATION.get(orientation or 1)
+    return im.transpose(method) if method is not None else im
+
+
+def _orientation_after_load(im: Image.Image) -> int | None:
+    try:
+        value = im.getexif().get(0x0112)
+    except Exception:  # noqa: BLE001 - damaged EXIF: treat as upright
+        return None
+    return value if isinstance(value, int) else None
+
+
+def _format_name(pillow_format: str | None) -> str:
+    if pillow_format in (None, ""):
+        return "UNKNOWN"
+    return {"MPO": "JPEG", "JPEG2000": "JPEG2000"}.get(pillow_format, pillow_format.upper())
+
+
+def _reduce(im: Image.Image, size: int) -> Image.Image:
+    """Load, flatten to 8-bit RGB (alpha over white) and shrink to `size`."""
+    im.load()
+    flat = _to_rgb(im)
+    flat.thumbnail((size, size), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return flat
+
+
+def _to_rgb(im: Image.Image) -> Image.Image:
+    mode = im.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        array = np.asarray(im, dtype=np.float64)
+        peak = 65535.0 if mode.startswith("I;16") or array.max() > 255 else 255.0
+        gray = np.clip(array * (255.0 / peak), 0, 255).astype(np.uint8)
+        return Image.fromarray(gray, "L").convert("RGB")
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or (mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    if mode == "RGB":
+        return im.copy()
+    return im.convert("RGB")
+
+
+def _to_srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
+    """Convert from an embedded ICC profile to sRGB; keep the pixels if it fails."""
+    if not icc:
+        return im
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if source.profile.xcolor_space.strip() != "RGB":
+            return im
+        converted = ImageCms.profileToProfile(im, source, _SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return im
+    return converted if converted is not None else im
+
+
+def _decode_raw(path: str, size: int) -> DecodedPhoto:
+    try:
+        raw = rawpy.imread(path)
+    except (rawpy.LibRawError, rawpy.NotSupportedError) as error:
+        raise UnreadablePhoto(f"camera RAW cannot be read by LibRaw: {error}") from error
+    with raw:
+        sizes = raw.sizes
+        width, height = sizes.width, sizes.height
+        if sizes.flip in (5, 6):
+            width, height = height, width
+        preview = _raw_preview(raw, width, height, size)
+        if preview is not None:
+            image, exif = preview
+            decoder = "raw-preview"
+        else:
+            try:
+                array = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)
+            except rawpy.LibRawError as error:
+                raise UnreadablePhoto(f"camera RAW cannot be decoded: {error}") from error
+            image = Image.fromarray(array, "RGB")
+            image.thumbnail((size, size), Image.Resampling.BILINEAR, reducing_gap=2.0)
+            exif = ExifFacts()
+            decoder = "raw-half"
+    return DecodedPhoto(image, width, height, "RAW", exif, decoder)
+
+
+def _raw_preview(raw: rawpy.RawPy, width: int, height: int, size: int) -> tuple[Image.Image, ExifFacts] | None:
+    """The embedded JPEG preview, upright, if it shows the sensor's frame at a useful size."""
+    try:
+        thumb = raw.extract_thumb()
+    except (rawpy.LibRawError, rawpy.NotSupportedError):
+        return None
+    if thumb.format != rawpy.ThumbFormat.JPEG or not isinstance(thumb.data, bytes):
+        return None
+    try:
+        with Image.open(io.BytesIO(thumb.data)) as im:
+            exif = read_exif_facts(im)
+            im.draft("RGB", (size, size))
+            small = _reduce(im, size)
+    except (OSError, ValueError, SyntaxError):
+        return None
+    flip = raw.sizes.flip
+    if flip == 3:
+        small = small.transpose(Image.Transpose.ROTATE_180)
+    elif flip == 5:
+        small = small.transpose(Image.Transpose.ROTATE_90)
+    elif flip == 6:
+        small = small.transpose(Image.Transpose.ROTATE_270)
+    preview_aspect = small.width / small.height
+    sensor_aspect = width / height
+    if abs(np.log(preview_aspect / sensor_aspect)) > 0.02 or max(small.size) < min(size, 256):
+        return None
+    return small, exif

@@ -1,0 +1,148 @@
+"""Fingerprint photos into sidecars, reusing every sidecar that is still valid."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from photo_dedup.decode import UnreadablePhoto, decode_photo
+from photo_dedup.scan import FileEntry
+from photo_dedup.sidecar_store import Record, SidecarStore, dumps
+from photo_dedup.signature import compute_signature
+
+log = logging.getLogger(__name__)
+
+# Bump when the content record changes meaning, so old cache entries are redone.
+FINGERPRINT_VERSION = 1
+WORK_SIZE = 320  # long side of the decoded image used for hashes and the thumbnail
+THUMBNAIL_QUALITY = 82
+
+
+def file_digest(path: str) -> str:
+    """SHA-256 of the file's bytes (the deletion script re-checks it with sha256sum)."""
+    sha = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def content_record(path: str, digest: str, store: SidecarStore, max_pixels: int) -> Record:
+    """Decode once and describe the bytes: format, upright size, EXIF, hashes, thumbnail."""
+    record: Record = {"version": FINGERPRINT_VERSION, "error": None}
+    try:
+        decoded = decode_photo(path, WORK_SIZE, max_pixels)
+    except UnreadablePhoto as error:
+        record["error"] = str(error)
+        return record
+    thumbnail = store.thumbnail_path(digest)
+    thumbnail.parent.mkdir(parents=True, exist_ok=True)
+    decoded.image.save(thumbnail, "JPEG", quality=THUMBNAIL_QUALITY)
+    record.update(
+        format=decoded.format,
+        width=decoded.width,
+        height=decoded.height,
+        decoder=decoded.decoder,
+        thumbnail=str(thumbnail.relative_to(store.root)),
+        **decoded.exif.as_dict(),
+        **compute_signature(decoded.image).as_dict(),
+    )
+    return record
+
+
+def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) -> tuple[Record, str]:
+    """The sidecar of one photo and how it was obtained ("reused", "digest", "decoded", "failed").
+
+    Never raises for a bad photo: the sidecar's `error` says what went wrong.
+    """
+    path = entry.path
+    try:
+        stat = os.stat(path, follow_symlinks=False)
+    except OSError as error:
+        return _failed(entry, f"file cannot be read: {error.strerror}"), "failed"
+    previous = store.read_sidecar(path)
+    if (
+        previous is not None
+        and previous.get("size") == stat.st_size
+        and previous.get("mtime_ns") == stat.st_mtime_ns
+        and previous.get("version") == FINGERPRINT_VERSION
+    ):
+        return previous, "reused"
+    base: Record = {"path": path, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    if stat.st_size == 0:
+        return _failed(entry, "empty file (0 bytes)", base), "failed"
+    try:
+        digest = file_digest(path)
+    except OSError as error:
+        return _failed(entry, f"file cannot be read: {error.strerror}", base), "failed"
+    content = store.read_content(digest)
+    how = "digest"
+    if content is None or content.get("version") != FINGERPRINT_VERSION:
+        content = content_record(path, digest, store, max_pixels)
+        store.write_content(digest, content)
+        how = "decoded"
+    record = {**content, **base, "digest": digest}
+    store.write_sidecar(record)
+    return record, ("failed" if record["error"] else how)
+
+
+def _failed(entry: FileEntry, reason: str, base: Record | None = None) -> Record:
+    record = dict(base or {"path": entry.path, "size": entry.size, "mtime_ns": entry.mtime_ns})
+    record.update(version=FINGERPRINT_VERSION, error=reason, digest=None)
+    return record
+
+
+def fingerprint_chunk(
+    entries: Iterable[FileEntry], out_path: str | Path, cache_dir: str | Path, max_pixels: int
+) -> Counter[str]:
+    """Fingerprint a chunk's photos and write their sidecars, one JSON line each.
+
+    Returns:
+        How many photos were reused, digested only, decoded, or failed.
+    """
+    store = SidecarStore(cache_dir)
+    counts: Counter[str] = Counter()
+    started = time.monotonic()
+    entries = list(entries)
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(out_path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as out:
+        for number, entry in enumerate(entries, 1):
+            record, how = fingerprint_photo(entry, store, max_pixels)
+            counts[how] += 1
+            out.write(dumps(record) + "\n")
+            if number % 100 == 0:
+                log.info("%s: %d of %d photos", out_path.stem, number, len(entries))
+    os.replace(tmp, out_path)
+    log.info(
+        "%s: %d photos in %.1f s: %s",
+        out_path.stem,
+        len(entries),
+        time.monotonic() - started,
+        ", ".join(f"{count} {how}" for how, count in sorted(counts.items())),
+    )
+    return counts
+
+
+def fingerprint_manifest(manifest: str, out_path: str, cache_dir: str, max_pixels: int) -> None:
+    """The fingerprint step: one chunk manifest in, that chunk's sidecars out."""
+    from photo_dedup.chunks import read_manifest
+
+    fingerprint_chunk(read_manifest(manifest), out_path, cache_dir, max_pixels)
+
+
+def fingerprint_one(photo: str, sidecar: str, cache_dir: str, max_pixels: int) -> None:
+    """The single-photo step: make (or reuse) one photo's sidecar at its usual place."""
+    stat = os.stat(photo, follow_symlinks=False)
+    record, how = fingerprint_photo(
+        FileEntry(photo, stat.st_size, stat.st_mtime_ns), SidecarStore(cache_dir), max_pixels
+    )
+    if how == "failed":
+        SidecarStore(cache_dir).write_sidecar(record)
+    log.info("%s: %s", photo, how)

@@ -1,0 +1,143 @@
+"""Walk the library roots and list the photos to fingerprint.
+
+Symbolic links are never followed: a link is not a copy that frees space when
+removed, and following links risks loops and leaving the library. Broken links
+and unreadable files or folders are reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from photo_dedup.formats import kind_of
+
+DEFAULT_EXCLUDES = (
+    ".*",
+    "@eaDir",
+    ".thumbnails",
+    "Thumbs.db",
+    "*.photoslibrary/resources/**",
+)
+
+
+@dataclass(frozen=True, order=True)
+class FileEntry:
+    """A photo found by the scan, with the facts that tell whether it changed."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A file or folder that could not be considered, and why (for unreadable.csv)."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class ScanResult:
+    photos: list[FileEntry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def is_excluded(relative: str, patterns: tuple[str, ...] | list[str]) -> bool:
+    """Whether a path relative to its root matches an exclude pattern.
+
+    A pattern without "/" matches any single path component (like .gitignore);
+    a pattern with "/" matches the whole relative path ("*" may span folders).
+    """
+    parts = relative.split("/")
+    for pattern in patterns:
+        if "/" in pattern:
+            if fnmatchcase(relative, pattern) or fnmatchcase(relative + "/", pattern):
+                return True
+        elif any(fnmatchcase(part, pattern) for part in parts):
+            return True
+    return False
+
+
+def _symlink_problem(path: str) -> Problem | None:
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return Problem(path, "symbolic link loop: the link points back to itself")
+        return Problem(path, "broken symbolic link: its target does not exist")
+    return None
+
+
+def scan_library(roots: list[str], excludes: tuple[str, ...] | list[str]) -> ScanResult:
+    """List every photo under the roots, minus excluded paths, in sorted order.
+
+    Args:
+        roots: library folders (absolute or relative; reported absolute).
+        excludes: glob patterns, see `is_excluded`.
+
+    Returns:
+        Photos with size and mtime, problems with reasons, and counts by kind.
+    """
+    result = ScanResult()
+    seen: set[str] = set()
+    for root in roots:
+        root_path = os.path.abspath(root)
+        if root_path in seen:
+            continue
+        seen.add(root_path)
+        _walk(root_path, root_path, excludes, result)
+    result.photos.sort()
+    result.problems.sort()
+    return result
+
+
+def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: ScanResult) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        out.problems.append(Problem(folder, f"folder cannot be read: {error.strerror}"))
+        out.counts["unreadable"] += 1
+        return
+    for entry in entries:
+        relative = os.path.relpath(entry.path, root).replace(os.sep, "/")
+        if is_excluded(relative, excludes):
+            out.counts["excluded"] += 1
+            continue
+        if entry.is_symlink():
+            problem = _symlink_problem(entry.path)
+            if problem:
+                out.problems.append(problem)
+                out.counts["unreadable"] += 1
+            else:
+                out.counts["symlinks (not followed)"] += 1
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _walk(root, entry.path, excludes, out)
+            continue
+        if not entry.is_file(follow_symlinks=False):
+            out.counts["other"] += 1
+            continue
+        kind = kind_of(entry.name)
+        if kind != "photo":
+            out.counts[kind] += 1
+            continue
+        if not os.access(entry.path, os.R_OK):
+            out.problems.append(Problem(entry.path, "permission denied: the file cannot be read"))
+            out.counts["unreadable"] += 1
+            continue
+        stat = entry.stat(follow_symlinks=False)
+        out.photos.append(FileEntry(entry.path, stat.st_size, stat.st_mtime_ns))
+        out.counts["photo"] += 1
+
+
+def inside(path: str | Path, folder: str | Path) -> bool:
+    """True when `path` is `folder` or lies below it (after resolving links)."""
+    path, folder = Path(path).resolve(), Path(folder).resolve()
+    return path == folder or folder in path.parents

@@ -1,0 +1,73 @@
+"""Perceptual hashes and the verification signature of a small upright image.
+
+Two independent signals are kept per photo: 64-bit perceptual hashes (phash,
+dhash) that make candidate search cheap, and a tiny normalised picture (32x32
+luma, a 4x4 grid of chroma, a colourfulness figure) that verification uses to
+reject near-collisions, burst neighbours and colour edits.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+import imagehash
+import numpy as np
+from PIL import Image
+
+LUMA_SIDE = 32
+CHROMA_SIDE = 4
+
+
+@dataclass
+class Signature:
+    phash: str
+    dhash: str
+    luma32: str
+    chroma4: str
+    colorfulness: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "phash": self.phash,
+            "dhash": self.dhash,
+            "luma32": self.luma32,
+            "chroma4": self.chroma4,
+            "colorfulness": self.colorfulness,
+        }
+
+
+def compute_signature(image: Image.Image) -> Signature:
+    """Hashes and verification signature of an upright RGB image (any size)."""
+    gray = image.convert("L")
+    luma = gray.resize((LUMA_SIDE, LUMA_SIDE), Image.Resampling.BOX)
+    ycbcr = image.convert("YCbCr").resize((CHROMA_SIDE, CHROMA_SIDE), Image.Resampling.BOX)
+    chroma = np.asarray(ycbcr, dtype=np.uint8)[:, :, 1:]
+    return Signature(
+        phash=str(imagehash.phash(gray)),
+        dhash=str(imagehash.dhash(gray)),
+        luma32=base64.b64encode(np.asarray(luma, dtype=np.uint8).tobytes()).decode("ascii"),
+        chroma4=base64.b64encode(chroma.tobytes()).decode("ascii"),
+        colorfulness=round(colorfulness(image), 3),
+    )
+
+
+def colorfulness(image: Image.Image) -> float:
+    """Hasler and Suesstrunk's colourfulness (0 for grey pictures, ~100 for vivid ones)."""
+    rgb = np.asarray(image.convert("RGB").resize((64, 64), Image.Resampling.BOX), dtype=np.float64)
+    rg = rgb[:, :, 0] - rgb[:, :, 1]
+    yb = 0.5 * (rgb[:, :, 0] + rgb[:, :, 1]) - rgb[:, :, 2]
+    return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
+
+
+def hash_bits(hex_hash: str) -> int:
+    """A hex hash as an integer of 64 bits."""
+    return int(hex_hash, 16)
+
+
+def decode_luma(encoded: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(encoded), dtype=np.uint8).reshape(LUMA_SIDE, LUMA_SIDE)
+
+
+def decode_chroma(encoded: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(encoded), dtype=np.uint8).reshape(CHROMA_SIDE, CHROMA_SIDE, 2)

@@ -1,0 +1,159 @@
+"""Make copies and look-alikes of a photo, as real libraries accumulate them.
+
+Used by the demo library, the tests and the detection benchmark. Every maker
+takes an upright RGB picture and writes one file; none touches its input.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pillow_heif
+from PIL import Image, ImageEnhance, ImageOps
+
+pillow_heif.register_heif_opener()
+
+# The transpose that stores an upright picture so that EXIF orientation N turns it upright again.
+_STORE_FOR_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
+def camera_exif(taken: str = "2021:06:12 10:31:07", make: str = "Canon", model: str = "EOS R6") -> Image.Exif:
+    """EXIF as a camera writes it: capture time, make, model."""
+    exif = Image.Exif()
+    exif[0x010F] = make
+    exif[0x0110] = model
+    exif[0x0132] = taken
+    exif.get_ifd(0x8769)[0x9003] = taken
+    return exif
+
+
+def save_original(image: Image.Image, path: Path, exif: Image.Exif | None = None, quality: int = 95) -> Path:
+    """A camera-like JPEG (high quality, 4:4:4 is not typical; 4:2:2-ish via default)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", quality=quality, exif=(exif or camera_exif()).tobytes())
+    return path
+
+
+def byte_copy(source: Path, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, path)
+    return path
+
+
+def recompressed(image: Image.Image, path: Path, quality: int = 75, max_megapixels: float = 16.0) -> Path:
+    """What Google Photos does: JPEG q70-85, 4:2:0, capped size, metadata stripped."""
+    pixels = image.width * image.height
+    if pixels > max_megapixels * 1e6:
+        scale = (max_megapixels * 1e6 / pixels) ** 0.5
+        image = image.resize((int(image.width * scale), int(image.height * scale)), Image.Resampling.LANCZOS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", quality=quality, subsampling="4:2:0")
+    return path
+
+
+def resized(image: Image.Image, path: Path, long_side: int = 640, quality: int = 85) -> Path:
+    copy = image.copy()
+    copy.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
+    return _save(copy, path, quality=quality)
+
+
+def converted(image: Image.Image, path: Path) -> Path:
+    """Same picture in the format the file name asks for (PNG, TIFF, HEIC, WEBP, AVIF...)."""
+    return _save(image, path, quality=90)
+
+
+def rotated_with_exif(image: Image.Image, path: Path, orientation: int) -> Path:
+    """Pixels stored sideways/flipped plus the EXIF tag that turns them upright."""
+    stored = image.transpose(_STORE_FOR_ORIENTATION[orientation]) if orientation in _STORE_FOR_ORIENTATION else image
+    exif = camera_exif()
+    exif[0x0112] = orientation
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stored.save(path, "JPEG", quality=92, exif=exif.tobytes())
+    return path
+
+
+def auto_adjusted(
+    image: Image.Image,
+    path: Path,
+    brightness: float = 1.08,
+    saturation: float = 1.08,
+    autocontrast: bool = True,
+) -> Path:
+    """A light automatic adjustment, as a phone or a photo app applies it."""
+    adjusted = ImageOps.autocontrast(image, cutoff=0.5) if autocontrast else image
+    adjusted = ImageEnhance.Brightness(adjusted).enhance(brightness)
+    adjusted = ImageEnhance.Color(adjusted).enhance(saturation)
+    return _save(adjusted, path, quality=90)
+
+
+def cmyk_copy(image: Image.Image, path: Path) -> Path:
+    return _save(image.convert("CMYK"), path, quality=92)
+
+
+def sixteen_bit_tiff(image: Image.Image, path: Path) -> Path:
+    import tifffile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tifffile.imwrite(path, np.asarray(image, dtype=np.uint16) * 257)
+    return path
+
+
+def palette_copy(image: Image.Image, path: Path) -> Path:
+    return _save(image.convert("P", palette=Image.Palette.ADAPTIVE, colors=256), path)
+
+
+def alpha_copy(image: Image.Image, path: Path) -> Path:
+    rgba = image.convert("RGBA")
+    return _save(rgba, path)
+
+
+def burst_neighbour(image: Image.Image, path: Path, shift: float = 0.04, seed: int = 0) -> Path:
+    """The next frame of a burst: the camera moved a few percent, and the light a little."""
+    rng = np.random.default_rng(seed)
+    w, h = image.size
+    dx, dy = int(w * shift * rng.choice([-1, 1])), int(h * shift * rng.uniform(-0.5, 0.5))
+    box = (max(0, dx), max(0, dy), w + min(0, dx), h + min(0, dy))
+    frame = image.crop(box).resize((w, h), Image.Resampling.LANCZOS)
+    frame = ImageEnhance.Brightness(frame).enhance(1 + rng.uniform(-0.03, 0.03))
+    return _save(frame, path, quality=92)
+
+
+def black_and_white(image: Image.Image, path: Path) -> Path:
+    return _save(image.convert("L").convert("RGB"), path, quality=92)
+
+
+def colour_graded(image: Image.Image, path: Path, strength: float = 0.25) -> Path:
+    """A strong warm grade: reds up, blues down."""
+    array = np.asarray(image, dtype=np.float32)
+    array = array * np.array([1 + strength, 1.0, 1 - strength], dtype=np.float32)
+    return _save(Image.fromarray(np.clip(array, 0, 255).astype(np.uint8)), path, quality=92)
+
+
+def cropped(image: Image.Image, path: Path, fraction: float = 0.15) -> Path:
+    """A real crop: keeps the top-left (1 - fraction) of each side."""
+    w, h = image.size
+    return _save(image.crop((0, 0, int(w * (1 - fraction)), int(h * (1 - fraction * 0.5)))), path, quality=92)
+
+
+def _save(image: Image.Image, path: Path, quality: int = 90) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix in (".jpg", ".jpeg"):
+        image.convert("RGB" if image.mode not in ("RGB", "CMYK", "L") else image.mode).save(
+            path, "JPEG", quality=quality
+        )
+    elif suffix in (".heic", ".heif", ".avif", ".webp"):
+        image.save(path, quality=quality)
+    else:
+        image.save(path)
+    return path

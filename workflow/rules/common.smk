@@ -1,0 +1,57 @@
+import os
+
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+
+from photo_dedup.run_setup import CACHE_DIR, ConfigProblem, prepare_run
+
+validate(config, schema="../schemas/config.schema.yaml")
+
+try:
+    RUN = prepare_run(config, workdir=os.getcwd())
+except ConfigProblem as problem:
+    raise WorkflowError(f"photo-dedup: {problem}") from None
+
+CHUNKS = RUN.chunks
+CACHE_ROOT = os.path.abspath(CACHE_DIR)
+
+
+wildcard_constraints:
+    chunk=r"c\d{5}",
+
+
+def final_outputs():
+    return [
+        "results/groups.csv",
+        "results/groups.json",
+        "results/unreadable.csv",
+        "results/report.html",
+        "results/delete-duplicates.sh",
+        "results/pair-distances.png",
+    ]
+
+
+def chunk_sidecars(wildcards):
+    return expand(f"{CACHE_DIR}/chunks/{{chunk}}.jsonl", chunk=CHUNKS)
+
+
+def decisions_file(wildcards):
+    path = config.get("decisions", "decisions.json")
+    return [path] if os.path.exists(path) else []
+
+
+def match_settings():
+    return dict(config.get("match", {}))
+
+
+def keeper_settings():
+    return dict(config.get("keeper", {}))
+
+
+def max_pixels():
+    return int(float(config.get("max_megapixels", 250)) * 1_000_000)
+
+
+def photo_for_sidecar(wildcards):
+    """The photo whose sidecar `cache/sidecars/<its absolute path>.json` is asked for."""
+    return os.path.join(os.sep, wildcards.photo)

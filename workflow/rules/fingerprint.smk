@@ -1,0 +1,36 @@
+rule fingerprint_chunk:
+    input:
+        manifest=f"{CACHE_DIR}/manifests/{{chunk}}.jsonl",
+    output:
+        sidecars=f"{CACHE_DIR}/chunks/{{chunk}}.jsonl",
+    log:
+        "logs/fingerprint/{chunk}.log",
+    benchmark:
+        "logs/benchmarks/fingerprint/{chunk}.tsv"
+    group:
+        "fingerprint"
+    conda:
+        "../../environment.yml"
+    params:
+        cache_dir=CACHE_ROOT,
+        max_pixels=max_pixels(),
+    script:
+        "../../scripts/fingerprint_chunk.py"
+
+
+rule photo_sidecar:
+    input:
+        photo=photo_for_sidecar,
+    output:
+        sidecar=f"{CACHE_DIR}/sidecars/{{photo}}.json",
+    log:
+        "logs/sidecar/{photo}.log",
+    wildcard_constraints:
+        photo=r".+",
+    conda:
+        "../../environment.yml"
+    params:
+        cache_dir=CACHE_ROOT,
+        max_pixels=max_pixels(),
+    script:
+        "../../scripts/photo_sidecar.py"

@@ -1,0 +1,51 @@
+rule contact_sheet:
+    input:
+        groups_csv="results/groups.csv",
+        groups_json="results/groups.json",
+        unreadable="results/unreadable.csv",
+        plot="results/pair-distances.png",
+        decisions=decisions_file,
+    output:
+        html="results/report.html",
+    log:
+        "logs/contact_sheet.log",
+    localrule: True
+    conda:
+        "../../environment.yml"
+    params:
+        cache_dir=CACHE_ROOT,
+    script:
+        "../../scripts/contact_sheet.py"
+
+
+rule distance_plot:
+    input:
+        pairs=f"{CACHE_DIR}/pairs.csv",
+    output:
+        png="results/pair-distances.png",
+    log:
+        "logs/distance_plot.log",
+    localrule: True
+    conda:
+        "../../environment.yml"
+    params:
+        match=match_settings(),
+    script:
+        "../../scripts/distance_plot.py"
+
+
+rule deletion_script:
+    input:
+        groups_csv="results/groups.csv",
+    output:
+        script="results/delete-duplicates.sh",
+    log:
+        "logs/deletion_script.log",
+    localrule: True
+    conda:
+        "../../environment.yml"
+    params:
+        quarantine=config.get("quarantine", "quarantine"),
+        libraries=RUN.libraries,
+    script:
+        "../../scripts/deletion_script.py"
