@@ -81,10 +81,19 @@ def decode_photo(path: str, size: int, max_pixels: int) -> DecodedPhoto:
         raise UnreadablePhoto(_describe(error)) from error
 
 
+def _refuse_if_too_large(width: int, height: int) -> None:
+    limit = Image.MAX_IMAGE_PIXELS
+    if limit and width * height > limit:
+        raise UnreadablePhoto(
+            f"image too large: {width}x{height} is {width * height / 1e6:.0f} megapixels, over the "
+            f"configured limit of {limit / 1e6:.0f} (max_megapixels)"
+        )
+
+
 def _describe(error: BaseException) -> str:
     text = str(error) or type(error).__name__
     if "cannot identify image file" in text:
-        return "not a readable image: the file's content is not a known photo format"
+        return "not a readable image: the content is damaged or not in a photo format this tool reads"
     if "truncated" in text.lower() or isinstance(error, EOFError):
         return f"truncated or damaged image: {text}"
     return f"cannot decode: {text}"
@@ -95,6 +104,7 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
         fmt = _format_name(im.format)
         exif = read_exif_facts(im)
         width, height = im.size
+        _refuse_if_too_large(width, height)
         if im.format == "JPEG":
             im.draft("RGB", (size, size))
         elif hasattr(im, "n_frames") and getattr(im, "n_frames", 1) > 1:
@@ -188,6 +198,7 @@ def _decode_raw(path: str, size: int) -> DecodedPhoto:
     with raw:
         sizes = raw.sizes
         width, height = sizes.width, sizes.height
+        _refuse_if_too_large(width, height)
         if sizes.flip in (5, 6):
             width, height = height, width
         preview = _raw_preview(raw, width, height, size)

@@ -157,3 +157,45 @@ def _save(image: Image.Image, path: Path, quality: int = 90) -> Path:
     else:
         image.save(path)
     return path
+
+
+# XYZ (D65) to linear sRGB: as a DNG ColorMatrix1 it declares the sensor's channels to be linear sRGB.
+_XYZ_TO_LINEAR_SRGB = (
+    (3.2406, -1.5372, -0.4986),
+    (-0.9689, 1.8758, 0.0415),
+    (0.0557, -0.2040, 1.0570),
+)
+
+
+def camera_raw(image: Image.Image, path: Path, make: str = "Canon", model: str = "EOS R6") -> Path:
+    """A real, minimal DNG (Bayer RGGB, 12-bit, linear) of the picture, as a camera writes one.
+
+    LibRaw decodes it like any camera RAW; with the camera's JPEG of the same
+    picture it forms the RAW+JPEG pair of one shot.
+    """
+    import tifffile
+
+    linear = (np.asarray(image.convert("RGB"), dtype=np.float64) / 255.0) ** 2.2
+    height, width = (linear.shape[0] // 2) * 2, (linear.shape[1] // 2) * 2
+    linear = linear[:height, :width]
+    mosaic = np.empty((height, width), dtype=np.uint16)
+    mosaic[0::2, 0::2] = linear[0::2, 0::2, 0] * 4095
+    mosaic[0::2, 1::2] = linear[0::2, 1::2, 1] * 4095
+    mosaic[1::2, 0::2] = linear[1::2, 0::2, 1] * 4095
+    mosaic[1::2, 1::2] = linear[1::2, 1::2, 2] * 4095
+    matrix = tuple(v for row in _XYZ_TO_LINEAR_SRGB for value in row for v in (round(value * 10000), 10000))
+    extratags = [
+        (33421, "H", 2, (2, 2), True),  # CFARepeatPatternDim
+        (33422, "B", 4, (0, 1, 1, 2), True),  # CFAPattern: RGGB
+        (50706, "B", 4, (1, 4, 0, 0), True),  # DNGVersion
+        (50708, "s", 0, f"{make} {model}", True),  # UniqueCameraModel
+        (50717, "I", 1, 4095, True),  # WhiteLevel
+        (50721, "2i", 9, matrix, True),  # ColorMatrix1
+        (50728, "2I", 3, (1, 1, 1, 1, 1, 1), True),  # AsShotNeutral
+        (50778, "H", 1, 21, True),  # CalibrationIlluminant1: D65
+        (271, "s", 0, make, True),
+        (272, "s", 0, model, True),
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tifffile.imwrite(path, mosaic, photometric=32803, extratags=extratags, subfiletype=0)
+    return path

@@ -1,6 +1,6 @@
 import os
+import sys
 
-from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from photo_dedup.run_setup import CACHE_DIR, ConfigProblem, prepare_run
@@ -10,7 +10,7 @@ validate(config, schema="../schemas/config.schema.yaml")
 try:
     RUN = prepare_run(config, workdir=os.getcwd())
 except ConfigProblem as problem:
-    raise WorkflowError(f"photo-dedup: {problem}") from None
+    sys.exit(f"photo-dedup: {problem}")
 
 CHUNKS = RUN.chunks
 CACHE_ROOT = os.path.abspath(CACHE_DIR)

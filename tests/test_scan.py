@@ -1,0 +1,82 @@
+import os
+from pathlib import Path
+
+from photo_dedup.chunks import chunk_count, chunk_of, split_into_chunks, write_manifests
+from photo_dedup.scan import DEFAULT_EXCLUDES, FileEntry, is_excluded, scan_library
+
+
+def touch(path: Path, content: bytes = b"x") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+def test_excludes_match_names_anywhere_and_paths_with_slashes():
+    assert is_excluded(".hidden/a.jpg", DEFAULT_EXCLUDES)
+    assert is_excluded("a/.b.jpg", DEFAULT_EXCLUDES)
+    assert is_excluded("x/@eaDir/a.jpg", DEFAULT_EXCLUDES)
+    assert is_excluded("My.photoslibrary/resources/derivatives/a.jpg", DEFAULT_EXCLUDES)
+    assert not is_excluded("My.photoslibrary/originals/a.jpg", DEFAULT_EXCLUDES)
+    assert not is_excluded("holiday/a.jpg", DEFAULT_EXCLUDES)
+
+
+def test_scan_lists_photos_counts_the_rest_and_reports_broken_links(tmp_path):
+    photo = touch(tmp_path / "a" / "IMG_1.JPG")
+    touch(tmp_path / "a" / "clip.MOV")
+    touch(tmp_path / "a" / "notes.txt")
+    touch(tmp_path / ".trash" / "IMG_2.jpg")
+    (tmp_path / "a" / "dangling.jpg").symlink_to(tmp_path / "gone.jpg")
+    (tmp_path / "a" / "loop.jpg").symlink_to(tmp_path / "a" / "loop.jpg")
+    (tmp_path / "a" / "link.jpg").symlink_to(photo)
+    (tmp_path / "linked-folder").symlink_to(tmp_path / "a")
+
+    result = scan_library([str(tmp_path)], DEFAULT_EXCLUDES)
+
+    assert [entry.path for entry in result.photos] == [str(photo)]
+    assert result.counts["video"] == 1
+    assert result.counts["other"] == 1
+    assert result.counts["excluded"] == 1
+    assert result.counts["symlinks (not followed)"] == 2
+    reasons = {Path(p.path).name: p.reason for p in result.problems}
+    assert "broken symbolic link" in reasons["dangling.jpg"]
+    assert "loop" in reasons["loop.jpg"]
+
+
+def test_scan_reports_an_unreadable_folder_and_goes_on(tmp_path):
+    good = touch(tmp_path / "good" / "a.jpg")
+    locked = tmp_path / "locked"
+    touch(locked / "b.jpg")
+    locked.chmod(0)
+    try:
+        result = scan_library([str(tmp_path)], [])
+    finally:
+        locked.chmod(0o755)
+    assert str(good) in [entry.path for entry in result.photos]
+    if os.geteuid() != 0:  # root reads any folder
+        assert [p.path for p in result.problems] == [str(locked)]
+
+
+def test_chunks_are_stable_when_a_photo_is_added(tmp_path):
+    photos = [FileEntry(f"/lib/{i:04d}.jpg", 1, 1) for i in range(1000)]
+    before = split_into_chunks(photos, 100)
+    after = split_into_chunks([*photos, FileEntry("/lib/new.jpg", 1, 1)], 100)
+    changed = [name for name in after if after[name] != before.get(name)]
+    assert len(changed) == 1
+    assert FileEntry("/lib/new.jpg", 1, 1) in after[changed[0]]
+
+
+def test_chunk_count_is_a_power_of_two_that_keeps_chunks_small():
+    assert chunk_count(0, 200) == 1
+    assert chunk_count(200, 200) == 1
+    assert chunk_count(201, 200) == 2
+    assert chunk_count(10_000, 200) == 64
+    assert 0 <= chunk_of("/x.jpg", 64) < 64
+
+
+def test_manifests_are_rewritten_only_where_the_content_changed(tmp_path):
+    photos = [FileEntry(f"/lib/{i}.jpg", 1, 1) for i in range(50)]
+    chunks = split_into_chunks(photos, 10)
+    assert sorted(write_manifests(chunks, tmp_path)) == sorted(chunks)
+    assert write_manifests(chunks, tmp_path) == []
+    changed = split_into_chunks([FileEntry("/lib/0.jpg", 2, 2), *photos[1:]], 10)
+    assert len(write_manifests(changed, tmp_path)) == 1
