@@ -58,10 +58,10 @@ def build_library(root: Path) -> GeneratedLibrary:
     add("chelsea", variants.rotated_with_exif(chelsea, root / "Phone" / "chelsea-rotated.jpg", orientation=6))
     add("chelsea", variants.converted(chelsea, root / "Phone" / "chelsea.heic"))
     add("chelsea", variants.converted(chelsea, root / "Exports" / "chelsea.tif"))
+    add("chelsea", variants.auto_adjusted(chelsea, root / "Edits" / "chelsea-auto.jpg"))
 
     coffee = photos["coffee"]
     add("coffee", variants.save_original(coffee, originals / "coffee.jpg"))
-    add("coffee", variants.auto_adjusted(coffee, root / "Edits" / "coffee-auto.jpg"))
     add("coffee", variants.converted(coffee, root / "Exports" / "coffee.webp"))
     lib.lookalikes.append(
         (originals / "coffee.jpg", variants.black_and_white(coffee, root / "Edits" / "coffee-bw.jpg"))

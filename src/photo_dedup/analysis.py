@@ -79,10 +79,11 @@ def write_pair_evidence(evidence: PairEvidence, path: str) -> None:
             "b": evidence.pairs[:, 1],
             "phash_distance": evidence.phash_distance,
             "dhash_distance": evidence.dhash_distance,
-            "correlation": evidence.correlation.round(4),
+            "structure": evidence.structure.round(4),
+            "alignment": evidence.alignment.round(4),
             "aspect_change": evidence.aspect_change.round(4),
             "colorfulness_change": evidence.colorfulness_change.round(4),
-            "chroma_shift": evidence.chroma_shift.round(3),
+            "colour_shift": evidence.colour_shift.round(4),
             "same_bytes": evidence.same_bytes,
             "accepted": evidence.accepted,
         }

@@ -207,7 +207,8 @@ def _decode_raw(path: str, size: int) -> DecodedPhoto:
             decoder = "raw-preview"
         else:
             try:
-                array = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)
+                # sRGB's tone curve, as camera JPEGs use, not LibRaw's default BT.709 one.
+                array = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8, gamma=(2.4, 12.92))
             except rawpy.LibRawError as error:
                 raise UnreadablePhoto(f"camera RAW cannot be decoded: {error}") from error
             image = Image.fromarray(array, "RGB")

@@ -1,4 +1,4 @@
-"""A picture of why pairs were matched or rejected: distances of candidate pairs."""
+"""A picture of why pairs were matched or rejected: the measurements of every candidate pair."""
 
 from __future__ import annotations
 
@@ -11,34 +11,29 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from photo_dedup.verify import MatchThresholds  # noqa: E402
+
 
 def plot_pair_distances(pairs_csv: str, out_png: str, match: Mapping[str, Any]) -> None:
-    """Scatter of hash distance against correlation, matched pairs vs rejected ones."""
+    """Structure against alignment, and against colour shift, for matched and rejected pairs."""
+    thresholds = MatchThresholds(**match)
     pairs = pd.read_csv(pairs_csv)
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.4))
     for accepted, colour, label in ((False, "#d33", "rejected"), (True, "#2a7", "matched")):
         subset = pairs[pairs["accepted"] == accepted]
-        left.scatter(
-            subset["phash_distance"],
-            subset["correlation"],
-            s=14,
-            c=colour,
-            alpha=0.6,
-            label=f"{label} ({len(subset)})",
-        )
-        right.hist(subset["correlation"], bins=40, range=(0, 1), color=colour, alpha=0.6, label=label)
-    min_corr = float(match.get("min_correlation", 0.95))
-    left.axhline(min_corr, color="#555", linestyle="--", linewidth=1)
-    left.axvline(float(match.get("max_hash_distance", 7)) + 0.5, color="#555", linestyle=":", linewidth=1)
-    left.set_xlabel("phash distance (bits of 64)")
-    left.set_ylabel("correlation of normalised 32x32 pictures")
-    left.set_title("candidate pairs")
-    left.legend(loc="lower left")
-    right.axvline(min_corr, color="#555", linestyle="--", linewidth=1)
-    right.set_xlabel("correlation")
-    right.set_ylabel("pairs")
-    right.set_title(f"threshold {min_corr}")
-    right.legend(loc="upper left")
+        name = f"{label} ({len(subset)})"
+        left.scatter(subset["alignment"].clip(-1, 1.5), subset["structure"], s=14, c=colour, alpha=0.6, label=name)
+        right.scatter(subset["colour_shift"], subset["structure"], s=14, c=colour, alpha=0.6, label=name)
+    for axis in (left, right):
+        axis.axhline(thresholds.min_structure, color="#555", linestyle="--", linewidth=1)
+        axis.set_ylabel("structure: gradient correlation at 64x64")
+        axis.legend(loc="lower right")
+    left.axvline(thresholds.min_alignment, color="#555", linestyle=":", linewidth=1)
+    left.set_xlabel("alignment (about 1 for copies, low for shifted frames)")
+    left.set_title("copies: top right; burst neighbours and crops fall left or below")
+    right.axvline(thresholds.max_colour_shift, color="#555", linestyle=":", linewidth=1)
+    right.set_xlabel("colour shift (chromaticity, 4x4 grid)")
+    right.set_title("colour edits lie right of the dotted line")
     figure.tight_layout()
     figure.savefig(out_png, dpi=90)
     plt.close(figure)

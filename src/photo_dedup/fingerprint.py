@@ -18,7 +18,7 @@ from photo_dedup.signature import compute_signature
 log = logging.getLogger(__name__)
 
 # Bump when the content record changes meaning, so old cache entries are redone.
-FINGERPRINT_VERSION = 1
+FINGERPRINT_VERSION = 2
 WORK_SIZE = 320  # long side of the decoded image used for hashes and the thumbnail
 THUMBNAIL_QUALITY = 82
 

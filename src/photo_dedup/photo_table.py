@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from photo_dedup.signature import decode_chroma, decode_luma, hash_bits
+from photo_dedup.signature import COLOUR_SIDE, LUMA_SIDE, decode_colours, decode_luma, hash_bits
 
 # Columns kept for every photo; signatures go into arrays, not the frame.
 COLUMNS = [
@@ -41,8 +41,8 @@ class PhotoTable:
     photos: pd.DataFrame
     phash: np.ndarray  # uint64
     dhash: np.ndarray  # uint64
-    luma: np.ndarray  # (n, 32, 32) uint8
-    chroma: np.ndarray  # (n, 4, 4, 2) uint8
+    luma: np.ndarray  # (n, 64, 64) uint8
+    colours: np.ndarray  # (n, 4, 4, 3) uint8
 
     def __len__(self) -> int:
         return len(self.photos)
@@ -63,7 +63,7 @@ def load_photo_table(records: Iterable[dict[str, Any]]) -> tuple[PhotoTable, pd.
     phash: list[int] = []
     dhash: list[int] = []
     luma: list[np.ndarray] = []
-    chroma: list[np.ndarray] = []
+    colours: list[np.ndarray] = []
     failed: list[dict[str, str]] = []
     for record in records:
         if record.get("error"):
@@ -72,8 +72,8 @@ def load_photo_table(records: Iterable[dict[str, Any]]) -> tuple[PhotoTable, pd.
         rows.append({column: record.get(column) for column in COLUMNS})
         phash.append(hash_bits(record["phash"]))
         dhash.append(hash_bits(record["dhash"]))
-        luma.append(decode_luma(record["luma32"]))
-        chroma.append(decode_chroma(record["chroma4"]))
+        luma.append(decode_luma(record["luma64"]))
+        colours.append(decode_colours(record["rgb4"]))
     photos = pd.DataFrame(rows, columns=COLUMNS)
     order = np.argsort(photos["path"].to_numpy(dtype=str), kind="stable") if rows else np.array([], dtype=int)
     photos = photos.iloc[order].reset_index(drop=True)
@@ -81,8 +81,8 @@ def load_photo_table(records: Iterable[dict[str, Any]]) -> tuple[PhotoTable, pd.
         photos=photos,
         phash=np.asarray(phash, dtype=np.uint64)[order],
         dhash=np.asarray(dhash, dtype=np.uint64)[order],
-        luma=(np.stack(luma) if luma else np.empty((0, 32, 32), np.uint8))[order],
-        chroma=(np.stack(chroma) if chroma else np.empty((0, 4, 4, 2), np.uint8))[order],
+        luma=(np.stack(luma) if luma else np.empty((0, LUMA_SIDE, LUMA_SIDE), np.uint8))[order],
+        colours=(np.stack(colours) if colours else np.empty((0, COLOUR_SIDE, COLOUR_SIDE, 3), np.uint8))[order],
     )
     unreadable = pd.DataFrame(failed, columns=["path", "reason"])
     return table, unreadable

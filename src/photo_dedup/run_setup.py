@@ -82,3 +82,14 @@ def prepare_run(config: dict[str, Any], workdir: str) -> RunPlan:
     }
     write_if_changed(cache / "scan.json", json.dumps(scan_report, sort_keys=True, indent=1) + "\n")
     return RunPlan(libraries=roots, chunks=list(chunks), demo=demo)
+
+
+def planned_run(workdir: str) -> RunPlan:
+    """The plan the main process wrote, for a job that Snakemake runs elsewhere (a cluster node).
+
+    Such a job must not scan the library again: it only needs to know the chunks and roots.
+    """
+    cache = Path(workdir) / CACHE_DIR
+    scan = json.loads((cache / "scan.json").read_text(encoding="utf-8"))
+    chunks = sorted(path.stem for path in (cache / "manifests").glob("*.jsonl"))
+    return RunPlan(libraries=list(scan["libraries"]), chunks=chunks, demo=False)

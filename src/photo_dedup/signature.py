@@ -1,9 +1,11 @@
 """Perceptual hashes and the verification signature of a small upright image.
 
 Two independent signals are kept per photo: 64-bit perceptual hashes (phash,
-dhash) that make candidate search cheap, and a tiny normalised picture (32x32
-luma, a 4x4 grid of chroma, a colourfulness figure) that verification uses to
-reject near-collisions, burst neighbours and colour edits.
+dhash) that make candidate search cheap, and a small normalised picture that
+verification compares pair by pair: a 64x64 grey picture (its gradients tell
+a copy from a burst neighbour shifted by a few percent), a 4x4 grid of mean
+colours (a colour grade moves it) and a colourfulness figure (a black-and-white
+edit has none).
 """
 
 from __future__ import annotations
@@ -15,24 +17,24 @@ import imagehash
 import numpy as np
 from PIL import Image
 
-LUMA_SIDE = 32
-CHROMA_SIDE = 4
+LUMA_SIDE = 64
+COLOUR_SIDE = 4
 
 
 @dataclass
 class Signature:
     phash: str
     dhash: str
-    luma32: str
-    chroma4: str
+    luma64: str
+    rgb4: str
     colorfulness: float
 
     def as_dict(self) -> dict[str, object]:
         return {
             "phash": self.phash,
             "dhash": self.dhash,
-            "luma32": self.luma32,
-            "chroma4": self.chroma4,
+            "luma64": self.luma64,
+            "rgb4": self.rgb4,
             "colorfulness": self.colorfulness,
         }
 
@@ -41,13 +43,12 @@ def compute_signature(image: Image.Image) -> Signature:
     """Hashes and verification signature of an upright RGB image (any size)."""
     gray = image.convert("L")
     luma = gray.resize((LUMA_SIDE, LUMA_SIDE), Image.Resampling.BOX)
-    ycbcr = image.convert("YCbCr").resize((CHROMA_SIDE, CHROMA_SIDE), Image.Resampling.BOX)
-    chroma = np.asarray(ycbcr, dtype=np.uint8)[:, :, 1:]
+    colours = image.convert("RGB").resize((COLOUR_SIDE, COLOUR_SIDE), Image.Resampling.BOX)
     return Signature(
         phash=str(imagehash.phash(gray)),
         dhash=str(imagehash.dhash(gray)),
-        luma32=base64.b64encode(np.asarray(luma, dtype=np.uint8).tobytes()).decode("ascii"),
-        chroma4=base64.b64encode(chroma.tobytes()).decode("ascii"),
+        luma64=base64.b64encode(np.asarray(luma, dtype=np.uint8).tobytes()).decode("ascii"),
+        rgb4=base64.b64encode(np.asarray(colours, dtype=np.uint8).tobytes()).decode("ascii"),
         colorfulness=round(colorfulness(image), 3),
     )
 
@@ -69,5 +70,5 @@ def decode_luma(encoded: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(encoded), dtype=np.uint8).reshape(LUMA_SIDE, LUMA_SIDE)
 
 
-def decode_chroma(encoded: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(encoded), dtype=np.uint8).reshape(CHROMA_SIDE, CHROMA_SIDE, 2)
+def decode_colours(encoded: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(encoded), dtype=np.uint8).reshape(COLOUR_SIDE, COLOUR_SIDE, 3)

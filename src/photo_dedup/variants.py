@@ -90,7 +90,7 @@ def auto_adjusted(
     autocontrast: bool = True,
 ) -> Path:
     """A light automatic adjustment, as a phone or a photo app applies it."""
-    adjusted = ImageOps.autocontrast(image, cutoff=0.5) if autocontrast else image
+    adjusted = ImageOps.autocontrast(image, cutoff=0.5, preserve_tone=True) if autocontrast else image
     adjusted = ImageEnhance.Brightness(adjusted).enhance(brightness)
     adjusted = ImageEnhance.Color(adjusted).enhance(saturation)
     return _save(adjusted, path, quality=90)
@@ -117,13 +117,23 @@ def alpha_copy(image: Image.Image, path: Path) -> Path:
     return _save(rgba, path)
 
 
-def burst_neighbour(image: Image.Image, path: Path, shift: float = 0.04, seed: int = 0) -> Path:
-    """The next frame of a burst: the camera moved a few percent, and the light a little."""
+def burst_neighbour(image: Image.Image, path: Path, shift: float = 0.04, seed: int = 0, direction: int = 1) -> Path:
+    """Another frame of a burst: the camera moved a few percent, the subject moved, the light changed a little.
+
+    `direction` (+1 or -1) is the frame after or before the original, so two neighbours differ from each
+    other by about twice `shift`.
+    """
     rng = np.random.default_rng(seed)
     w, h = image.size
-    dx, dy = int(w * shift * rng.choice([-1, 1])), int(h * shift * rng.uniform(-0.5, 0.5))
+    dx = int(w * shift) * direction
+    dy = int(h * shift * rng.uniform(-0.5, 0.5))
     box = (max(0, dx), max(0, dy), w + min(0, dx), h + min(0, dy))
     frame = image.crop(box).resize((w, h), Image.Resampling.LANCZOS)
+    # The subject moves on its own: a central patch shifts a little further.
+    pw, ph = w // 4, h // 4
+    x0, y0 = int(w * rng.uniform(0.3, 0.45)), int(h * rng.uniform(0.3, 0.45))
+    patch = frame.crop((x0, y0, x0 + pw, y0 + ph))
+    frame.paste(patch, (x0 + int(pw * 0.08) * direction, y0 + int(ph * rng.uniform(-0.08, 0.08))))
     frame = ImageEnhance.Brightness(frame).enhance(1 + rng.uniform(-0.03, 0.03))
     return _save(frame, path, quality=92)
 
@@ -175,7 +185,8 @@ def camera_raw(image: Image.Image, path: Path, make: str = "Canon", model: str =
     """
     import tifffile
 
-    linear = (np.asarray(image.convert("RGB"), dtype=np.float64) / 255.0) ** 2.2
+    encoded = np.asarray(image.convert("RGB"), dtype=np.float64) / 255.0
+    linear = np.where(encoded <= 0.04045, encoded / 12.92, ((encoded + 0.055) / 1.055) ** 2.4)
     height, width = (linear.shape[0] // 2) * 2, (linear.shape[1] // 2) * 2
     linear = linear[:height, :width]
     mosaic = np.empty((height, width), dtype=np.uint16)
@@ -199,3 +210,10 @@ def camera_raw(image: Image.Image, path: Path, make: str = "Canon", model: str =
     path.parent.mkdir(parents=True, exist_ok=True)
     tifffile.imwrite(path, mosaic, photometric=32803, extratags=extratags, subfiletype=0)
     return path
+
+
+def colorfulness_of(image: Image.Image) -> float:
+    """How colourful a picture is (0 for grey), to skip colour edits of grey photos."""
+    from photo_dedup.signature import colorfulness
+
+    return colorfulness(image)

@@ -3,14 +3,17 @@ import sys
 
 from snakemake.utils import validate
 
-from photo_dedup.run_setup import CACHE_DIR, ConfigProblem, prepare_run
+from photo_dedup.run_setup import CACHE_DIR, ConfigProblem, planned_run, prepare_run
 
 validate(config, schema="../schemas/config.schema.yaml")
 
-try:
-    RUN = prepare_run(config, workdir=os.getcwd())
-except ConfigProblem as problem:
-    sys.exit(f"photo-dedup: {problem}")
+if workflow.is_main_process:
+    try:
+        RUN = prepare_run(config, workdir=os.getcwd())
+    except ConfigProblem as problem:
+        sys.exit(f"photo-dedup: {problem}")
+else:  # a job run by an executor elsewhere: use the main process's scan
+    RUN = planned_run(os.getcwd())
 
 CHUNKS = RUN.chunks
 CACHE_ROOT = os.path.abspath(CACHE_DIR)

@@ -9,6 +9,10 @@ rule fingerprint_chunk:
         "logs/benchmarks/fingerprint/{chunk}.tsv"
     group:
         "fingerprint"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=60,
     conda:
         "../../environment.yml"
     params:

@@ -1,0 +1,177 @@
+"""Detection benchmark: build a labelled library, run the real workflow on it, score the groups.
+
+    python benchmarks/detection.py                      # scikit-image + matplotlib photos, seed 0
+    python benchmarks/detection.py --seed 1 --originals DIR   # your own photos as originals
+    python benchmarks/detection.py --orientation DIR    # sets like Landscape_0..8 must form one group each
+
+Prints pairwise precision, recall and F1, per-kind found counts, look-alikes wrongly grouped, and wrong
+deletions (a file marked for removal whose keeper shows a different picture).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+from labelled_library import COPY_KINDS, LOOKALIKE_KINDS, build  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_workflow(library: Path, workdir: Path, *config: str) -> float:
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--snakefile",
+            str(REPO / "Snakefile"),
+            "--configfile",
+            str(REPO / "config.yaml"),
+            "--directory",
+            str(workdir),
+            "--cores",
+            "2",
+            "--quiet",
+            "all",
+            "--config",
+            f"library={library}",
+            *config,
+        ],
+        check=True,
+    )
+    return time.monotonic() - started
+
+
+def pairs_of(groups: dict[str, set[str]]) -> set[tuple[str, str]]:
+    return {tuple(sorted(pair)) for members in groups.values() for pair in itertools.combinations(members, 2)}
+
+
+def score(labels: pd.DataFrame, rows: pd.DataFrame) -> dict[str, object]:
+    picture = dict(zip(labels["path"], labels["picture"], strict=True))
+    kind = dict(zip(labels["path"], labels["kind"], strict=True))
+    truth: dict[str, set[str]] = defaultdict(set)
+    for path, pic in picture.items():
+        truth[pic].add(path)
+    found_groups = {gid: set(members["path"]) for gid, members in rows.groupby("group_id")}
+    true_pairs, found_pairs = pairs_of(truth), pairs_of(found_groups)
+    hits = len(true_pairs & found_pairs)
+    precision = hits / len(found_pairs) if found_pairs else 1.0
+    recall = hits / len(true_pairs) if true_pairs else 1.0
+    group_of = {path: gid for gid, members in found_groups.items() for path in members}
+    originals = {pic: path for path, pic in picture.items() if kind[path] in ("original", "flat or dark")}
+    per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for path, k in kind.items():
+        if k in ("original", "flat or dark") or picture[path] not in originals:
+            continue
+        original = originals[picture[path]]
+        per_kind[k][1] += 1
+        per_kind[k][0] += int(path in group_of and group_of.get(original) == group_of[path])
+    lookalikes = defaultdict(int)
+    for k in kind.values():
+        if k in LOOKALIKE_KINDS:
+            lookalikes[k] += 1
+    lookalikes_grouped = []
+    for path, k in kind.items():
+        if k in LOOKALIKE_KINDS and path in group_of:
+            others = found_groups[group_of[path]] - {path}
+            if any(picture[o] != picture[path] for o in others):
+                lookalikes_grouped.append(path)
+    keeper_of = {row.group_id: row.path for row in rows[rows["keep"]].itertuples()}
+    wrong_deletions = [
+        row.path for row in rows[~rows["keep"]].itertuples() if picture[row.path] != picture[keeper_of[row.group_id]]
+    ]
+    return {
+        "files": len(labels),
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "per_kind": dict(per_kind),
+        "lookalikes": dict(lookalikes),
+        "lookalikes_grouped": lookalikes_grouped,
+        "wrong_deletions": wrong_deletions,
+        "missed_pairs": sorted(true_pairs - found_pairs),
+        "false_pairs": sorted(found_pairs - true_pairs),
+    }
+
+
+def print_score(result: dict[str, object], seconds: float, verbose: bool) -> None:
+    print(f"files: {result['files']}   workflow time: {seconds:.1f} s")
+    print(f"pairwise precision {result['precision']:.4f}  recall {result['recall']:.4f}  F1 {result['f1']:.4f}")
+    print("copies found, by kind:")
+    per_kind = result["per_kind"]
+    assert isinstance(per_kind, dict)
+    for k in [*COPY_KINDS, "recompressed (flat)"]:
+        if k in per_kind:
+            found, total = per_kind[k]
+            print(f"  {k:<22} {found:>4} / {total:<4} {100 * found / total:6.1f} %")
+    lookalikes = result["lookalikes"]
+    assert isinstance(lookalikes, dict)
+    print("look-alikes in the library: " + ", ".join(f"{k} {n}" for k, n in sorted(lookalikes.items())))
+    for name in ("lookalikes_grouped", "wrong_deletions"):
+        items = result[name]
+        assert isinstance(items, list)
+        print(f"{name.replace('_', ' ')}: {len(items)}")
+        for item in items:
+            print(f"  {item}")
+    if verbose:
+        for name in ("missed_pairs", "false_pairs"):
+            items = result[name]
+            assert isinstance(items, list)
+            print(f"{name.replace('_', ' ')}: {len(items)}")
+            for a, b in items[:40]:
+                print(f"  {a}  ~  {b}")
+
+
+def orientation_check(folder: Path, workdir: Path) -> None:
+    seconds = run_workflow(folder, workdir)
+    rows = pd.read_csv(workdir / "results" / "groups.csv", keep_default_na=False)
+    sets = defaultdict(set)
+    for path in folder.iterdir():
+        sets[re.sub(r"_\d+$", "", path.stem)].add(str(path))
+    found = {gid: set(m["path"]) for gid, m in rows.groupby("group_id")}
+    for name, members in sorted(sets.items()):
+        whole = any(group == members for group in found.values())
+        print(f"{name}: {len(members)} files, one group of all of them: {'yes' if whole else 'NO'}")
+    print(f"groups found: {len(found)}   time: {seconds:.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--long-side", type=int, default=1600, help="size of the generated originals")
+    parser.add_argument("--originals", type=Path, help="a folder of your own photos to use as originals")
+    parser.add_argument("--orientation", type=Path, help="check that EXIF-orientation sets form one group each")
+    parser.add_argument("--workdir", type=Path, default=REPO / "bench-work" / "detection")
+    parser.add_argument("--verbose", action="store_true", help="list missed and false pairs")
+    args = parser.parse_args()
+    args.workdir = args.workdir.resolve()
+    if args.workdir.exists():
+        shutil.rmtree(args.workdir)
+    if args.orientation:
+        orientation_check(args.orientation.resolve(), args.workdir / "work")
+        return
+    library = args.workdir / "library"
+    library.mkdir(parents=True)
+    build(library, seed=args.seed, long_side=args.long_side, originals_dir=args.originals)
+    (library / "labels.csv").rename(args.workdir / "labels.csv")
+    seconds = run_workflow(library, args.workdir / "work")
+    labels = pd.read_csv(args.workdir / "labels.csv", keep_default_na=False)
+    rows = pd.read_csv(args.workdir / "work" / "results" / "groups.csv", keep_default_na=False)
+    print_score(score(labels, rows), seconds, args.verbose)
+
+
+if __name__ == "__main__":
+    main()
