@@ -14,4 +14,5 @@ with logging_to(snakemake.log[0]):
         groups_json=snakemake.output.groups_json,
         unreadable_csv=snakemake.output.unreadable,
         pairs_csv=snakemake.output.pairs,
+        raw_jpeg_pairs=snakemake.params.raw_jpeg_pairs,
     )

@@ -81,8 +81,19 @@ def build_library(root: Path) -> GeneratedLibrary:
             variants.burst_neighbour(motorcycle, originals / "motorcycle-burst.jpg", shift=0.04, seed=3),
         )
     )
-    for name in ("hubble", "retina", "ihc"):
+    for name in ("hubble",):
         lib.singles.add(variants.save_original(photos[name], originals / f"{name}.jpg"))
+
+    # A Live Photo (photo + video of the same name) and its re-imported copy with its own video.
+    retina = photos["retina"]
+    add("retina", variants.save_original(retina, root / "Phone" / "IMG_0100.jpg"))
+    (root / "Phone" / "IMG_0100.MOV").write_bytes(b"live photo video of the original")
+    add("retina", variants.recompressed(retina, root / "Takeout" / "IMG_0100.jpg", quality=75))
+    (root / "Takeout" / "IMG_0100.MOV").write_bytes(b"live photo video of the copy")
+    # A RAW and the camera's JPEG of one shot.
+    ihc = photos["ihc"]
+    add("ihc", variants.save_original(ihc, root / "Camera" / "IMG_0200.JPG"))
+    add("ihc", variants.camera_raw(ihc, root / "Camera" / "IMG_0200.DNG"))
 
     broken = root / "Broken"
     broken.mkdir()

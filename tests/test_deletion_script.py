@@ -183,3 +183,48 @@ def test_header_records_origin_and_counts(scene):
     assert "Made by photo-dedup" in text
     assert f"acts on {len(HOSTILE) + 1} duplicate file(s) in 2 group(s)" in text
     assert str(scene["library"]) in text
+
+
+def test_a_live_photo_video_moves_with_its_photo_and_comes_back(tmp_path):
+    library = tmp_path / "library"
+    library.mkdir()
+    keeper = library / "IMG_1.HEIC"
+    keeper.write_bytes(b"kept live photo")
+    duplicate = library / "copy" / "IMG_1.HEIC"
+    duplicate.parent.mkdir()
+    duplicate.write_bytes(b"copy of the live photo")
+    video = library / "copy" / "IMG_1.MOV"
+    video.write_bytes(b"the copy's video")
+    rows = make_rows({keeper: [duplicate]})
+    rows["companion"] = ["", str(video)]
+    rows["companion_bytes"] = [0, video.stat().st_size]
+    rows["companion_digest"] = ["", digest(video)]
+    script = tmp_path / "delete.sh"
+    write_deletion_script(rows, script, str(tmp_path / "q"), [str(library)])
+    before = snapshot(library)
+    result = subprocess.run(["sh", str(script), "-y"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not duplicate.exists() and not video.exists()
+    assert (tmp_path / "q" / str(video).lstrip("/")).read_bytes() == b"the copy's video"
+    assert len((tmp_path / "q" / "manifest.txt").read_text().splitlines()) == 2
+    subprocess.run(["sh", str(tmp_path / "q" / "restore.sh")], check=True, capture_output=True)
+    assert snapshot(library) == before
+
+
+def test_a_changed_video_companion_keeps_both_in_place(tmp_path):
+    library = tmp_path / "library"
+    library.mkdir()
+    keeper, duplicate, video = library / "a.jpg", library / "b.jpg", library / "b.mov"
+    keeper.write_bytes(b"a")
+    duplicate.write_bytes(b"b")
+    video.write_bytes(b"video")
+    rows = make_rows({keeper: [duplicate]})
+    rows["companion"] = ["", str(video)]
+    rows["companion_bytes"] = [0, 5]
+    rows["companion_digest"] = ["", digest(video)]
+    script = tmp_path / "delete.sh"
+    write_deletion_script(rows, script, str(tmp_path / "q"), [str(library)])
+    video.write_bytes(b"edited")
+    result = subprocess.run(["sh", str(script), "-y"], capture_output=True, text=True)
+    assert result.returncode != 0 and "video companion changed" in result.stdout
+    assert duplicate.exists() and video.exists()

@@ -61,7 +61,7 @@ def test_every_output_file_is_written(run):
     summary = json.loads((results / "groups.json").read_text())["summary"]
     assert summary["groups"] == rows["group_id"].nunique()
     assert summary["files_to_remove"] == int((~rows["keep"]).sum())
-    assert summary["videos_skipped"] == 1
+    assert summary["videos_skipped"] == 3
 
 
 def test_groups_are_exactly_the_copies(run):
@@ -89,8 +89,23 @@ def test_keepers_follow_the_rules(run):
         str(root / "Exports" / "chelsea.tif"),
         str(root / "Masters" / "coffee.jpg"),  # more bytes per pixel than the webp and the auto-adjusted copy
         str(root / "Masters" / "rocket.jpg"),  # byte copies: the shortest path wins
+        str(root / "Phone" / "IMG_0100.jpg"),  # higher JPEG quality than the takeout copy
+        str(root / "Camera" / "IMG_0200.DNG"),  # RAW beats JPEG at equal pixels ...
+        str(root / "Camera" / "IMG_0200.JPG"),  # ... and the camera's JPEG of the shot stays too
     }
-    assert rows.groupby("group_id")["keep"].sum().eq(1).all()
+    kept_per_group = rows.groupby("group_id")["keep"].sum()
+    pair_group = rows[rows["path"].str.endswith("IMG_0200.JPG")]["group_id"].iloc[0]
+    assert kept_per_group.drop(pair_group).eq(1).all() and kept_per_group[pair_group] == 2
+    assert "RAW and JPEG of one shot" in rows[rows["path"].str.endswith("IMG_0200.JPG")]["reason"].iloc[0]
+
+
+def test_a_live_photo_video_goes_with_its_photo(run):
+    rows = pd.read_csv(run["workdir"] / "results" / "groups.csv", keep_default_na=False)
+    root = run["library"].root
+    takeout = rows[rows["path"] == str(root / "Takeout" / "IMG_0100.jpg")].iloc[0]
+    assert not takeout["keep"]
+    assert takeout["companion"] == str(root / "Takeout" / "IMG_0100.MOV")
+    assert set(rows[rows["companion"] != ""]["path"]) == {takeout["path"]}
 
 
 def test_bad_files_are_reported_and_the_rest_processed(run):
@@ -123,7 +138,8 @@ def test_dry_run_of_the_deletion_script_changes_nothing(run):
         cwd=run["workdir"],
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("would move:") == 4 + 4 + 1 + len(HOSTILE_NAMES)
+    assert result.stdout.count("would move:") == 4 + 4 + 1 + 1 + len(HOSTILE_NAMES)
+    assert result.stdout.count("with its video:") == 1
     assert library_state(root) == run["before"]
     assert not any(p.name.startswith("PWNED") for p in run["workdir"].parent.rglob("*"))
 
@@ -156,7 +172,7 @@ def test_reruns_redo_only_what_changed(run, tmp_path):
     assert "Nothing to be done" in noop.stdout + noop.stderr
 
     # Change one photo's content: only its chunk reruns, and only that photo is decoded again.
-    changed = root / "Masters" / "retina.jpg"
+    changed = root / "Masters" / "motorcycle.jpg"
     Image.open(changed).convert("RGB").save(changed, "JPEG", quality=60)
     before = chunk_logs(workdir)
     rerun = snakemake(workdir, *config)

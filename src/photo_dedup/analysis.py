@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from photo_dedup.companions import attach_companions, keep_raw_jpeg_pairs
 from photo_dedup.decisions import Decisions, load_decisions
 from photo_dedup.grouping import find_groups
 from photo_dedup.keeper import DEFAULT_RULES, KeeperRanking
@@ -43,6 +44,7 @@ def analyse_library(
     groups_json: str,
     unreadable_csv: str,
     pairs_csv: str,
+    raw_jpeg_pairs: str = "keep_both",
 ) -> None:
     started = time.monotonic()
     scan = json.loads(Path(scan_file).read_text(encoding="utf-8"))
@@ -57,6 +59,8 @@ def analyse_library(
     thresholds = thresholds_from(match)
     groups, evidence = find_groups(table, thresholds, ranking_from(keeper, decisions), decisions)
     rows = decisions.apply_keep_all(group_rows(table, groups))
+    rows = keep_raw_jpeg_pairs(rows, raw_jpeg_pairs)
+    rows = attach_companions(rows, scan.get("companions", {}))
     unreadable = pd.concat([failed, pd.DataFrame(scan["problems"], columns=["path", "reason"])], ignore_index=True)
     summary = summarise(rows, unreadable, scan["counts"])
     write_tables(rows, unreadable, summary, groups_csv, groups_json, unreadable_csv)

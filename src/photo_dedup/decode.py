@@ -40,6 +40,7 @@ class DecodedPhoto:
         format: file format as found in the file ("JPEG", "PNG", "HEIF", "RAW", ...).
         exif: capture time, camera, orientation and GPS presence.
         decoder: how the small image was obtained (for logs and benchmarks).
+        jpeg_quality: libjpeg-style quality (1-100) estimated from the quantisation tables, for JPEGs.
     """
 
     image: Image.Image
@@ -48,6 +49,7 @@ class DecodedPhoto:
     format: str
     exif: ExifFacts
     decoder: str
+    jpeg_quality: int | None = None
 
 
 def decode_photo(path: str, size: int, max_pixels: int) -> DecodedPhoto:
@@ -105,6 +107,7 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
         exif = read_exif_facts(im)
         width, height = im.size
         _refuse_if_too_large(width, height)
+        quality = estimate_jpeg_quality(getattr(im, "quantization", None))
         if im.format == "JPEG":
             im.draft("RGB", (size, size))
         elif hasattr(im, "n_frames") and getattr(im, "n_frames", 1) > 1:
@@ -118,7 +121,8 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
     if pending in SIDEWAYS_ORIENTATIONS:
         width, height = height, width
     upright = apply_orientation(small, pending)
-    return DecodedPhoto(upright, width, height, fmt, exif, "draft" if fmt == "JPEG" else "full")
+    decoder = "draft" if fmt == "JPEG" else "full"
+    return DecodedPhoto(upright, width, height, fmt, exif, decoder, quality if fmt == "JPEG" else None)
 
 
 _TRANSPOSE_FOR_ORIENTATION = {
@@ -136,6 +140,19 @@ def apply_orientation(im: Image.Image, orientation: int | None) -> Image.Image:
     """Turn pixels stored with an EXIF orientation tag upright (as ImageOps.exif_transpose)."""
     method = _TRANSPOSE_FOR_ORIENTATION.get(orientation or 1)
     return im.transpose(method) if method is not None else im
+
+
+# libjpeg's standard luminance table (quality 50) sums to this.
+_STANDARD_LUMINANCE_SUM = 3688
+
+
+def estimate_jpeg_quality(tables: dict[int, list[int]] | None) -> int | None:
+    """The libjpeg quality setting that would give this luminance quantisation table."""
+    if not tables or 0 not in tables or not tables[0]:
+        return None
+    scale = 100.0 * sum(tables[0]) / _STANDARD_LUMINANCE_SUM
+    quality = (200.0 - scale) / 2.0 if scale <= 100.0 else 5000.0 / scale
+    return max(1, min(100, round(quality)))
 
 
 def _orientation_after_load(im: Image.Image) -> int | None:

@@ -66,9 +66,29 @@ def removal_actions(rows: pd.DataFrame) -> list[dict[str, object]]:
                     "place": place,
                     "folder": os.path.dirname(place),
                     "restore_line": restore,
+                    **_companion(photo),
                 }
             )
     return actions
+
+
+def _companion(photo: pd.Series) -> dict[str, object]:
+    """The video that moves with a photo (Live Photo), or empty fields."""
+    video = photo.get("companion") or ""
+    if not video:
+        return {"companion": "", "companion_size": 0}
+    place = video.lstrip("/")
+    restore = " ".join(
+        shlex.quote(part) for part in ("restore_one", place, video, photo["companion_digest"], os.path.dirname(video))
+    )
+    return {
+        "companion": video,
+        "companion_size": int(photo["companion_bytes"]),
+        "companion_digest": photo["companion_digest"],
+        "companion_place": place,
+        "companion_folder": os.path.dirname(place),
+        "companion_restore": restore,
+    }
 
 
 def write_deletion_script(
@@ -81,7 +101,7 @@ def write_deletion_script(
 ) -> None:
     env = _environment()
     actions = removal_actions(rows)
-    n_bytes = sum(int(a["size"]) for a in actions)  # type: ignore[call-overload]
+    n_bytes = sum(int(a["size"]) + int(a["companion_size"]) for a in actions)  # type: ignore[call-overload]
     restore_header = env.get_template("restore-header.sh.j2").render(version=__version__).rstrip("\n")
     text = env.get_template("delete-duplicates.sh.j2").render(
         version=__version__,

@@ -6,6 +6,7 @@ by rule; the first rule on which the winner beats the runner-up is its reason.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ DEFAULT_RULES = ("preferred_root", "pixels", "format", "quality", "metadata", "o
 @dataclass(frozen=True)
 class Rule:
     name: str
-    score: Callable[[Photo], float]
+    score: Callable[[Photo], Any]
     explain: Callable[[Photo, Photo], str]
 
 
@@ -50,6 +51,24 @@ def _pixels(photo: Photo) -> int:
 
 def _bytes_per_pixel(photo: Photo) -> float:
     return round(int(photo["size"]) / max(1, _pixels(photo)), 3)
+
+
+def _jpeg_quality(photo: Photo) -> int:
+    value = photo.get("jpeg_quality")
+    if isinstance(value, (int, float)) and not math.isnan(value):
+        return int(value)
+    return 0
+
+
+def _quality(photo: Photo) -> tuple[int, float]:
+    """Estimated JPEG quality first (0 for other formats), then bytes per pixel."""
+    return (_jpeg_quality(photo), _bytes_per_pixel(photo))
+
+
+def _explain_quality(winner: Photo, runner_up: Photo) -> str:
+    if _jpeg_quality(winner) != _jpeg_quality(runner_up):
+        return f"higher JPEG quality ({_jpeg_quality(winner)} vs {_jpeg_quality(runner_up)})"
+    return f"more bytes per pixel ({_bytes_per_pixel(winner):.2f} vs {_bytes_per_pixel(runner_up):.2f})"
 
 
 def _metadata(photo: Photo) -> int:
@@ -95,6 +114,10 @@ def build_rules(preferred_roots: Sequence[str]) -> dict[str, Rule]:
     }
 
 
+def _negated(score: Any) -> Any:
+    return tuple(-part for part in score) if isinstance(score, tuple) else -score
+
+
 class KeeperRanking:
     """Orders photos best first and explains why the best one won.
 
@@ -124,7 +147,7 @@ class KeeperRanking:
 
     def key(self, photo: Photo) -> tuple[Any, ...]:
         """Sort key, smallest first = best first."""
-        return (*(-rule.score(photo) for rule in self.rules), len(photo["path"]), photo["path"])
+        return (*(_negated(rule.score(photo)) for rule in self.rules), len(photo["path"]), photo["path"])
 
     def best_first(self, photos: Sequence[Photo]) -> list[Photo]:
         return sorted(photos, key=self.key)

@@ -29,6 +29,7 @@ COLUMNS = [
     "orientation",
     "thumbnail",
     "colorfulness",
+    "jpeg_quality",
     "phash",
     "dhash",
 ]

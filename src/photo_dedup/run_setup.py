@@ -79,6 +79,7 @@ def prepare_run(config: dict[str, Any], workdir: str) -> RunPlan:
         "libraries": roots,
         "counts": dict(sorted(scan.counts.items())),
         "problems": [{"path": p.path, "reason": p.reason} for p in scan.problems],
+        "companions": dict(sorted(scan.companions.items())),
     }
     write_if_changed(cache / "scan.json", json.dumps(scan_report, sort_keys=True, indent=1) + "\n")
     return RunPlan(libraries=roots, chunks=list(chunks), demo=demo)

@@ -47,6 +47,8 @@ class ScanResult:
     photos: list[FileEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    # Live Photo companions: photo path -> the video beside it with the same name (IMG_1.HEIC, IMG_1.MOV).
+    companions: dict[str, str] = field(default_factory=dict)
 
 
 def is_excluded(relative: str, patterns: tuple[str, ...] | list[str]) -> bool:
@@ -105,6 +107,8 @@ def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: Sc
         out.problems.append(Problem(folder, f"folder cannot be read: {error.strerror}"))
         out.counts["unreadable"] += 1
         return
+    photos_here: list[str] = []
+    videos_here: dict[str, str] = {}
     for entry in entries:
         relative = os.path.relpath(entry.path, root).replace(os.sep, "/")
         if is_excluded(relative, excludes):
@@ -125,6 +129,8 @@ def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: Sc
             out.counts["other"] += 1
             continue
         kind = kind_of(entry.name)
+        if kind == "video":
+            videos_here[os.path.splitext(entry.name)[0].lower()] = entry.path
         if kind != "photo":
             out.counts[kind] += 1
             continue
@@ -135,6 +141,11 @@ def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: Sc
         stat = entry.stat(follow_symlinks=False)
         out.photos.append(FileEntry(entry.path, stat.st_size, stat.st_mtime_ns))
         out.counts["photo"] += 1
+        photos_here.append(entry.path)
+    for photo in photos_here:
+        video = videos_here.get(os.path.splitext(os.path.basename(photo))[0].lower())
+        if video is not None:
+            out.companions[photo] = video
 
 
 def inside(path: str | Path, folder: str | Path) -> bool:

@@ -29,6 +29,9 @@ GROUP_COLUMNS = [
     "folder",
     "name",
     "thumbnail",
+    "companion",
+    "companion_bytes",
+    "companion_digest",
 ]
 
 
@@ -61,18 +64,19 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
                     "thumbnail": photo["thumbnail"],
                 }
             )
-    return pd.DataFrame(rows, columns=GROUP_COLUMNS)
+    return pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if not c.startswith("companion")])
 
 
 def summarise(rows: pd.DataFrame, unreadable: pd.DataFrame, scan_counts: Mapping[str, int]) -> dict[str, Any]:
     removed = rows[~rows["keep"]] if len(rows) else rows
+    companion_bytes = int(removed["companion_bytes"].sum()) if "companion_bytes" in removed and len(removed) else 0
     return {
         "photos_scanned": int(scan_counts.get("photo", 0)),
         "unreadable": int(len(unreadable)),
         "groups": int(rows["group_id"].nunique()) if len(rows) else 0,
         "photos_in_groups": int(len(rows)),
         "files_to_remove": int(len(removed)),
-        "bytes_to_reclaim": int(removed["bytes"].sum()) if len(removed) else 0,
+        "bytes_to_reclaim": (int(removed["bytes"].sum()) if len(removed) else 0) + companion_bytes,
         "videos_skipped": int(scan_counts.get("video", 0)),
         "other_files_skipped": int(scan_counts.get("other", 0)),
         "excluded": int(scan_counts.get("excluded", 0)),

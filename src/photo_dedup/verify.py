@@ -81,7 +81,7 @@ def _own_shift_correlation(g: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
 
 
 def measure_pairs(
-    table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresholds, batch: int = 20_000
+    table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresholds, batch: int = 2_000
 ) -> PairEvidence:
     """Measure every candidate pair and decide which are the same picture.
 

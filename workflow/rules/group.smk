@@ -18,5 +18,6 @@ rule find_groups:
     params:
         match=match_settings(),
         keeper=keeper_settings(),
+        raw_jpeg_pairs=config.get("raw_jpeg_pairs", "keep_both"),
     script:
         "../../scripts/find_groups.py"

@@ -1,0 +1,100 @@
+"""Generated inputs for the speed benchmark: 12 MP photos, many small photos, many sidecars."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageEnhance
+
+from photo_dedup import variants
+from photo_dedup.demo import real_photos
+
+
+def _varied(photo: Image.Image, rng: np.random.Generator, size: tuple[int, int]) -> Image.Image:
+    """A different-looking frame from a real photo: crop, flip, colour, then grain at full size."""
+    w, h = photo.size
+    scale = rng.uniform(0.55, 1.0)
+    cw, ch = int(w * scale), int(h * scale)
+    x, y = int(rng.integers(0, w - cw + 1)), int(rng.integers(0, h - ch + 1))
+    frame = photo.crop((x, y, x + cw, y + ch))
+    if rng.random() < 0.5:
+        frame = frame.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    frame = ImageEnhance.Color(frame).enhance(rng.uniform(0.7, 1.3))
+    frame = ImageEnhance.Brightness(frame).enhance(rng.uniform(0.8, 1.2))
+    frame = frame.resize(size, Image.Resampling.BICUBIC)
+    if size[0] * size[1] > 1_000_000:  # camera grain, so the JPEG weighs what a camera's does
+        grain = rng.normal(0, 3.0, (size[1], size[0], 1)).astype(np.int16)
+        frame = Image.fromarray(np.clip(np.asarray(frame, dtype=np.int16) + grain, 0, 255).astype(np.uint8))
+    return frame
+
+
+def make_camera_photos(root: Path, n: int, seed: int = 0, per_folder: int = 100) -> list[Path]:
+    """`n` camera-like 12 MP JPEGs (4000x3000, EXIF, grain), 100 to a folder."""
+    rng = np.random.default_rng(seed)
+    photos = list(real_photos().values())
+    paths = []
+    for i in range(n):
+        frame = _varied(photos[i % len(photos)], rng, (4000, 3000))
+        exif = variants.camera_exif(taken=f"2022:07:{1 + i % 28:02d} 12:{i % 60:02d}:00")
+        path = root / f"folder-{i // per_folder:03d}" / f"IMG_{i:05d}.jpg"
+        paths.append(variants.save_original(frame, path, exif, quality=92))
+    return paths
+
+
+def make_small_photos(root: Path, n: int, seed: int = 1, per_folder: int = 500) -> list[Path]:
+    """`n` small JPEGs (160x120): enough to measure Snakemake's own overhead."""
+    rng = np.random.default_rng(seed)
+    photos = [p.resize((640, 480)) for p in real_photos().values()]
+    paths = []
+    for i in range(n):
+        path = root / f"folder-{i // per_folder:03d}" / f"small-{i:06d}.jpg"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _varied(photos[i % len(photos)], rng, (160, 120)).save(path, "JPEG", quality=85)
+        paths.append(path)
+    return paths
+
+
+def make_sidecar_chunks(folder: Path, n: int, seed: int = 2, per_chunk: int = 1000) -> list[Path]:
+    """`n` sidecar records as the fingerprint step writes them; one photo in ten has a copy."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    chunks = []
+    base_luma = rng.integers(0, 256, (max(1, n // 10), 64, 64), dtype=np.uint8)
+    family_hash = rng.integers(0, 2**63, max(1, n // 10))
+    for start in range(0, n, per_chunk):
+        path = folder / f"c{start // per_chunk:05d}.jsonl"
+        with open(path, "w") as out:
+            for i in range(start, min(n, start + per_chunk)):
+                family = i // 10 if i % 10 >= 8 else None  # photos 8 and 9 of every ten are copies
+                luma = base_luma[family] if family is not None else rng.integers(0, 256, (64, 64), dtype=np.uint8)
+                phash = int(rng.integers(0, 2**63)) if family is None else family_hash[family]
+                record = {
+                    "path": f"/generated/folder-{i // 1000:03d}/IMG_{i:06d}.jpg",
+                    "digest": f"{i:064x}",
+                    "size": 3_000_000 + i,
+                    "mtime_ns": 0,
+                    "version": 2,
+                    "error": None,
+                    "format": "JPEG",
+                    "width": 4000,
+                    "height": 3000,
+                    "taken": None,
+                    "make": "Canon",
+                    "model": "EOS R6",
+                    "has_gps": False,
+                    "software": None,
+                    "orientation": 1,
+                    "decoder": "draft",
+                    "thumbnail": "thumbs/x.jpg",
+                    "colorfulness": 20.0,
+                    "phash": f"{phash:016x}",
+                    "dhash": f"{int(rng.integers(0, 2**63)):016x}",
+                    "luma64": base64.b64encode(luma.tobytes()).decode(),
+                    "rgb4": base64.b64encode(bytes(range(48))).decode(),
+                }
+                out.write(json.dumps(record, sort_keys=True) + "\n")
+        chunks.append(path)
+    return chunks

@@ -1,0 +1,228 @@
+"""Speed benchmark: the workflow against the naive method and difPy, reruns, memory.
+
+    python benchmarks/speed.py                       # 200 photos of 12 MP, 10^4 small, 10^5 sidecars
+    python benchmarks/speed.py --photos 100 --small 0 --sidecars 0
+
+All timings use the same 2 cores (--cores). It prints (a) the naive reference (full decode and
+whash of every photo in a process pool), (b) the workflow cold, (c) a no-op rerun, (d) a rerun after
+modifying 10 photos, (e) a rerun after renaming a folder of 100 photos, (f) peak memory, (g) difPy,
+the ratios b/a, b/g, d/b and the decode floor; then (c) and (d) at --small photos, and the gather
+step's time and peak memory on --sidecars generated sidecars.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import imagehash
+import numpy as np
+from PIL import Image, ImageOps
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generated import make_camera_photos, make_sidecar_chunks, make_small_photos  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+LAST_RUN_PEAK_MB = [0.0]
+
+
+def snakemake(workdir: Path, library: Path, cores: int, *extra: str) -> float:
+    """Run the workflow; return its wall time and keep the peak RSS of its processes."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+        "--configfile", str(REPO / "config.yaml"), "--directory", str(workdir),
+        "--cores", str(cores), "--quiet", "all", "--config", f"library={library}", *extra,
+    ]  # fmt: skip
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", WRAPPER, *command], check=True, capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    LAST_RUN_PEAK_MB[0] = int(done.stdout.split()[-1]) / 1024
+    return seconds
+
+
+def naive_fingerprint(path: str) -> str:
+    """What the original notebook did: decode the whole photo, then whash it at full size."""
+    with Image.open(path) as im:
+        upright = ImageOps.exif_transpose(im.convert("RGB"))
+        return str(imagehash.whash(upright))
+
+
+def naive(paths: list[Path], cores: int) -> float:
+    started = time.monotonic()
+    with ProcessPoolExecutor(cores) as pool:
+        list(pool.map(naive_fingerprint, map(str, paths), chunksize=4))
+    return time.monotonic() - started
+
+
+def difpy(library: Path) -> float:
+    code = (
+        "import difPy, sys\n"
+        "dif = difPy.build(sys.argv[1], show_progress=False, processes=2)\n"
+        "difPy.search(dif, similarity='similar', show_progress=False, processes=2)\n"
+    )
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", code, str(library)], check=True, capture_output=True)
+    return time.monotonic() - started
+
+
+def decode_floor(paths: list[Path], cores: int, cache: Path) -> float:
+    """Per-photo fingerprint time in one process (digest, draft decode, hashes, thumbnail), times N / cores."""
+    from photo_dedup.fingerprint import fingerprint_photo
+    from photo_dedup.scan import FileEntry
+    from photo_dedup.sidecar_store import SidecarStore
+
+    store = SidecarStore(cache)
+    sample = paths[:: max(1, len(paths) // 20)][:20]
+    fingerprint_photo(FileEntry(str(sample[0]), 0, 0), SidecarStore(cache / "warm-up"), 250_000_000)
+    started = time.perf_counter()
+    for path in sample:
+        fingerprint_photo(FileEntry(str(path), 0, 0), store, 250_000_000)
+    per_photo = (time.perf_counter() - started) / len(sample)
+    return per_photo * len(paths) / cores
+
+
+def decodes_since(workdir: Path, since: float) -> int:
+    """Photos decoded by the fingerprint jobs that ran after `since` (from their logs)."""
+    total = 0
+    for log in (workdir / "logs" / "fingerprint").glob("*.log"):
+        if log.stat().st_mtime >= since:
+            for line in log.read_text().splitlines():
+                if " photos in " in line:
+                    parts = line.split(": ")[-1].split(", ")
+                    total += sum(int(p.split()[0]) for p in parts if p.endswith("decoded"))
+    return total
+
+
+def modify(paths: list[Path]) -> None:
+    for path in paths:
+        with Image.open(path) as im:
+            exif = im.info.get("exif", b"")
+            im.convert("RGB").save(path, "JPEG", quality=85, exif=exif)
+
+
+def peak_child_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def big_photo_run(args: argparse.Namespace, base: Path) -> None:
+    library = base / "library"
+    print(f"making {args.photos} photos of 12 MP from real photographs ...", flush=True)
+    paths = make_camera_photos(library, args.photos, seed=0)
+    size_mb = sum(p.stat().st_size for p in paths) / 1e6
+    print(f"{len(paths)} photos, {size_mb:.0f} MB, folders of 100")
+    floor = decode_floor(paths, args.cores, base / "floor-cache")
+    a = naive(paths, args.cores)
+    workdir = base / "work"
+    b = snakemake(workdir, library, args.cores)
+    rss = LAST_RUN_PEAK_MB[0]
+    c = snakemake(workdir, library, args.cores)
+    modify(paths[:10])
+    started = time.time()
+    d = snakemake(workdir, library, args.cores)
+    d_decodes = decodes_since(workdir, started)
+    folder = paths[0].parent
+    folder.rename(folder.with_name(folder.name + "-renamed"))
+    started = time.time()
+    e = snakemake(workdir, library, args.cores)
+    e_decodes = decodes_since(workdir, started)
+    g = difpy(library) if not args.no_difpy else float("nan")
+    print()
+    print(f"(a) naive (full decode + whash, {args.cores} processes): {a:8.1f} s")
+    print(f"(b) workflow, cold:                          {b:8.1f} s  ({len(paths) / b:.1f} photos/s)")
+    print(f"(c) no-op rerun:                             {c:8.1f} s")
+    print(f"(d) rerun after modifying 10 photos:         {d:8.1f} s  ({d_decodes} photos decoded)")
+    print(f"(e) rerun after renaming a folder of 100:    {e:8.1f} s  ({e_decodes} photos decoded)")
+    print(f"(f) peak memory of any workflow process:     {rss:8.0f} MB")
+    print(f"(g) difPy (similarity='similar'):            {g:8.1f} s")
+    print(f"decode floor (N x per-photo time / cores):   {floor:8.1f} s")
+    print(f"b/a = {b / a:.3f}   b/g = {b / g:.3f}   d/b = {d / b:.3f}   b/floor = {b / floor:.2f}")
+
+
+def small_photo_run(args: argparse.Namespace, base: Path) -> None:
+    library = base / "small-library"
+    print(f"\nmaking {args.small} small photos ...", flush=True)
+    paths = make_small_photos(library, args.small, seed=1)
+    workdir = base / "small-work"
+    cold = snakemake(workdir, library, args.cores)
+    jobs = list((workdir / "logs" / "benchmarks" / "fingerprint").glob("*.tsv"))
+    job_seconds = sum(float(p.read_text().splitlines()[1].split("\t")[0]) for p in jobs)
+    noop = snakemake(workdir, library, args.cores)
+    modify(paths[:: len(paths) // 10][:10])
+    ten = snakemake(workdir, library, args.cores)
+    overhead = 1 - job_seconds / (cold * args.cores)
+    print(
+        f"{len(paths)} small photos: cold {cold:.1f} s in {len(jobs)} fingerprint jobs (their own time "
+        f"{job_seconds:.1f} s; everything else {100 * overhead:.0f} % of the cores' time)"
+    )
+    print(f"(c) no-op rerun at {len(paths)}: {noop:.1f} s")
+    print(f"(d) 10 modified photos at {len(paths)}: {ten:.1f} s")
+
+
+def sidecar_run(args: argparse.Namespace, base: Path) -> None:
+    folder = base / "sidecars"
+    print(f"\nmaking {args.sidecars} sidecars (generated, with near-duplicate groups) ...", flush=True)
+    chunks = make_sidecar_chunks(folder, args.sidecars, seed=2)
+    scan = folder / "scan.json"
+    scan.write_text(json.dumps({"libraries": ["/generated"], "counts": {"photo": args.sidecars}, "problems": []}))
+    code = (
+        "import sys, json\n"
+        "from photo_dedup.analysis import analyse_library\n"
+        "a = json.loads(sys.argv[1])\n"
+        "analyse_library(a['chunks'], a['scan'], [], {}, {}, a['csv'], a['json'], a['unreadable'], a['pairs'])\n"
+    )
+    params = {
+        "chunks": [str(c) for c in chunks], "scan": str(scan), "csv": str(folder / "groups.csv"),
+        "json": str(folder / "groups.json"), "unreadable": str(folder / "unreadable.csv"),
+        "pairs": str(folder / "pairs.csv"),
+    }  # fmt: skip
+    before = peak_child_rss_mb()
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", code, json.dumps(params)], check=True)
+    seconds = time.monotonic() - started
+    rss = peak_child_rss_mb()
+    summary = json.loads((folder / "groups.json").read_text())["summary"]
+    print(
+        f"gather step on {args.sidecars} photos: {seconds:.1f} s, peak memory {rss:.0f} MB "
+        f"(before: {before:.0f} MB of earlier runs), {summary['groups']} groups found"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--photos", type=int, default=200)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--sidecars", type=int, default=100_000)
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--no-difpy", action="store_true")
+    parser.add_argument("--workdir", type=Path, default=REPO / "bench-work" / "speed")
+    args = parser.parse_args()
+    base = args.workdir.resolve()
+    if base.exists():
+        shutil.rmtree(base)
+    base.mkdir(parents=True)
+    np.random.seed(0)
+    if args.photos:
+        big_photo_run(args, base)
+    if args.small:
+        small_photo_run(args, base)
+    if args.sidecars:
+        sidecar_run(args, base)
+
+
+if __name__ == "__main__":
+    main()

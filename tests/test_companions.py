@@ -1,0 +1,42 @@
+import pandas as pd
+
+from photo_dedup.companions import attach_companions, keep_raw_jpeg_pairs
+from photo_dedup.decode import estimate_jpeg_quality
+
+
+def rows_of(*members: tuple[str, str, bool]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"group_id": "g1", "path": path, "format": fmt, "keep": keep, "reason": "", "bytes": 1}
+            for path, fmt, keep in members
+        ]
+    )
+
+
+def test_raw_and_jpeg_of_one_shot_are_both_kept_by_default():
+    rows = rows_of(("/c/IMG_1.CR2", "RAW", True), ("/c/IMG_1.JPG", "JPEG", False), ("/t/IMG_1.jpg", "JPEG", False))
+    kept = keep_raw_jpeg_pairs(rows, "keep_both")
+    assert list(kept["keep"]) == [True, True, False]
+    assert list(keep_raw_jpeg_pairs(rows, "treat_as_copies")["keep"]) == [True, False, False]
+
+
+def test_a_video_goes_with_a_removed_photo_only_if_no_staying_photo_uses_it(tmp_path):
+    video = tmp_path / "IMG_1.MOV"
+    video.write_bytes(b"video")
+    removed, kept = str(tmp_path / "IMG_1.HEIC"), str(tmp_path / "IMG_1.JPG")
+    rows = rows_of(("/k.heic", "HEIF", True), (removed, "HEIF", False))
+    attached = attach_companions(rows, {removed: str(video)})
+    assert attached.loc[1, "companion"] == str(video) and attached.loc[1, "companion_bytes"] == 5
+    shared = attach_companions(rows, {removed: str(video), kept: str(video)})
+    assert shared.loc[1, "companion"] == ""
+
+
+def test_jpeg_quality_is_estimated_from_the_quantisation_tables(photos, tmp_path):
+    from PIL import Image
+
+    for quality in (60, 75, 90, 95):
+        path = tmp_path / f"q{quality}.jpg"
+        photos["astronaut"].save(path, quality=quality)
+        with Image.open(path) as im:
+            assert abs(estimate_jpeg_quality(im.quantization) - quality) <= 1
+    assert estimate_jpeg_quality(None) is None
