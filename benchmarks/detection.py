@@ -25,33 +25,14 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from labelled_library import COPY_KINDS, LOOKALIKE_KINDS, build  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
+from photo_dedup.workflow_command import REPO, snakemake_command  # noqa: E402
 
 
 def run_workflow(library: Path, workdir: Path, *config: str) -> float:
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "--snakefile",
-            str(REPO / "Snakefile"),
-            "--configfile",
-            str(REPO / "config.yaml"),
-            "--directory",
-            str(workdir),
-            "--cores",
-            "2",
-            "--quiet",
-            "all",
-            "--config",
-            f"library={library}",
-            *config,
-        ],
-        check=True,
-    )
+    command = snakemake_command(workdir, 2, "--quiet", "all", "--config", f"library={library}", *config)
+    subprocess.run(command, check=True)
     return time.monotonic() - started
 
 

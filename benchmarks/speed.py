@@ -29,8 +29,7 @@ from PIL import Image, ImageOps
 sys.path.insert(0, str(Path(__file__).parent))
 from generated import make_camera_photos, make_sidecar_chunks, make_small_photos  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-
+from photo_dedup.workflow_command import REPO, snakemake_command  # noqa: E402
 
 WRAPPER = (
     "import resource, subprocess, sys\n"
@@ -43,11 +42,7 @@ LAST_RUN_PEAK_MB = [0.0]
 def snakemake(workdir: Path, library: Path, cores: int, *extra: str) -> float:
     """Run the workflow; return its wall time and keep the peak RSS of its processes."""
     workdir.mkdir(parents=True, exist_ok=True)
-    command = [
-        sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-        "--configfile", str(REPO / "config.yaml"), "--directory", str(workdir),
-        "--cores", str(cores), "--quiet", "all", "--config", f"library={library}", *extra,
-    ]  # fmt: skip
+    command = snakemake_command(workdir, cores, "--quiet", "all", "--config", f"library={library}", *extra)
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", WRAPPER, *command], check=True, capture_output=True, text=True)
     seconds = time.monotonic() - started

@@ -67,8 +67,9 @@ def test_chunks_are_stable_when_a_photo_is_added(tmp_path):
 
 def test_chunk_count_is_a_power_of_two_that_keeps_chunks_small():
     assert chunk_count(0, 200) == 1
-    assert chunk_count(200, 200) == 1
-    assert chunk_count(201, 200) == 2
+    assert chunk_count(3, 200) == 4  # one job per core for small libraries, up to 8
+    assert chunk_count(200, 200) == 8
+    assert chunk_count(2000, 200) == 16
     assert chunk_count(10_000, 200) == 64
     assert 0 <= chunk_of("/x.jpg", 64) < 64
 

@@ -4,30 +4,18 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from photo_dedup.workflow_command import REPO, snakemake_command
+
+__all__ = ["REPO", "jobs_run", "snakemake"]
 
 
 def snakemake(workdir: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     """`snakemake` from this repository, run in `workdir` with 2 cores."""
     workdir.mkdir(parents=True, exist_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(REPO / "Snakefile"),
-        "--configfile",
-        str(REPO / "config.yaml"),
-        "--directory",
-        str(workdir),
-        "--cores",
-        "2",
-        *args,
-    ]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    command = snakemake_command(workdir, 2, *args)
     return subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=timeout, env=env)
 
 

@@ -15,7 +15,7 @@ from photo_dedup.companions import attach_companions, keep_raw_jpeg_pairs
 from photo_dedup.decisions import Decisions, load_decisions
 from photo_dedup.grouping import find_groups
 from photo_dedup.keeper import DEFAULT_RULES, KeeperRanking
-from photo_dedup.photo_table import iter_sidecars, load_photo_table
+from photo_dedup.photo_table import load_photo_table
 from photo_dedup.tables import group_rows, summarise, write_tables
 from photo_dedup.verify import MatchThresholds, PairEvidence
 
@@ -49,7 +49,7 @@ def analyse_library(
     started = time.monotonic()
     scan = json.loads(Path(scan_file).read_text(encoding="utf-8"))
     decisions = load_decisions(decisions_files[0]) if decisions_files else Decisions()
-    table, failed = load_photo_table(iter_sidecars(chunk_files))
+    table, failed = load_photo_table(chunk_files)
     log.info(
         "%d readable photos, %d unreadable, loaded in %.1f s",
         len(table),

@@ -70,9 +70,9 @@ def close_pairs(hashes: np.ndarray, max_distance: int) -> np.ndarray:
             offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
             right = order[np.repeat(bucket_start[probe], counts) + offsets]
             keep = left < right
-            found.append(np.stack([left[keep], right[keep]], axis=1))
+            left, right = left[keep], right[keep]
+            close = hamming(hashes[left], hashes[right]) <= max_distance  # filter now: memory stays O(result)
+            found.append(np.stack([left[close], right[close]], axis=1))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.unique(np.concatenate(found), axis=0)
-    close = hamming(hashes[pairs[:, 0]], hashes[pairs[:, 1]]) <= max_distance
-    return pairs[close]
+    return np.unique(np.concatenate(found), axis=0)

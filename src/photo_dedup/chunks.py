@@ -19,10 +19,14 @@ from pathlib import Path
 
 from photo_dedup.scan import FileEntry
 
+# At least this many chunks (when there are that many photos), so that `--cores 8` has work
+# for every core even on a small library.
+MIN_CHUNKS = 8
+
 
 def chunk_count(n_photos: int, photos_per_chunk: int) -> int:
-    """Smallest power of two that keeps chunks at or under `photos_per_chunk`."""
-    needed = max(1, math.ceil(n_photos / max(1, photos_per_chunk)))
+    """Smallest power of two that keeps chunks at or under `photos_per_chunk` (and >= MIN_CHUNKS)."""
+    needed = max(1, math.ceil(n_photos / max(1, photos_per_chunk)), min(MIN_CHUNKS, n_photos))
     return 1 << (needed - 1).bit_length()
 
 

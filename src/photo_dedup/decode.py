@@ -108,12 +108,15 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
         width, height = im.size
         _refuse_if_too_large(width, height)
         quality = estimate_jpeg_quality(getattr(im, "quantization", None))
-        if im.format == "JPEG":
-            im.draft("RGB", (size, size))
+        icc = im.info.get("icc_profile")  # the full image's profile also describes its thumbnails
+        if im.format in ("JPEG", "HEIF", "AVIF"):
+            # JPEG: DCT scaling; HEIF/AVIF: an embedded thumbnail that shows the same frame, if one is big enough.
+            scale = size / max(width, height)
+            im.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale))))
         elif hasattr(im, "n_frames") and getattr(im, "n_frames", 1) > 1:
             im.seek(0)
-        icc = im.info.get("icc_profile")
         small = _reduce(im, size)
+        decoder = "draft" if im.size != (width, height) else "full"
         # Some plugins (TIFF, HEIF) turn the pixels upright themselves while loading
         # and drop the tag; only what is still tagged after loading is ours to apply.
         pending = _orientation_after_load(im)
@@ -121,7 +124,6 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
     if pending in SIDEWAYS_ORIENTATIONS:
         width, height = height, width
     upright = apply_orientation(small, pending)
-    decoder = "draft" if fmt == "JPEG" else "full"
     return DecodedPhoto(upright, width, height, fmt, exif, decoder, quality if fmt == "JPEG" else None)
 
 

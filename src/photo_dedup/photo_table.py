@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,32 +58,45 @@ def iter_sidecars(chunk_files: Iterable[str | Path]) -> Iterator[dict[str, Any]]
                     yield json.loads(line)
 
 
-def load_photo_table(records: Iterable[dict[str, Any]]) -> tuple[PhotoTable, pd.DataFrame]:
-    """Split records into readable photos (a PhotoTable) and unreadable ones (path, reason)."""
-    rows: list[dict[str, Any]] = []
-    phash: list[int] = []
-    dhash: list[int] = []
-    luma: list[np.ndarray] = []
-    colours: list[np.ndarray] = []
+def _count_records(chunk_files: Sequence[str | Path]) -> int:
+    total = 0
+    for chunk in chunk_files:
+        with open(chunk, "rb") as handle:
+            total += sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    return total
+
+
+def load_photo_table(chunk_files: Sequence[str | Path]) -> tuple[PhotoTable, pd.DataFrame]:
+    """Stream the chunks' sidecars into a PhotoTable (readable photos) and a frame of unreadable ones.
+
+    Memory: signatures go straight into arrays allocated once (64x64 + 48 bytes a photo), and
+    the other facts into one list per column; photos keep the chunks' order (sorted by chunk,
+    then by path), so no second copy is made to sort them.
+    """
+    capacity = _count_records(chunk_files)
+    phash = np.empty(capacity, dtype=np.uint64)
+    dhash = np.empty(capacity, dtype=np.uint64)
+    luma = np.empty((capacity, LUMA_SIDE, LUMA_SIDE), dtype=np.uint8)
+    colours = np.empty((capacity, COLOUR_SIDE, COLOUR_SIDE, 3), dtype=np.uint8)
+    columns: dict[str, list[Any]] = {column: [] for column in COLUMNS}
     failed: list[dict[str, str]] = []
-    for record in records:
+    n = 0
+    for record in iter_sidecars(chunk_files):
         if record.get("error"):
             failed.append({"path": record["path"], "reason": record["error"]})
             continue
-        rows.append({column: record.get(column) for column in COLUMNS})
-        phash.append(hash_bits(record["phash"]))
-        dhash.append(hash_bits(record["dhash"]))
-        luma.append(decode_luma(record["luma64"]))
-        colours.append(decode_colours(record["rgb4"]))
-    photos = pd.DataFrame(rows, columns=COLUMNS)
-    order = np.argsort(photos["path"].to_numpy(dtype=str), kind="stable") if rows else np.array([], dtype=int)
-    photos = photos.iloc[order].reset_index(drop=True)
+        for column, values in columns.items():
+            values.append(record.get(column))
+        phash[n] = hash_bits(record["phash"])
+        dhash[n] = hash_bits(record["dhash"])
+        luma[n] = decode_luma(record["luma64"])
+        colours[n] = decode_colours(record["rgb4"])
+        n += 1
     table = PhotoTable(
-        photos=photos,
-        phash=np.asarray(phash, dtype=np.uint64)[order],
-        dhash=np.asarray(dhash, dtype=np.uint64)[order],
-        luma=(np.stack(luma) if luma else np.empty((0, LUMA_SIDE, LUMA_SIDE), np.uint8))[order],
-        colours=(np.stack(colours) if colours else np.empty((0, COLOUR_SIDE, COLOUR_SIDE, 3), np.uint8))[order],
+        photos=pd.DataFrame(columns, columns=COLUMNS),
+        phash=phash[:n],
+        dhash=dhash[:n],
+        luma=luma[:n],
+        colours=colours[:n],
     )
-    unreadable = pd.DataFrame(failed, columns=["path", "reason"])
-    return table, unreadable
+    return table, pd.DataFrame(failed, columns=["path", "reason"])

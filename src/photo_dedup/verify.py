@@ -51,74 +51,112 @@ class PairEvidence:
     accepted: np.ndarray
 
 
-def _unit_rows(rows: np.ndarray) -> np.ndarray:
-    rows = rows - rows.mean(axis=1, keepdims=True)
-    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-6)
+_SHIFTS = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0)]
 
 
-def _gradients(luma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical differences of each grey picture, cropped to the same size."""
-    return np.diff(luma, axis=2)[:, :-1, :], np.diff(luma, axis=1)[:, :, :-1]
+def _window(gradients: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    n = gradients.shape[-1]
+    return gradients[:, :, 1 + dy : n - 1 + dy, 1 + dx : n - 1 + dx]
 
 
-def _shifted_correlations(ga: tuple[np.ndarray, np.ndarray], gb: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """Correlation of A's gradients with B's shifted by (dy, dx) in {-1, 0, 1}^2; column 4 is no shift."""
-    n = ga[0].shape[1]
-    inner = (slice(None), slice(1, n - 1), slice(1, n - 1))
-    a = _unit_rows(np.concatenate([g[inner].reshape(len(g), -1) for g in ga], axis=1))
-    out = []
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            moved = (slice(None), slice(1 + dy, n - 1 + dy), slice(1 + dx, n - 1 + dx))
-            b = _unit_rows(np.concatenate([g[moved].reshape(len(g), -1) for g in gb], axis=1))
-            out.append(np.einsum("ij,ij->i", a, b))
-    return np.stack(out, axis=1)
+def _centred_norm(windows: np.ndarray) -> np.ndarray:
+    flat = windows.reshape(len(windows), -1)
+    return np.sqrt(np.maximum((flat * flat).sum(axis=1) - flat.sum(axis=1) ** 2 / flat.shape[1], 1e-12))
 
 
-def _own_shift_correlation(g: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """Each picture's best correlation with itself shifted by one pixel (near 1 for smooth pictures)."""
-    return np.delete(_shifted_correlations(g, g), 4, axis=1).max(axis=1)
+def _gradients_and_inner(luma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gradient fields (m, 2, 63, 63) and their inner windows (m, 2, 61, 61), zero-mean, unit-norm."""
+    grey = luma.astype(np.float32)
+    gradients = np.stack([np.diff(grey, axis=2)[:, :-1, :], np.diff(grey, axis=1)[:, :, :-1]], axis=1)
+    inner = _window(gradients, 0, 0)
+    inner = inner - inner.mean(axis=(1, 2, 3), keepdims=True)
+    return gradients, inner / _centred_norm(inner)[:, None, None, None]
 
 
-def measure_pairs(
-    table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresholds, batch: int = 2_000
-) -> PairEvidence:
+def _shift_statistics(luma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per photo: the centred norm of its window moved by each of _SHIFTS (m, 8), and its own
+    best correlation with itself moved by one pixel (m,), near 1 for smooth pictures."""
+    gradients, inner = _gradients_and_inner(luma)
+    norms = np.empty((len(luma), len(_SHIFTS)), dtype=np.float32)
+    own = np.full(len(luma), -np.inf, dtype=np.float32)
+    for k, (y, x) in enumerate(_SHIFTS):
+        window = _window(gradients, y, x)
+        norms[:, k] = _centred_norm(window)
+        own = np.maximum(own, np.einsum("nchw,nchw->n", inner, window) / norms[:, k])
+    return norms, own
+
+
+def _structure_and_alignment(
+    table: PhotoTable, pairs: np.ndarray, min_structure: float, batch: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gradient correlation of each pair, and for pairs above `min_structure` their alignment.
+
+    Correlations use a window one pixel inside the 63x63 gradient fields, so B can move by one
+    pixel each way. Alignment = (unshifted - best shifted correlation) / (1 - own shift correlation).
+    Per-photo statistics are computed once per photo; pairs are measured in batches, so memory
+    stays bounded. Cost: O(photos + pairs) dot products of 7,442 values.
+    """
+    structure = np.full(len(pairs), np.nan)
+    alignment = np.full(len(pairs), np.nan)
+    photo_ids = np.unique(pairs)
+    norms = np.empty((len(photo_ids), len(_SHIFTS)), dtype=np.float32)
+    own = np.empty(len(photo_ids), dtype=np.float32)
+    for start in range(0, len(photo_ids), batch):
+        norms[start : start + batch], own[start : start + batch] = _shift_statistics(
+            table.luma[photo_ids[start : start + batch]]
+        )
+    for start in range(0, len(pairs), batch):
+        part = pairs[start : start + batch]
+        ids, local = np.unique(part, return_inverse=True)
+        a, b = local.reshape(part.shape).T
+        gradients, inner = _gradients_and_inner(table.luma[ids])
+        zero = np.einsum("nchw,nchw->n", inner[a], inner[b])
+        structure[start : start + batch] = zero
+        close = np.flatnonzero(zero >= min_structure)
+        if len(close) == 0:
+            continue
+        inner_a, gradients_b = inner[a[close]], gradients[b[close]]
+        stats_a = np.searchsorted(photo_ids, ids[a[close]])
+        stats_b = np.searchsorted(photo_ids, ids[b[close]])
+        best = np.full(len(close), -np.inf)
+        for k, (y, x) in enumerate(_SHIFTS):
+            moved = np.einsum("nchw,nchw->n", inner_a, _window(gradients_b, y, x))
+            best = np.maximum(best, moved / norms[stats_b, k])
+        sharpness = 1.0 - np.maximum(own[stats_a], own[stats_b])
+        alignment[start + close] = (zero[close] - best) / np.maximum(sharpness, 0.02)
+    return structure, alignment
+
+
+def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresholds, batch: int = 256) -> PairEvidence:
     """Measure every candidate pair and decide which are the same picture.
 
-    Pairs are measured in batches, so memory stays bounded however many there are.
+    Cheap checks (hash distance, aspect, colour) run on every pair; the gradient correlation only
+    on pairs that pass them, and the alignment only on pairs whose correlation is high enough.
+    Values not measured for a pair are NaN.
     """
     photos = table.photos
     aspect = photos["width"].to_numpy(float) / photos["height"].to_numpy(float)
     colourful = photos["colorfulness"].to_numpy(float)
     digests = photos["digest"].to_numpy(dtype=object)
+    pairs = pairs.reshape(-1, 2)
     a, b = pairs[:, 0], pairs[:, 1]
-    structure = np.empty(len(pairs))
-    alignment = np.empty(len(pairs))
-    colour_shift = np.empty(len(pairs))
-    for start in range(0, len(pairs), batch):
-        part = slice(start, start + batch)
-        ga = _gradients(table.luma[a[part]].astype(np.float32))
-        gb = _gradients(table.luma[b[part]].astype(np.float32))
-        shifted = _shifted_correlations(ga, gb)
-        structure[part] = shifted[:, 4]
-        # How sharply the gradients align, relative to how sharply each picture aligns with itself:
-        # about 1 for a copy, about 0 or below for a picture moved by a pixel or more.
-        own = np.maximum(_own_shift_correlation(ga), _own_shift_correlation(gb))
-        gain = shifted[:, 4] - np.delete(shifted, 4, axis=1).max(axis=1)
-        alignment[part] = gain / np.maximum(1.0 - own, 0.02)
-        colour_shift[part] = _chromaticity_shift(table.colours[a[part]], table.colours[b[part]])
     aspect_change = np.abs(np.log(aspect[a] / aspect[b]))
     colorfulness_change = np.abs(colourful[a] - colourful[b]) / np.maximum(np.maximum(colourful[a], colourful[b]), 10.0)
+    colour_shift = _chromaticity_shift(table.colours[a], table.colours[b])
     phash_distance = hamming(table.phash[a], table.phash[b])
     dhash_distance = hamming(table.dhash[a], table.dhash[b])
-    looks_same = (
+    cheap = (
         (np.minimum(phash_distance, dhash_distance) <= thresholds.max_hash_distance)
-        & (structure >= thresholds.min_structure)
-        & (alignment >= thresholds.min_alignment)
         & (aspect_change <= thresholds.max_aspect_change)
         & (colorfulness_change <= thresholds.max_colorfulness_change)
         & (colour_shift <= thresholds.max_colour_shift)
     )
+    structure = np.full(len(pairs), np.nan)
+    alignment = np.full(len(pairs), np.nan)
+    worth = np.flatnonzero(cheap)
+    structure[worth], alignment[worth] = _structure_and_alignment(table, pairs[worth], thresholds.min_structure, batch)
+    with np.errstate(invalid="ignore"):
+        looks_same = cheap & (structure >= thresholds.min_structure) & (alignment >= thresholds.min_alignment)
     same_bytes = digests[a] == digests[b]
     return PairEvidence(
         pairs=pairs,
