@@ -9,7 +9,7 @@ with logging_to(snakemake.log[0]):
         groups_json=snakemake.input.groups_json,
         unreadable_csv=snakemake.input.unreadable,
         decisions_files=snakemake.input.decisions,
-        plot=snakemake.input.plot,
+        plot_link=snakemake.params.plot_link,
         out_path=snakemake.output.html,
         cache_dir=snakemake.params.cache_dir,
     )

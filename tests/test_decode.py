@@ -80,6 +80,15 @@ def test_camera_raw_is_decoded_by_libraw(photos, tmp_path):
     assert corr > 0.97
 
 
+def test_camera_raw_with_a_preview_uses_the_preview(photos, tmp_path):
+    original = photos["chelsea"]
+    path = variants.camera_raw(original, tmp_path / "IMG_0002.DNG", preview=True)
+    decoded = decode_photo(str(path), 256, LIMIT)
+    assert decoded.decoder == "raw-preview"
+    assert (decoded.width, decoded.height) == (original.width // 2 * 2, original.height // 2 * 2)
+    assert difference(decoded.image, original) < 3
+
+
 def test_jpeg_uses_dct_scaling_and_reports_the_full_size(photos, tmp_path):
     big = photos["astronaut"].resize((2048, 2048))
     path = variants.save_original(big, tmp_path / "big.jpg")

@@ -81,6 +81,7 @@ def render_contact_sheet(
                 "folder": os.path.dirname(records[0]["path"]),
             }
         )
+    groups.sort(key=lambda group: (-group["savings"], group["group_id"]))  # the page's default order
     html = (
         _environment()
         .get_template("report.html.j2")
@@ -102,7 +103,7 @@ def contact_sheet_from_files(
     groups_json: str,
     unreadable_csv: str,
     decisions_files: list[str],
-    plot: str,
+    plot_link: str,
     out_path: str,
     cache_dir: str,
 ) -> None:
@@ -117,6 +118,6 @@ def contact_sheet_from_files(
         summary,
         out_path,
         cache_dir,
-        distance_plot=os.path.relpath(plot, Path(out_path).parent),
+        distance_plot=plot_link,
         previous_decisions=previous,
     )

@@ -238,19 +238,23 @@ def _decode_raw(path: str, size: int) -> DecodedPhoto:
 
 
 def _raw_preview(raw: rawpy.RawPy, width: int, height: int, size: int) -> tuple[Image.Image, ExifFacts] | None:
-    """The embedded JPEG preview, upright, if it shows the sensor's frame at a useful size."""
+    """The embedded preview (JPEG or bitmap), upright, if it shows the sensor's frame at a useful size."""
     try:
         thumb = raw.extract_thumb()
     except (rawpy.LibRawError, rawpy.NotSupportedError):
         return None
-    if thumb.format != rawpy.ThumbFormat.JPEG or not isinstance(thumb.data, bytes):
-        return None
     try:
-        with Image.open(io.BytesIO(thumb.data)) as im:
-            exif = read_exif_facts(im)
-            im.draft("RGB", (size, size))
-            small = _reduce(im, size)
-    except (OSError, ValueError, SyntaxError):
+        if thumb.format == rawpy.ThumbFormat.JPEG and isinstance(thumb.data, bytes):
+            with Image.open(io.BytesIO(thumb.data)) as im:
+                exif = read_exif_facts(im)
+                im.draft("RGB", (size, size))
+                small = _reduce(im, size)
+        elif thumb.format == rawpy.ThumbFormat.BITMAP and isinstance(thumb.data, np.ndarray) and thumb.data.ndim == 3:
+            exif = ExifFacts()
+            small = _reduce(Image.fromarray(np.ascontiguousarray(thumb.data[:, :, :3], dtype=np.uint8)), size)
+        else:
+            return None
+    except (OSError, ValueError, SyntaxError, TypeError):
         return None
     flip = raw.sizes.flip
     if flip == 3:

@@ -177,11 +177,14 @@ _XYZ_TO_LINEAR_SRGB = (
 )
 
 
-def camera_raw(image: Image.Image, path: Path, make: str = "Canon", model: str = "EOS R6") -> Path:
+def camera_raw(
+    image: Image.Image, path: Path, make: str = "Canon", model: str = "EOS R6", preview: bool = False
+) -> Path:
     """A real, minimal DNG (Bayer RGGB, 12-bit, linear) of the picture, as a camera writes one.
 
     LibRaw decodes it like any camera RAW; with the camera's JPEG of the same
-    picture it forms the RAW+JPEG pair of one shot.
+    picture it forms the RAW+JPEG pair of one shot. With `preview`, the DNG also
+    holds a full-size rendered preview (uncompressed RGB) in IFD0, as many do.
     """
     import tifffile
 
@@ -208,7 +211,14 @@ def camera_raw(image: Image.Image, path: Path, make: str = "Canon", model: str =
         (272, "s", 0, model, True),
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    tifffile.imwrite(path, mosaic, photometric=32803, extratags=extratags, subfiletype=0)
+    if not preview:
+        tifffile.imwrite(path, mosaic, photometric=32803, extratags=extratags, subfiletype=0)
+        return path
+    identity, raw_tags = extratags[2:4] + extratags[8:], extratags[:2] + extratags[4:8]
+    rendered = np.asarray(image.convert("RGB"), dtype=np.uint8)[:height, :width]
+    with tifffile.TiffWriter(path) as tif:
+        tif.write(rendered, photometric="rgb", subfiletype=1, subifds=1, extratags=identity)
+        tif.write(mosaic, photometric=32803, subfiletype=0, extratags=raw_tags)
     return path
 
 

@@ -3,7 +3,6 @@ rule contact_sheet:
         groups_csv="results/groups.csv",
         groups_json="results/groups.json",
         unreadable="results/unreadable.csv",
-        plot="results/pair-distances.png",
         decisions=decisions_file,
     output:
         html="results/report.html",
@@ -14,6 +13,8 @@ rule contact_sheet:
         "../../environment.yml"
     params:
         cache_dir=CACHE_ROOT,
+        # the page links the plot, which distance_plot makes beside it at the same time
+        plot_link="pair-distances.png",
     script:
         "../../scripts/contact_sheet.py"
 
