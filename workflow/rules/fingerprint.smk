@@ -9,12 +9,12 @@ rule fingerprint_chunk:
         "logs/benchmarks/fingerprint/{chunk}.tsv"
     group:
         "fingerprint"
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=60,
-    conda:
-        "../../environment.yml"
     params:
         cache_dir=CACHE_ROOT,
         max_pixels=max_pixels(),
