@@ -108,15 +108,17 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
         width, height = im.size
         _refuse_if_too_large(width, height)
         quality = estimate_jpeg_quality(getattr(im, "quantization", None))
-        icc = im.info.get("icc_profile")  # the full image's profile also describes its thumbnails
-        if im.format in ("JPEG", "HEIF", "AVIF"):
-            # JPEG: DCT scaling; HEIF/AVIF: an embedded thumbnail that shows the same frame, if one is big enough.
+        icc = im.info.get("icc_profile")
+        if im.format == "JPEG":
+            # DCT scaling: the decoder itself skips what the small image does not need. HEIF files are
+            # decoded in full, not from their embedded thumbnail: that would leave a file whose main
+            # image is damaged looking whole, and it might then be kept over an intact copy.
             scale = size / max(width, height)
             im.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale))))
         elif hasattr(im, "n_frames") and getattr(im, "n_frames", 1) > 1:
             im.seek(0)
+        decoder = "draft" if im.size != (width, height) else "full"  # draft() has set the reduced size
         small = _reduce(im, size)
-        decoder = "draft" if im.size != (width, height) else "full"
         # Some plugins (TIFF, HEIF) turn the pixels upright themselves while loading
         # and drop the tag; only what is still tagged after loading is ours to apply.
         pending = _orientation_after_load(im)
@@ -191,7 +193,7 @@ def _to_rgb(im: Image.Image) -> Image.Image:
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
     if mode == "RGB":
-        return im.copy()
+        return im  # shrunk in place by the caller: no second full-size copy
     return im.convert("RGB")
 
 
