@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -22,16 +23,10 @@ from photo_dedup.verify import MatchThresholds, PairEvidence
 log = logging.getLogger(__name__)
 
 
-def thresholds_from(settings: Mapping[str, Any]) -> MatchThresholds:
-    return MatchThresholds(**{key: value for key, value in settings.items()})
-
-
 def ranking_from(settings: Mapping[str, Any], decisions: Decisions) -> KeeperRanking:
-    return KeeperRanking(
-        settings.get("rules", DEFAULT_RULES),
-        settings.get("preferred_roots", ()),
-        chosen_digests=decisions.chosen_keepers,
-    )
+    """The keeper ranking from config.yaml's `keeper` section (preferred roots as absolute paths)."""
+    roots = [os.path.abspath(os.path.expanduser(root)) for root in settings.get("preferred_roots", ())]
+    return KeeperRanking(settings.get("rules", DEFAULT_RULES), roots, chosen_digests=decisions.chosen_keepers)
 
 
 def analyse_library(
@@ -56,7 +51,7 @@ def analyse_library(
         len(failed),
         time.monotonic() - started,
     )
-    thresholds = thresholds_from(match)
+    thresholds = MatchThresholds(**match)
     groups, evidence = find_groups(table, thresholds, ranking_from(keeper, decisions), decisions)
     rows = decisions.apply_keep_all(group_rows(table, groups))
     rows = keep_raw_jpeg_pairs(rows, raw_jpeg_pairs)
