@@ -72,6 +72,7 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
         and previous.get("size") == stat.st_size
         and previous.get("mtime_ns") == stat.st_mtime_ns
         and previous.get("version") == FINGERPRINT_VERSION
+        and not previous.get("error")  # failures are tried again: a setting or a plugin may have changed
     ):
         return previous, "reused"
     base: Record = {"path": path, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
@@ -83,7 +84,7 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
         return _failed(entry, f"file cannot be read: {error.strerror}", base), "failed"
     content = store.read_content(digest)
     how = "digest"
-    if content is None or content.get("version") != FINGERPRINT_VERSION:
+    if content is None or content.get("version") != FINGERPRINT_VERSION or content.get("error"):
         content = content_record(path, digest, store, max_pixels)
         store.write_content(digest, content)
         how = "decoded"
