@@ -36,6 +36,7 @@ def test_exif_orientation_is_applied(photos, tmp_path, orientation):
         ("copy.webp", "WEBP"),
         ("copy.heic", "HEIF"),
         ("copy.avif", "AVIF"),
+        ("copy.jxl", "JXL"),
         ("copy.gif", "GIF"),
         ("copy.bmp", "BMP"),
     ],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pillow_heif
+import pillow_jxl  # noqa: F401 - registers Pillow's JPEG XL plugin
 import rawpy
 from PIL import Image, ImageCms
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pillow_heif
+import pillow_jxl  # noqa: F401 - registers Pillow's JPEG XL plugin
 from PIL import Image, ImageEnhance, ImageOps
 
 pillow_heif.register_heif_opener()
@@ -162,7 +163,7 @@ def _save(image: Image.Image, path: Path, quality: int = 90) -> Path:
         image.convert("RGB" if image.mode not in ("RGB", "CMYK", "L") else image.mode).save(
             path, "JPEG", quality=quality
         )
-    elif suffix in (".heic", ".heif", ".avif", ".webp"):
+    elif suffix in (".heic", ".heif", ".avif", ".webp", ".jxl"):
         image.save(path, quality=quality)
     else:
         image.save(path)
