@@ -5,10 +5,19 @@ from photo_dedup.decode import estimate_jpeg_quality
 
 
 def rows_of(*members: tuple[str, str, bool]) -> pd.DataFrame:
+    """Rows of one group; the first member is its keeper."""
     return pd.DataFrame(
         [
-            {"group_id": "g1", "path": path, "format": fmt, "keep": keep, "reason": "", "bytes": 1}
-            for path, fmt, keep in members
+            {
+                "group_id": "g1",
+                "path": path,
+                "format": fmt,
+                "keep": keep,
+                "reason": "",
+                "bytes": 1,
+                "match": "keeper" if number == 0 else "looks the same",
+            }  # fmt: skip
+            for number, (path, fmt, keep) in enumerate(members)
         ]
     )
 
@@ -18,6 +27,11 @@ def test_raw_and_jpeg_of_one_shot_are_both_kept_by_default():
     kept = keep_raw_jpeg_pairs(rows, "keep_both")
     assert list(kept["keep"]) == [True, True, False]
     assert list(keep_raw_jpeg_pairs(rows, "treat_as_copies")["keep"]) == [True, False, False]
+
+
+def test_the_pair_is_found_when_a_keep_all_decision_keeps_another_member_too():
+    rows = rows_of(("/c/IMG_1.JPG", "JPEG", True), ("/t/IMG_1 copy.jpg", "JPEG", True), ("/c/IMG_1.CR2", "RAW", False))
+    assert list(keep_raw_jpeg_pairs(rows, "keep_both")["keep"]) == [True, True, True]
 
 
 def test_a_video_goes_with_a_removed_photo_only_if_no_staying_photo_uses_it(tmp_path):

@@ -44,6 +44,7 @@ def make_rows(groups: dict[Path, list[Path]]) -> pd.DataFrame:
                 group_id=f"g{number}",
                 path=str(path),
                 keep=path == keeper,
+                match="keeper" if path == keeper else "identical bytes",
                 bytes=path.stat().st_size,
                 digest=digest(path),
             )

@@ -17,6 +17,7 @@ import pandas as pd
 
 from photo_dedup.fingerprint import file_digest
 from photo_dedup.formats import is_raw
+from photo_dedup.tables import group_keepers
 
 PAIR_POLICIES = ("keep_both", "treat_as_copies")
 _CAMERA_JPEG_FORMATS = frozenset({"JPEG", "HEIF", "AVIF"})
@@ -34,7 +35,7 @@ def keep_raw_jpeg_pairs(rows: pd.DataFrame, policy: str) -> pd.DataFrame:
     if policy != "keep_both" or rows.empty:
         return rows
     rows = rows.copy()
-    keepers = rows[rows["keep"]].set_index("group_id")
+    keepers = group_keepers(rows)
     for index, row in rows[~rows["keep"]].iterrows():
         keeper = keepers.loc[row["group_id"]]
         if _shot(row["path"]) != _shot(keeper["path"]):

@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from photo_dedup.tables import group_keepers
+
 ACTIONS = ("not_duplicates", "keep_all", "keep")
 
 
@@ -40,7 +42,7 @@ class Decisions:
         if not self.keep_all or rows.empty:
             return rows
         rows = rows.copy()
-        keeper_digest = rows[rows["keep"]].set_index("group_id")["digest"]
+        keeper_digest = group_keepers(rows)["digest"]
         for index, row in rows.iterrows():
             if row["keep"]:
                 continue

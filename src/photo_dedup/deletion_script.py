@@ -13,6 +13,7 @@ import jinja2
 import pandas as pd
 
 from photo_dedup import __version__
+from photo_dedup.tables import group_keepers, read_groups_csv
 
 
 def _environment() -> jinja2.Environment:
@@ -40,8 +41,9 @@ def human_bytes(n: int) -> str:
 def removal_actions(rows: pd.DataFrame) -> list[dict[str, object]]:
     """One action per duplicate, with its keeper's path, size and digest."""
     actions = []
+    keepers = group_keepers(rows)
     for group_id, members in rows.groupby("group_id", sort=False):
-        keeper = members[members["keep"]].iloc[0]
+        keeper = keepers.loc[[group_id]].iloc[0]
         for _, photo in members[~members["keep"]].iterrows():
             place = photo["path"].lstrip("/")
             restore = " ".join(
@@ -129,6 +131,4 @@ def _comment_safe(text: str) -> str:
 
 def deletion_script_from_csv(groups_csv: str, out_path: str, quarantine: str, libraries: Sequence[str]) -> None:
     """The deletion-script step: groups.csv in, delete-duplicates.sh out."""
-    from photo_dedup.tables import read_groups_csv
-
     write_deletion_script(read_groups_csv(groups_csv), out_path, quarantine, libraries, groups_csv=groups_csv)

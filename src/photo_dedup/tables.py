@@ -6,12 +6,17 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from photo_dedup.grouping import Group
-from photo_dedup.photo_table import PhotoTable
+if TYPE_CHECKING:  # types only: decisions (imported by grouping) use this module's helpers
+    from photo_dedup.grouping import Group
+    from photo_dedup.photo_table import PhotoTable
+
+# The `match` value of each group's kept photo. Other members may be kept too (a "keep all"
+# decision, a RAW+JPEG pair), so `keep` alone does not say which photo the group is built around.
+KEEPER = "keeper"
 
 GROUP_COLUMNS = [
     "group_id",
@@ -35,6 +40,11 @@ GROUP_COLUMNS = [
 ]
 
 
+def group_keepers(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each group's keeper row, indexed by group_id."""
+    return rows[rows["match"] == KEEPER].set_index("group_id")
+
+
 def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
     """One row per photo in a group: the keeper first, then the copies best first."""
     photos = table.photos
@@ -55,7 +65,7 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
                     "bytes": int(photo["size"]),
                     "taken": photo["taken"] or "",
                     "distance": 0 if is_keeper else group.distance[index],
-                    "match": "keeper"
+                    "match": KEEPER
                     if is_keeper
                     else ("identical bytes" if group.same_bytes[index] else "looks the same"),
                     "digest": photo["digest"],
@@ -98,7 +108,7 @@ def write_tables(
     groups = []
     for group_id, members in rows.groupby("group_id", sort=False):
         records = members.drop(columns=["group_id"]).to_dict("records")
-        keeper = next(record for record in records if record["keep"])
+        keeper = next(record for record in records if record["match"] == KEEPER)
         groups.append(
             {
                 "group_id": group_id,
