@@ -8,8 +8,10 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import asdict
 from pathlib import Path
 
+from photo_dedup.chunks import read_manifest
 from photo_dedup.decode import UnreadablePhoto, decode_photo
 from photo_dedup.scan import FileEntry
 from photo_dedup.sidecar_store import Record, SidecarStore, dumps
@@ -65,7 +67,8 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
     try:
         stat = os.stat(path, follow_symlinks=False)
     except OSError as error:
-        return _failed(entry, f"file cannot be read: {error.strerror}"), "failed"
+        # vanished since the scan: nothing to key a sidecar by
+        return _failure(asdict(entry), f"file cannot be read: {error.strerror}"), "failed"
     previous = store.read_sidecar(path)
     if (
         previous is not None
@@ -77,11 +80,11 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
         return previous, "reused"
     base: Record = {"path": path, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     if stat.st_size == 0:
-        return _failed(entry, "empty file (0 bytes)", base), "failed"
+        return _failure(base, "empty file (0 bytes)", store), "failed"
     try:
         digest = file_digest(path)
     except OSError as error:
-        return _failed(entry, f"file cannot be read: {error.strerror}", base), "failed"
+        return _failure(base, f"file cannot be read: {error.strerror}", store), "failed"
     content = store.read_content(digest)
     how = "digest"
     if content is None or content.get("version") != FINGERPRINT_VERSION or content.get("error"):
@@ -93,9 +96,11 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
     return record, ("failed" if record["error"] else how)
 
 
-def _failed(entry: FileEntry, reason: str, base: Record | None = None) -> Record:
-    record = dict(base or {"path": entry.path, "size": entry.size, "mtime_ns": entry.mtime_ns})
-    record.update(version=FINGERPRINT_VERSION, error=reason, digest=None)
+def _failure(base: Record, reason: str, store: SidecarStore | None = None) -> Record:
+    """The sidecar of a photo that could not be read (kept in `store` when given)."""
+    record = {**base, "version": FINGERPRINT_VERSION, "error": reason, "digest": None}
+    if store is not None:
+        store.write_sidecar(record)
     return record
 
 
@@ -134,17 +139,11 @@ def fingerprint_chunk(
 
 def fingerprint_manifest(manifest: str, out_path: str, cache_dir: str, max_pixels: int) -> None:
     """The fingerprint step: one chunk manifest in, that chunk's sidecars out."""
-    from photo_dedup.chunks import read_manifest
-
     fingerprint_chunk(read_manifest(manifest), out_path, cache_dir, max_pixels)
 
 
 def fingerprint_one(photo: str, sidecar: str, cache_dir: str, max_pixels: int) -> None:
     """The single-photo step: make (or reuse) one photo's sidecar at its usual place."""
     stat = os.stat(photo, follow_symlinks=False)
-    record, how = fingerprint_photo(
-        FileEntry(photo, stat.st_size, stat.st_mtime_ns), SidecarStore(cache_dir), max_pixels
-    )
-    if how == "failed":
-        SidecarStore(cache_dir).write_sidecar(record)
+    _, how = fingerprint_photo(FileEntry(photo, stat.st_size, stat.st_mtime_ns), SidecarStore(cache_dir), max_pixels)
     log.info("%s: %s", photo, how)

@@ -17,7 +17,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from photo_dedup.candidates import close_pairs
+from photo_dedup.candidates import close_pairs, hamming
 from photo_dedup.decisions import Decisions
 from photo_dedup.keeper import KeeperRanking
 from photo_dedup.photo_table import PhotoTable
@@ -76,10 +76,6 @@ def find_groups(
     for a, b in matched.tolist():
         neighbours.setdefault(a, set()).add(b)
         neighbours.setdefault(b, set()).add(a)
-    distance = {
-        (int(a), int(b)): int(d)
-        for (a, b), d in zip(evidence.pairs.tolist(), evidence.phash_distance.tolist(), strict=True)
-    }
     records: list[dict[str, Any]] = [
         {str(key): value for key, value in row.items()} for row in table.photos.to_dict("records")
     ]
@@ -90,7 +86,7 @@ def find_groups(
     for members in members_of.values():
         if len(members) < 2:
             continue
-        groups.extend(_groups_around_keepers(members, neighbours, records, ranking, distance))
+        groups.extend(_groups_around_keepers(members, neighbours, records, ranking, table.phash))
     groups.sort(key=lambda group: records[group.keeper]["path"])
     return groups, evidence
 
@@ -100,7 +96,7 @@ def _groups_around_keepers(
     neighbours: dict[int, set[int]],
     records: list[dict[str, Any]],
     ranking: KeeperRanking,
-    distance: dict[tuple[int, int], int],
+    phash: np.ndarray,
 ) -> list[Group]:
     remaining = sorted(members, key=lambda i: ranking.key(records[i]))
     groups = []
@@ -117,7 +113,7 @@ def _groups_around_keepers(
                 keeper=keeper,
                 reason=ranking.reason(keeper_record, records[taken[0]]),
                 members=[keeper, *taken],
-                distance={i: distance[(min(i, keeper), max(i, keeper))] for i in taken},
+                distance=dict(zip(taken, hamming(phash[taken], phash[keeper]).tolist(), strict=True)),
                 same_bytes={i: records[i]["digest"] == keeper_record["digest"] for i in taken},
             )
         )
