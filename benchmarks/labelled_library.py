@@ -17,6 +17,7 @@ from skimage import data
 
 from photo_dedup import variants
 from photo_dedup.demo import real_photos
+from photo_dedup.signature import colorfulness
 
 COPY_KINDS = (
     "byte copy",
@@ -138,7 +139,7 @@ def _lookalikes(folder: Path, name: str, image: Image.Image, rng: np.random.Gene
             direction=direction,
         )
         out.append(Labelled(path, f"{name}/burst-{index}", "burst"))
-    if variants.colorfulness_of(image) > 5:  # a grey photo has no black-and-white or colour-graded version
+    if colorfulness(image) > 5:  # a grey photo has no black-and-white or colour-graded version
         out.append(Labelled(variants.black_and_white(image, folder / "bw.jpg"), f"{name}/bw", "black-and-white"))
         graded = variants.colour_graded(image, folder / "graded.jpg", strength=float(rng.uniform(0.2, 0.35)))
         out.append(Labelled(graded, f"{name}/graded", "colour-graded"))

@@ -30,7 +30,6 @@ class ConfigProblem(Exception):
 class RunPlan:
     libraries: list[str]
     chunks: list[str]
-    demo: bool
 
 
 def library_roots(config: dict[str, Any]) -> list[str]:
@@ -60,8 +59,7 @@ def check_roots(roots: list[str], workdir: str, quarantine: str) -> None:
 def prepare_run(config: dict[str, Any], workdir: str) -> RunPlan:
     """Resolve the library (building the demo one if none is set), scan it, write manifests."""
     roots = library_roots(config)
-    demo = not roots
-    if demo:
+    if not roots:
         demo_root = os.path.join(workdir, DEMO_LIBRARY)
         if not os.path.isdir(demo_root):
             from photo_dedup.demo import build_demo_library
@@ -82,7 +80,7 @@ def prepare_run(config: dict[str, Any], workdir: str) -> RunPlan:
         "companions": dict(sorted(scan.companions.items())),
     }
     write_if_changed(cache / "scan.json", json.dumps(scan_report, sort_keys=True, indent=1) + "\n")
-    return RunPlan(libraries=roots, chunks=list(chunks), demo=demo)
+    return RunPlan(libraries=roots, chunks=list(chunks))
 
 
 def planned_run(workdir: str) -> RunPlan:
@@ -93,4 +91,4 @@ def planned_run(workdir: str) -> RunPlan:
     cache = Path(workdir) / CACHE_DIR
     scan = json.loads((cache / "scan.json").read_text(encoding="utf-8"))
     chunks = sorted(path.stem for path in (cache / "manifests").glob("*.jsonl"))
-    return RunPlan(libraries=list(scan["libraries"]), chunks=chunks, demo=False)
+    return RunPlan(libraries=list(scan["libraries"]), chunks=chunks)

@@ -221,10 +221,3 @@ def camera_raw(
         tif.write(rendered, photometric="rgb", subfiletype=1, subifds=1, extratags=identity)
         tif.write(mosaic, photometric=32803, subfiletype=0, extratags=raw_tags)
     return path
-
-
-def colorfulness_of(image: Image.Image) -> float:
-    """How colourful a picture is (0 for grey), to skip colour edits of grey photos."""
-    from photo_dedup.signature import colorfulness
-
-    return colorfulness(image)
