@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image
-
 from photo_dedup import variants
 from photo_dedup.demo import real_photos
 
@@ -110,9 +108,3 @@ def build_library(root: Path) -> GeneratedLibrary:
     variants.byte_copy(originals / "astronaut.jpg", root / ".hidden" / "astronaut.jpg")
     (root / "Phone" / "clip.mov").write_bytes(b"\x00\x00\x00\x18ftypqt  ")
     return lib
-
-
-def save_image(image: Image.Image, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path)
-    return path
