@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -39,15 +38,19 @@ WRAPPER = (
 LAST_RUN_PEAK_MB = [0.0]
 
 
-def snakemake(workdir: Path, library: Path, cores: int, *extra: str) -> float:
-    """Run the workflow; return its wall time and keep the peak RSS of its processes."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    command = snakemake_command(workdir, cores, "--quiet", "all", "--config", f"library={library}", *extra)
+def measured(command: list[str]) -> float:
+    """Run `command`; return its wall time and keep the peak RSS of its processes (and theirs)."""
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", WRAPPER, *command], check=True, capture_output=True, text=True)
     seconds = time.monotonic() - started
     LAST_RUN_PEAK_MB[0] = int(done.stdout.split()[-1]) / 1024
     return seconds
+
+
+def snakemake(workdir: Path, library: Path, cores: int, *extra: str) -> float:
+    """Run the workflow; return its wall time (its peak RSS goes to LAST_RUN_PEAK_MB)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    return measured(snakemake_command(workdir, cores, "--quiet", "all", "--config", f"library={library}", *extra))
 
 
 def naive_fingerprint(path: str) -> str:
@@ -108,10 +111,6 @@ def modify(paths: list[Path]) -> None:
         with Image.open(path) as im:
             exif = im.info.get("exif", b"")
             im.convert("RGB").save(path, "JPEG", quality=85, exif=exif)
-
-
-def peak_child_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def big_photo_run(args: argparse.Namespace, base: Path) -> None:
@@ -185,15 +184,11 @@ def sidecar_run(args: argparse.Namespace, base: Path) -> None:
         "json": str(folder / "groups.json"), "unreadable": str(folder / "unreadable.csv"),
         "pairs": str(folder / "pairs.csv"),
     }  # fmt: skip
-    before = peak_child_rss_mb()
-    started = time.monotonic()
-    subprocess.run([sys.executable, "-c", code, json.dumps(params)], check=True)
-    seconds = time.monotonic() - started
-    rss = peak_child_rss_mb()
+    seconds = measured([sys.executable, "-c", code, json.dumps(params)])
     summary = json.loads((folder / "groups.json").read_text())["summary"]
     print(
-        f"gather step on {args.sidecars} photos: {seconds:.1f} s, peak memory {rss:.0f} MB "
-        f"(before: {before:.0f} MB of earlier runs), {summary['groups']} groups found"
+        f"gather step on {args.sidecars} photos: {seconds:.1f} s, peak memory {LAST_RUN_PEAK_MB[0]:.0f} MB, "
+        f"{summary['groups']} groups found"
     )
 
 
