@@ -5,9 +5,7 @@ from photo_dedup.step_log import logging_to
 
 with logging_to(snakemake.log[0]):
     contact_sheet_from_files(
-        groups_csv=snakemake.input.groups_csv,
         groups_json=snakemake.input.groups_json,
-        unreadable_csv=snakemake.input.unreadable,
         decisions_files=snakemake.input.decisions,
         plot_link=snakemake.params.plot_link,
         out_path=snakemake.output.html,

@@ -1,11 +1,11 @@
 """Snakemake step: write the reviewable deletion script."""
 
-from photo_dedup.deletion_script import deletion_script_from_csv
+from photo_dedup.deletion_script import deletion_script_from_groups
 from photo_dedup.step_log import logging_to
 
 with logging_to(snakemake.log[0]):
-    deletion_script_from_csv(
-        groups_csv=snakemake.input.groups_csv,
+    deletion_script_from_groups(
+        groups_json=snakemake.input.groups_json,
         out_path=snakemake.output.script,
         quarantine=snakemake.params.quarantine,
         libraries=snakemake.params.libraries,

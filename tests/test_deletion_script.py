@@ -137,7 +137,7 @@ def test_a_changed_duplicate_is_skipped_and_reported(scene, shell):
     changed.write_bytes(b"edited after the analysis")
     result = run(shell, scene, "-y")
     assert result.returncode != 0
-    assert "the duplicate changed since the analysis" in result.stdout
+    assert "the duplicate changed" in result.stdout
     assert changed.read_bytes() == b"edited after the analysis"
     assert not scene["duplicates"][1].exists()
 
@@ -147,7 +147,7 @@ def test_a_missing_keeper_leaves_its_group_untouched(scene, shell):
     scene["keeper"].unlink()
     result = run(shell, scene, "-y")
     assert result.returncode != 0
-    assert "the kept photo is missing or changed" in result.stdout
+    assert "the kept photo is missing, changed" in result.stdout
     assert all(p.exists() for p in scene["duplicates"])
     assert not scene["other_dup"].exists()  # the other group is still handled
 

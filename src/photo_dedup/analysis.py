@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from photo_dedup.chunk_file import DamagedChunk
 from photo_dedup.companions import attach_companions, keep_raw_jpeg_pairs
 from photo_dedup.decisions import Decisions, load_decisions
 from photo_dedup.grouping import find_groups
@@ -44,7 +45,13 @@ def analyse_library(
     started = time.monotonic()
     scan = json.loads(Path(scan_file).read_text(encoding="utf-8"))
     decisions = load_decisions(decisions_files[0]) if decisions_files else Decisions()
-    table, failed = load_photo_table(chunk_files)
+    try:
+        table, failed = load_photo_table(chunk_files)
+    except DamagedChunk as damage:
+        damage.path.unlink(missing_ok=True)
+        raise SystemExit(
+            f"photo-dedup: damaged cache file {damage}; it was removed: run again to rebuild it"
+        ) from damage
     log.info(
         "%d readable photos, %d unreadable, loaded in %.1f s",
         len(table),

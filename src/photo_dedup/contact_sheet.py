@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,8 +12,10 @@ import jinja2
 import pandas as pd
 
 from photo_dedup import __version__
+from photo_dedup.atomic import copy_file, display_text, write_text
+from photo_dedup.decisions_file import load_decisions_document
 from photo_dedup.deletion_script import human_bytes
-from photo_dedup.tables import read_groups_csv, read_unreadable_csv
+from photo_dedup.tables import read_groups_json
 
 
 def _environment() -> jinja2.Environment:
@@ -27,8 +27,8 @@ def _environment() -> jinja2.Environment:
 
 
 def file_url(path: str) -> str:
-    """A file:// URL that opens the photo itself (every special character escaped)."""
-    return "file://" + quote(path, safe="/")
+    """A file:// URL that opens the photo itself (every special character escaped, any bytes kept)."""
+    return "file://" + quote(os.fsencode(path), safe="/")
 
 
 def copy_thumbnails(rows: pd.DataFrame, cache_dir: str | Path, out_dir: str | Path) -> dict[str, str]:
@@ -42,14 +42,22 @@ def copy_thumbnails(rows: pd.DataFrame, cache_dir: str | Path, out_dir: str | Pa
             continue
         name = f"{digest[:20]}.jpg"
         target = out_dir / name
-        if not target.exists():
-            shutil.copyfile(Path(cache_dir) / thumbnail, target)
+        source = Path(cache_dir) / thumbnail
+        if not _same_size(source, target):  # missing, or cut short by a full disk: copy again
+            copy_file(source, target)
         urls[digest] = f"{out_dir.name}/{name}"
         wanted.add(name)
     for stale in out_dir.glob("*.jpg"):
         if stale.name not in wanted:
             stale.unlink()
     return urls
+
+
+def _same_size(source: Path, target: Path) -> bool:
+    try:
+        return source.stat().st_size == target.stat().st_size
+    except OSError:
+        return False
 
 
 def render_contact_sheet(
@@ -69,6 +77,8 @@ def render_contact_sheet(
         for record in records:
             record["thumb_url"] = thumbs.get(record["digest"], "")
             record["file_url"] = file_url(record["path"])
+            for key in ("path", "name", "folder", "taken", "reason"):
+                record[key] = display_text(str(record[key]))
             record["human_bytes"] = human_bytes(int(record["bytes"]))
         removable = [r for r in records if not r["keep"]]
         groups.append(
@@ -90,31 +100,29 @@ def render_contact_sheet(
             summary=summary,
             human_reclaim=human_bytes(int(summary.get("bytes_to_reclaim", 0))),
             groups=groups,
-            unreadable=unreadable.to_dict("records"),
+            unreadable=[
+                {key: display_text(str(value)) for key, value in row.items()} for row in unreadable.to_dict("records")
+            ],
             distance_plot=distance_plot,
             previous_decisions=previous_decisions or [],
         )
     )
-    out_path.write_text(html, encoding="utf-8")
+    write_text(out_path, html, errors="replace")
 
 
 def contact_sheet_from_files(
-    groups_csv: str,
     groups_json: str,
-    unreadable_csv: str,
     decisions_files: list[str],
     plot_link: str,
     out_path: str,
     cache_dir: str,
 ) -> None:
-    """The contact-sheet step: read the report tables, write report.html and its thumbnails."""
-    summary = json.loads(Path(groups_json).read_text(encoding="utf-8"))["summary"]
-    previous = []
-    if decisions_files:
-        previous = json.loads(Path(decisions_files[0]).read_text(encoding="utf-8")).get("decisions", [])
+    """The contact-sheet step: read groups.json, write report.html and its thumbnails."""
+    rows, summary, unreadable = read_groups_json(groups_json)
+    previous = load_decisions_document(decisions_files[0]) if decisions_files else []
     render_contact_sheet(
-        read_groups_csv(groups_csv),
-        read_unreadable_csv(unreadable_csv),
+        rows,
+        unreadable,
         summary,
         out_path,
         cache_dir,

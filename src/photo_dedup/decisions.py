@@ -8,20 +8,16 @@ its group whatever the rules say.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
 from photo_dedup.tables import group_keepers
 
-ACTIONS = ("not_duplicates", "keep_all", "keep")
-
-
-class DecisionsProblem(ValueError):
-    """The decisions file cannot be understood; the message says where."""
+__all__ = ["Decisions", "DecisionsProblem", "load_decisions"]
 
 
 @dataclass
@@ -55,23 +51,15 @@ class Decisions:
 
 def load_decisions(path: str | Path) -> Decisions:
     """Read a decisions file; raise DecisionsProblem with a clear message if it is malformed."""
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-        entries = document["decisions"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise DecisionsProblem(f"{path}: not a photo-dedup decisions file ({error})") from error
     decisions = Decisions()
     chosen: set[str] = set()
-    for number, entry in enumerate(entries, 1):
-        action = entry.get("action") if isinstance(entry, dict) else None
-        if action not in ACTIONS:
-            raise DecisionsProblem(f"{path}: decision {number} has an unknown action {action!r}")
-        members = frozenset(str(d) for d in entry.get("members", []))
-        if action == "not_duplicates":
+    for entry in load_decisions_document(path):
+        members = frozenset(entry.get("members", []))
+        if entry["action"] == "not_duplicates":
             decisions.not_duplicates.append(members)
-        elif action == "keep_all":
+        elif entry["action"] == "keep_all":
             decisions.keep_all.append(members)
         else:
-            chosen.add(str(entry.get("keeper")))
+            chosen.add(entry["keeper"])
     decisions.chosen_keepers = frozenset(chosen)
     return decisions

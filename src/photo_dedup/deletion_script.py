@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import shlex
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pandas as pd
 
 from photo_dedup import __version__
-from photo_dedup.tables import group_keepers, read_groups_csv
+from photo_dedup.atomic import write_text
+from photo_dedup.tables import group_keepers, read_groups_json
+
+log = logging.getLogger(__name__)
 
 
 def _environment() -> jinja2.Environment:
@@ -38,58 +44,68 @@ def human_bytes(n: int) -> str:
     return f"{n} B"
 
 
+def action_id(path: str) -> str:
+    """A short, stable name for one file's move (its journal entry and temporary file)."""
+    return hashlib.blake2b(os.fsencode(path), digest_size=8).hexdigest()
+
+
+def _restore_line(path: str, digest: str) -> str:
+    """restore.sh's journal entry for one moved file: `restore_one ID PLACE ORIGINAL SHA256`."""
+    return " ".join(shlex.quote(part) for part in ("restore_one", action_id(path), _place(path), path, digest))
+
+
+def _place(path: str) -> str:
+    """Where a file goes inside the quarantine: its absolute path, mirrored."""
+    return path.lstrip("/")
+
+
 def removal_actions(rows: pd.DataFrame) -> list[dict[str, object]]:
-    """One action per duplicate, with its keeper's path, size and digest."""
-    actions = []
+    """One action per duplicate, with its keeper's path, size and digest.
+
+    A row that names its group's keeper itself (the same path) is never an action: removing it
+    would remove the kept photo.
+    """
+    actions: list[dict[str, object]] = []
     keepers = group_keepers(rows)
     for group_id, members in rows.groupby("group_id", sort=False):
         keeper = keepers.loc[[group_id]].iloc[0]
-        for _, photo in members[~members["keep"]].iterrows():
-            place = photo["path"].lstrip("/")
-            restore = " ".join(
-                shlex.quote(str(part))
-                for part in (
-                    "restore_one",
-                    place,
-                    photo["path"],
-                    photo["digest"],
-                    os.path.dirname(photo["path"]),
-                )
-            )
+        for photo in members[~members["keep"]].to_dict("records"):
+            if photo["path"] == keeper["path"]:
+                log.warning("group %s lists its kept photo as a duplicate too; left out: %s", group_id, photo["path"])
+                continue
             actions.append(
                 {
                     "group_id": group_id,
+                    "id": action_id(photo["path"]),
                     "keeper": keeper["path"],
+                    "keeper_dir": os.path.dirname(keeper["path"]),
                     "keeper_size": int(keeper["bytes"]),
                     "keeper_digest": keeper["digest"],
                     "path": photo["path"],
+                    "dir": os.path.dirname(photo["path"]),
                     "size": int(photo["bytes"]),
                     "digest": photo["digest"],
-                    "place": place,
-                    "folder": os.path.dirname(place),
-                    "restore_line": restore,
+                    "place": _place(photo["path"]),
+                    "restore_line": _restore_line(photo["path"], photo["digest"]),
                     **_companion(photo),
                 }
             )
     return actions
 
 
-def _companion(photo: pd.Series) -> dict[str, object]:
+def _companion(photo: Mapping[Hashable, Any]) -> dict[str, object]:
     """The video that moves with a photo (Live Photo), or empty fields."""
     video = photo.get("companion") or ""
     if not video:
         return {"companion": "", "companion_size": 0}
-    place = video.lstrip("/")
-    restore = " ".join(
-        shlex.quote(part) for part in ("restore_one", place, video, photo["companion_digest"], os.path.dirname(video))
-    )
     return {
         "companion": video,
+        "companion_id": action_id(video),
+        "companion_dir": os.path.dirname(video),
         "companion_size": int(photo["companion_bytes"]),
         "companion_digest": photo["companion_digest"],
-        "companion_place": place,
-        "companion_folder": os.path.dirname(place),
-        "companion_restore": restore,
+        "companion_place": _place(video),
+        "companion_restore": _restore_line(video, photo["companion_digest"]),
     }
 
 
@@ -98,30 +114,31 @@ def write_deletion_script(
     out_path: str | Path,
     quarantine: str,
     libraries: Sequence[str],
-    groups_csv: str = "results/groups.csv",
+    groups_json: str = "results/groups.json",
     report_html: str = "results/report.html",
 ) -> None:
+    """Write delete-duplicates.sh (file-name bytes kept exactly as the file system has them)."""
     env = _environment()
     actions = removal_actions(rows)
     n_bytes = sum(int(a["size"]) + int(a["companion_size"]) for a in actions)  # type: ignore[call-overload]
-    restore_header = env.get_template("restore-header.sh.j2").render(version=__version__).rstrip("\n")
+    restore_script = env.get_template("restore.sh.j2").render(version=__version__).rstrip("\n")
     text = env.get_template("delete-duplicates.sh.j2").render(
         version=__version__,
         made_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        groups_csv=groups_csv,
+        groups_json=groups_json,
         report_html=report_html,
         libraries=", ".join(_comment_safe(path) for path in libraries),
+        library_patterns=[os.path.realpath(path).rstrip("/") + "/" for path in libraries],
         n_files=len(actions),
-        n_groups=rows["group_id"].nunique() if len(rows) else 0,
+        n_groups=len({a["group_id"] for a in actions}),
         n_bytes=n_bytes,
         human_bytes=human_bytes(n_bytes),
         quarantine=os.path.abspath(quarantine),
-        restore_header=restore_header,
+        restore_script=restore_script,
         actions=actions,
     )
-    out_path = Path(out_path)
-    out_path.write_text(text, encoding="utf-8")
-    out_path.chmod(0o755)
+    write_text(out_path, text, errors="surrogateescape")
+    Path(out_path).chmod(0o755)
 
 
 def _comment_safe(text: str) -> str:
@@ -129,6 +146,7 @@ def _comment_safe(text: str) -> str:
     return text.replace("\n", "\\n").replace("\r", "\\r")
 
 
-def deletion_script_from_csv(groups_csv: str, out_path: str, quarantine: str, libraries: Sequence[str]) -> None:
-    """The deletion-script step: groups.csv in, delete-duplicates.sh out."""
-    write_deletion_script(read_groups_csv(groups_csv), out_path, quarantine, libraries, groups_csv=groups_csv)
+def deletion_script_from_groups(groups_json: str, out_path: str, quarantine: str, libraries: Sequence[str]) -> None:
+    """The deletion-script step: groups.json in, delete-duplicates.sh out."""
+    rows, _, _ = read_groups_json(groups_json)
+    write_deletion_script(rows, out_path, quarantine, libraries, groups_json=groups_json)

@@ -11,10 +11,12 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 
+from photo_dedup.atomic import replacing
+from photo_dedup.chunk_file import ChunkWriter
 from photo_dedup.chunks import read_manifest
 from photo_dedup.decode import UnreadablePhoto, decode_photo
 from photo_dedup.scan import FileEntry
-from photo_dedup.sidecar_store import Record, SidecarStore, dumps
+from photo_dedup.sidecar_store import Record, SidecarStore
 from photo_dedup.signature import compute_signature
 
 log = logging.getLogger(__name__)
@@ -43,8 +45,8 @@ def content_record(path: str, digest: str, store: SidecarStore, max_pixels: int)
         record["error"] = str(error)
         return record
     thumbnail = store.thumbnail_path(digest)
-    thumbnail.parent.mkdir(parents=True, exist_ok=True)
-    decoded.image.save(thumbnail, "JPEG", quality=THUMBNAIL_QUALITY)
+    with replacing(thumbnail) as tmp:
+        decoded.image.save(tmp, "JPEG", quality=THUMBNAIL_QUALITY)
     record.update(
         format=decoded.format,
         width=decoded.width,
@@ -76,6 +78,7 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
         and previous.get("mtime_ns") == stat.st_mtime_ns
         and previous.get("version") == FINGERPRINT_VERSION
         and not previous.get("error")  # failures are tried again: a setting or a plugin may have changed
+        and store.thumbnail_whole(previous.get("thumbnail"))
     ):
         return previous, "reused"
     base: Record = {"path": path, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
@@ -87,7 +90,12 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
         return _failure(base, f"file cannot be read: {error.strerror}", store), "failed"
     content = store.read_content(digest)
     how = "digest"
-    if content is None or content.get("version") != FINGERPRINT_VERSION or content.get("error"):
+    if (
+        content is None
+        or content.get("version") != FINGERPRINT_VERSION
+        or content.get("error")
+        or not store.thumbnail_whole(content.get("thumbnail"))
+    ):
         content = content_record(path, digest, store, max_pixels)
         store.write_content(digest, content)
         how = "decoded"
@@ -118,15 +126,13 @@ def fingerprint_chunk(
     entries = list(entries)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as out:
+    with replacing(out_path) as tmp, ChunkWriter(tmp) as out:
         for number, entry in enumerate(entries, 1):
             record, how = fingerprint_photo(entry, store, max_pixels)
             counts[how] += 1
-            out.write(dumps(record) + "\n")
+            out.write(record)
             if number % 100 == 0:
                 log.info("%s: %d of %d photos", out_path.stem, number, len(entries))
-    os.replace(tmp, out_path)
     log.info(
         "%s: %d photos in %.1f s: %s",
         out_path.stem,

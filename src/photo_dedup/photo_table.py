@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from photo_dedup.chunk_file import read_records
 from photo_dedup.signature import COLOUR_SIDE, LUMA_SIDE, decode_colours, decode_luma, hash_bits
 
 # Columns kept for every photo; signatures go into arrays, not the frame.
@@ -50,12 +50,13 @@ class PhotoTable:
 
 
 def iter_sidecars(chunk_files: Iterable[str | Path]) -> Iterator[dict[str, Any]]:
-    """Stream sidecar records from chunk files, one at a time."""
+    """Stream sidecar records from chunk files, one at a time, each file checked as it is read.
+
+    Raises:
+        DamagedChunk: a chunk file does not match its end line (the caller has it rebuilt).
+    """
     for chunk in chunk_files:
-        with open(chunk, encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    yield json.loads(line)
+        yield from read_records(chunk)
 
 
 def _count_records(chunk_files: Sequence[str | Path]) -> int:

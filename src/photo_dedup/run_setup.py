@@ -8,14 +8,17 @@ then rerun exactly the chunks whose photos were added, changed or removed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from photo_dedup.chunk_file import looks_whole
 from photo_dedup.chunks import split_into_chunks, write_if_changed, write_manifests
-from photo_dedup.scan import inside, scan_library
+from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
+from photo_dedup.scan import FileEntry, distinct_roots, inside, scan_library
 
 CACHE_DIR = "cache"
 RESULTS_DIR = "results"
@@ -25,11 +28,21 @@ DEMO_LIBRARY = "demo-library"
 class ConfigProblem(Exception):
     """A configuration mistake, explained in one line."""
 
+    def __init__(self, message: str, workdir_inside_library: bool = False) -> None:
+        super().__init__(message)
+        self.workdir_inside_library = workdir_inside_library
+
+
+# What the report steps write: withdrawn when a run cannot make them anew, so that an old page
+# and deletion script are never taken for the current ones.
+RESULT_FILES = ("groups.csv", "groups.json", "unreadable.csv", "report.html", "delete-duplicates.sh")
+
 
 @dataclass
 class RunPlan:
     libraries: list[str]
     chunks: list[str]
+    notes: list[str] = field(default_factory=list)
 
 
 def library_roots(config: dict[str, Any]) -> list[str]:
@@ -52,8 +65,31 @@ def check_roots(roots: list[str], workdir: str, quarantine: str) -> None:
             if inside(path, root):
                 raise ConfigProblem(
                     f"{name} ({path}) would be inside the library {root}: run photo-dedup from a "
-                    "folder outside the library (nothing may be written inside it)"
+                    "folder outside the library (nothing may be written inside it)",
+                    workdir_inside_library=inside(workdir, root),
                 )
+
+
+def check_decisions(path: str, workdir: str) -> None:
+    """Refuse a malformed decisions file, and withdraw the results that ignored it."""
+    if not os.path.exists(path):
+        return
+    try:
+        load_decisions_document(path)
+    except DecisionsProblem as problem:
+        withdrawn = withdraw_results(workdir)
+        note = f"; the previous results were withdrawn ({', '.join(withdrawn)})" if withdrawn else ""
+        raise ConfigProblem(f"{problem}{note}. Fix or remove the file, then run again") from problem
+
+
+def withdraw_results(workdir: str) -> list[str]:
+    """Remove the report files of an earlier run; returns the names removed."""
+    removed = []
+    for name in RESULT_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(workdir, RESULTS_DIR, name))
+            removed.append(f"{RESULTS_DIR}/{name}")
+    return removed
 
 
 def prepare_run(config: dict[str, Any], workdir: str) -> RunPlan:
@@ -68,19 +104,52 @@ def prepare_run(config: dict[str, Any], workdir: str) -> RunPlan:
         roots = [demo_root]
     quarantine = os.path.abspath(os.path.join(workdir, config.get("quarantine", "quarantine")))
     check_roots(roots, workdir, quarantine)
+    check_decisions(os.path.join(workdir, config.get("decisions", "decisions.json")), workdir)
+    roots, notes = distinct_roots(roots)
     excludes = list(config.get("exclude", []))
     scan = scan_library(roots, excludes)
     chunks = split_into_chunks(scan.photos, int(config.get("photos_per_job", 200)))
     cache = Path(workdir) / CACHE_DIR
     write_manifests(chunks, cache / "manifests")
+    notes += remove_damaged_chunks(chunks, cache / "chunks")
     scan_report = {
         "libraries": roots,
         "counts": dict(sorted(scan.counts.items())),
         "problems": [{"path": p.path, "reason": p.reason} for p in scan.problems],
         "companions": dict(sorted(scan.companions.items())),
+        "notes": notes,
     }
     write_if_changed(cache / "scan.json", json.dumps(scan_report, sort_keys=True, indent=1) + "\n")
-    return RunPlan(libraries=roots, chunks=list(chunks))
+    return RunPlan(libraries=roots, chunks=list(chunks), notes=notes)
+
+
+def remove_snakemake_log(logfiles: list[str], workdir: str) -> None:
+    """Take back the log file Snakemake made in `workdir/.snakemake/log` before the checks ran.
+
+    Snakemake opens its log before it reads the Snakefile, so a run started inside the library
+    has already written there when the check refuses it. Only this run's log files are removed,
+    and the two folders only if that leaves them empty (so nothing the user had is touched).
+    """
+    log_dir = os.path.join(os.path.realpath(workdir), ".snakemake", "log")
+    for logfile in logfiles:
+        if os.path.dirname(os.path.realpath(logfile)) == log_dir:
+            with contextlib.suppress(OSError):
+                os.unlink(logfile)
+    for folder in (log_dir, os.path.dirname(log_dir)):
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
+
+
+def remove_damaged_chunks(chunks: dict[str, list[FileEntry]], folder: Path) -> list[str]:
+    """Remove chunk files that are cut short or count other photos than their manifest, so that
+    Snakemake makes them again (it reads only their end, so a no-op rerun stays fast)."""
+    notes = []
+    for name, entries in chunks.items():
+        path = folder / f"{name}.jsonl"
+        if path.exists() and not looks_whole(path, len(entries)):
+            path.unlink()
+            notes.append(f"{path} was damaged (cut short or not matching its manifest): it is made again")
+    return notes
 
 
 def planned_run(workdir: str) -> RunPlan:

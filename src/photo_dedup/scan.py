@@ -49,6 +49,33 @@ class ScanResult:
     counts: Counter[str] = field(default_factory=Counter)
     # Live Photo companions: photo path -> the video beside it with the same name (IMG_1.HEIC, IMG_1.MOV).
     companions: dict[str, str] = field(default_factory=dict)
+    # (device, inode) of every photo listed: a file reached by a second path (a hard link) is listed once.
+    seen_files: dict[tuple[int, int], str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def distinct_roots(roots: list[str]) -> tuple[list[str], list[str]]:
+    """The roots as real paths (links resolved), without repeats or roots inside another root.
+
+    A root inside another (or the same folder reached through a link) would list every photo
+    there twice, as an "identical" copy of itself: removing that copy would lose the photo.
+
+    Returns:
+        The roots to walk, in the given order, and one note per root left out.
+    """
+    resolved = [os.path.realpath(os.path.expanduser(root)) for root in roots]
+    kept: list[str] = []
+    notes: list[str] = []
+    for given, real in zip(roots, resolved, strict=True):
+        outer = next((other for other in resolved if other != real and inside(real, other)), None)
+        if outer is not None:
+            notes.append(f"library root {given} lies inside {outer}: scanned once, as part of {outer}")
+        elif real in kept:
+            if given != real:
+                notes.append(f"library root {given} is the same folder as {real}: scanned once")
+        else:
+            kept.append(real)
+    return kept, notes
 
 
 def is_excluded(relative: str, patterns: tuple[str, ...] | list[str]) -> bool:
@@ -88,13 +115,9 @@ def scan_library(roots: list[str], excludes: tuple[str, ...] | list[str]) -> Sca
         Photos with size and mtime, problems with reasons, and counts by kind.
     """
     result = ScanResult()
-    seen: set[str] = set()
-    for root in roots:
-        root_path = os.path.abspath(root)
-        if root_path in seen:
-            continue
-        seen.add(root_path)
-        _walk(root_path, root_path, excludes, result)
+    walk_roots, result.notes = distinct_roots(roots)
+    for root in walk_roots:
+        _walk(root, root, excludes, result)
     result.photos.sort()
     result.problems.sort()
     return result
@@ -139,6 +162,12 @@ def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: Sc
             out.counts["unreadable"] += 1
             continue
         stat = entry.stat(follow_symlinks=False)
+        identity = (stat.st_dev, stat.st_ino)
+        if identity in out.seen_files:
+            # a hard link: the same file as a photo listed already; removing one name frees nothing
+            out.counts["hard links (same file listed once)"] += 1
+            continue
+        out.seen_files[identity] = entry.path
         out.photos.append(FileEntry(entry.path, stat.st_size, stat.st_mtime_ns))
         out.counts["photo"] += 1
         photos_here.append(entry.path)
@@ -149,6 +178,6 @@ def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: Sc
 
 
 def inside(path: str | Path, folder: str | Path) -> bool:
-    """True when `path` is `folder` or lies below it (after resolving links)."""
-    path, folder = Path(path).resolve(), Path(folder).resolve()
-    return path == folder or folder in path.parents
+    """True when `path` is `folder` or lies below it (after resolving links on both)."""
+    real_path, real_folder = os.path.realpath(path), os.path.realpath(folder)
+    return real_path == real_folder or real_path.startswith(real_folder.rstrip(os.sep) + os.sep)

@@ -9,10 +9,13 @@ re-imported photo costs one digest and no decode.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
+
+from photo_dedup.atomic import write_text
 
 Record = dict[str, Any]
 
@@ -22,14 +25,27 @@ class SidecarStore:
         self.root = Path(cache_dir)
 
     def sidecar_path(self, photo_path: str) -> Path:
-        """`cache/sidecars/<absolute photo path>.json`."""
-        return self.root / "sidecars" / (os.path.abspath(photo_path).lstrip("/") + ".json")
+        """`cache/sidecars/<absolute photo path>.json`, with over-long names shortened (see `cache_name`)."""
+        parts = os.path.abspath(photo_path).lstrip("/").split("/")
+        parts[-1] += ".json"
+        return self.root.joinpath("sidecars", *(cache_name(part) for part in parts))
 
     def content_path(self, digest: str) -> Path:
         return self.root / "content" / digest[:2] / f"{digest}.json"
 
     def thumbnail_path(self, digest: str) -> Path:
         return self.root / "thumbs" / digest[:2] / f"{digest}.jpg"
+
+    def thumbnail_whole(self, relative: object) -> bool:
+        """The thumbnail a record names is there and whole (a JPEG ends with its EOI marker)."""
+        if not isinstance(relative, str) or not relative:
+            return False
+        try:
+            with open(self.root / relative, "rb") as handle:
+                handle.seek(-2, os.SEEK_END)
+                return handle.read(2) == b"\xff\xd9"
+        except OSError:
+            return False
 
     def read_sidecar(self, photo_path: str) -> Record | None:
         return _read_json(self.sidecar_path(photo_path))
@@ -42,6 +58,19 @@ class SidecarStore:
 
     def write_content(self, digest: str, record: Record) -> None:
         _write_json(self.content_path(digest), record)
+
+
+# File systems allow 255 bytes a name; the sidecar adds ".json" and its temporary file more.
+MAX_NAME_BYTES = 200
+
+
+def cache_name(name: str) -> str:
+    """`name` itself, or if it is too long to carry suffixes, its start plus a hash of the whole."""
+    raw = os.fsencode(name)
+    if len(raw) <= MAX_NAME_BYTES:
+        return name
+    digest = hashlib.blake2b(raw, digest_size=12).hexdigest()
+    return os.fsdecode(raw[:100]).encode("utf-8", "ignore").decode("utf-8", "ignore") + "~" + digest
 
 
 def dumps(record: Record) -> str:
@@ -59,7 +88,4 @@ def _read_json(path: Path) -> Record | None:
 
 
 def _write_json(path: Path, record: Record) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    tmp.write_text(dumps(record) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, dumps(record) + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from collections.abc import Mapping
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from photo_dedup.atomic import replacing, write_text
 
 if TYPE_CHECKING:  # types only: decisions (imported by grouping) use this module's helpers
     from photo_dedup.grouping import Group
@@ -94,6 +97,25 @@ def summarise(rows: pd.DataFrame, unreadable: pd.DataFrame, scan_counts: Mapping
     }
 
 
+def write_csv(frame: pd.DataFrame, path: str | Path, columns: list[str]) -> None:
+    """A CSV any spreadsheet reads: every text quoted (so CR, LF and tabs in names survive), file-name
+    bytes that are not UTF-8 written as they are, written whole or not at all."""
+    with replacing(path) as tmp:
+        frame.to_csv(
+            tmp,
+            index=False,
+            columns=columns,
+            quoting=csv.QUOTE_NONNUMERIC,
+            lineterminator="\n",
+            errors="surrogateescape",
+        )
+
+
+def read_csv(path: str | Path) -> pd.DataFrame:
+    """Read a CSV written by `write_csv` back (texts stay texts, file-name bytes kept)."""
+    return pd.read_csv(path, keep_default_na=False, dtype=str, encoding_errors="surrogateescape")
+
+
 def write_tables(
     rows: pd.DataFrame,
     unreadable: pd.DataFrame,
@@ -102,9 +124,14 @@ def write_tables(
     json_path: str | Path,
     unreadable_path: str | Path,
 ) -> None:
-    """Write the three report tables; every output is sorted for clean diffs."""
-    rows.to_csv(csv_path, index=False, columns=GROUP_COLUMNS)
-    unreadable.sort_values("path").to_csv(unreadable_path, index=False, columns=["path", "reason"])
+    """Write the three report tables; every output is sorted for clean diffs.
+
+    groups.json is what the later steps read (JSON needs no quoting and keeps any file name);
+    the two CSV files are for people and spreadsheets.
+    """
+    unreadable = unreadable.sort_values("path")
+    write_csv(rows, csv_path, GROUP_COLUMNS)
+    write_csv(unreadable, unreadable_path, ["path", "reason"])
     groups = []
     for group_id, members in rows.groupby("group_id", sort=False):
         records = members.drop(columns=["group_id"]).to_dict("records")
@@ -117,8 +144,12 @@ def write_tables(
                 "members": records,
             }
         )
-    document = {"summary": dict(summary), "groups": groups}
-    Path(json_path).write_text(json.dumps(document, sort_keys=True, indent=1, default=_plain) + "\n", encoding="utf-8")
+    document = {
+        "summary": dict(summary),
+        "groups": groups,
+        "unreadable": unreadable[["path", "reason"]].to_dict("records"),
+    }
+    write_text(json_path, json.dumps(document, sort_keys=True, indent=1, default=_plain) + "\n")
 
 
 def _plain(value: Any) -> Any:
@@ -127,27 +158,11 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
-def read_groups_csv(path: str | Path) -> pd.DataFrame:
-    """Read groups.csv back with its proper types (empty strings stay strings)."""
-    rows = pd.read_csv(
-        path,
-        keep_default_na=False,
-        dtype={
-            "group_id": str,
-            "path": str,
-            "reason": str,
-            "format": str,
-            "taken": str,
-            "match": str,
-            "digest": str,
-            "folder": str,
-            "name": str,
-            "thumbnail": str,
-        },
-    )
-    rows["keep"] = rows["keep"].astype(str).str.lower() == "true"
-    return rows
-
-
-def read_unreadable_csv(path: str | Path) -> pd.DataFrame:
-    return pd.read_csv(path, keep_default_na=False, dtype=str)
+def read_groups_json(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame]:
+    """groups.json back as (one row per photo in a group, summary, unreadable files)."""
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    records = [{"group_id": group["group_id"], **member} for group in document["groups"] for member in group["members"]]
+    rows = pd.DataFrame(records, columns=GROUP_COLUMNS)
+    rows["keep"] = rows["keep"].astype(bool)
+    unreadable = pd.DataFrame(document.get("unreadable", []), columns=["path", "reason"])
+    return rows, document["summary"], unreadable

@@ -23,6 +23,7 @@ import numpy as np
 
 from photo_dedup.candidates import hamming
 from photo_dedup.photo_table import PhotoTable
+from photo_dedup.signature import COLOUR_SIDE
 
 
 @dataclass(frozen=True)
@@ -178,4 +179,4 @@ def _chromaticity_shift(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     cb = b.astype(np.float32) + 1.0
     ra = ca[..., :2] / ca.sum(axis=-1, keepdims=True)
     rb = cb[..., :2] / cb.sum(axis=-1, keepdims=True)
-    return np.abs(ra - rb).sum(axis=-1).reshape(len(a), -1).mean(axis=1)
+    return np.abs(ra - rb).sum(axis=-1).reshape(len(a), COLOUR_SIDE * COLOUR_SIDE).mean(axis=1)

@@ -3,15 +3,27 @@ import sys
 
 from snakemake.utils import validate
 
-from photo_dedup.run_setup import CACHE_DIR, ConfigProblem, planned_run, prepare_run
+from photo_dedup.run_setup import (
+    CACHE_DIR,
+    ConfigProblem,
+    planned_run,
+    prepare_run,
+    remove_snakemake_log,
+)
 
 validate(config, schema="../schemas/config.schema.yaml")
 
+# The scan runs here, while Snakemake reads the workflow: what changed in the library decides
+# which fingerprint jobs exist and which are out of date (see photo_dedup/run_setup.py).
 if workflow.is_main_process:
     try:
         RUN = prepare_run(config, workdir=os.getcwd())
     except ConfigProblem as problem:
+        if problem.workdir_inside_library:
+            remove_snakemake_log(workflow.logger_manager.get_logfile(), os.getcwd())
         sys.exit(f"photo-dedup: {problem}")
+    for note in RUN.notes:
+        print(f"photo-dedup: {note}", file=sys.stderr)
 else:  # a job run by an executor elsewhere: use the main process's scan
     RUN = planned_run(os.getcwd())
 

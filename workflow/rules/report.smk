@@ -1,8 +1,6 @@
 rule contact_sheet:
     input:
-        groups_csv="results/groups.csv",
         groups_json="results/groups.json",
-        unreadable="results/unreadable.csv",
         decisions=decisions_file,
     output:
         html="results/report.html",
@@ -37,7 +35,7 @@ rule distance_plot:
 
 rule deletion_script:
     input:
-        groups_csv="results/groups.csv",
+        groups_json="results/groups.json",
     output:
         script="results/delete-duplicates.sh",
     log:
