@@ -77,7 +77,7 @@ def render_contact_sheet(
         for record in records:
             record["thumb_url"] = thumbs.get(record["digest"], "")
             record["file_url"] = file_url(record["path"])
-            for key in ("path", "name", "folder", "taken", "reason"):
+            for key in ("path", "name", "folder", "taken", "reason", "camera", "conversion", "keeper_lacks"):
                 record[key] = display_text(str(record[key]))
             record["human_bytes"] = human_bytes(int(record["bytes"]))
         removable = [r for r in records if not r["keep"]]

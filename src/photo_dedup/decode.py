@@ -19,6 +19,7 @@ from PIL import Image, ImageCms
 
 from photo_dedup.exif_facts import ExifFacts, read_exif_facts
 from photo_dedup.formats import is_raw
+from photo_dedup.jpeg_grid import jpeg_grid_score
 
 pillow_heif.register_heif_opener()
 
@@ -42,6 +43,7 @@ class DecodedPhoto:
         exif: capture time, camera, orientation and GPS presence.
         decoder: how the small image was obtained (for logs and benchmarks).
         jpeg_quality: libjpeg-style quality (1-100) estimated from the quantisation tables, for JPEGs.
+        jpeg_grid: for lossless formats, how strongly the pixels show JPEG's 8x8 block grid (see jpeg_grid).
     """
 
     image: Image.Image
@@ -51,6 +53,7 @@ class DecodedPhoto:
     exif: ExifFacts
     decoder: str
     jpeg_quality: int | None = None
+    jpeg_grid: float | None = None
 
 
 def decode_photo(path: str, size: int, max_pixels: int) -> DecodedPhoto:
@@ -119,6 +122,10 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
         elif hasattr(im, "n_frames") and getattr(im, "n_frames", 1) > 1:
             im.seek(0)
         decoder = "draft" if im.size != (width, height) else "full"  # draft() has set the reduced size
+        grid = None
+        if fmt in _GRID_FORMATS:  # decoded in full anyway: measure before shrinking
+            im.load()
+            grid = jpeg_grid_score(im)
         small = _reduce(im, size)
         # Some plugins (TIFF, HEIF) turn the pixels upright themselves while loading
         # and drop the tag; only what is still tagged after loading is ours to apply.
@@ -127,7 +134,11 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
     if pending in SIDEWAYS_ORIENTATIONS:
         width, height = height, width
     upright = apply_orientation(small, pending)
-    return DecodedPhoto(upright, width, height, fmt, exif, decoder, quality if fmt == "JPEG" else None)
+    return DecodedPhoto(upright, width, height, fmt, exif, decoder, quality if fmt == "JPEG" else None, grid)
+
+
+# Lossless formats a JPEG is often re-saved in (a lossy WebP has a block structure of its own).
+_GRID_FORMATS = frozenset({"PNG", "TIFF", "BMP"})
 
 
 _TRANSPOSE_FOR_ORIENTATION = {

@@ -22,7 +22,7 @@ from photo_dedup.signature import compute_signature
 log = logging.getLogger(__name__)
 
 # Bump when the content record changes meaning, so old cache entries are redone.
-FINGERPRINT_VERSION = 3
+FINGERPRINT_VERSION = 4
 WORK_SIZE = 320  # long side of the decoded image used for hashes and the thumbnail
 THUMBNAIL_QUALITY = 82
 
@@ -53,6 +53,7 @@ def content_record(path: str, digest: str, store: SidecarStore, max_pixels: int)
         height=decoded.height,
         decoder=decoded.decoder,
         jpeg_quality=decoded.jpeg_quality,
+        jpeg_grid=decoded.jpeg_grid,
         thumbnail=str(thumbnail.relative_to(store.root)),
         **decoded.exif.as_dict(),
         **compute_signature(decoded.image).as_dict(),

@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components
 
 from photo_dedup.candidates import close_pairs, hamming
 from photo_dedup.decisions import Decisions
-from photo_dedup.keeper import KeeperRanking
+from photo_dedup.keeper import KeeperRanking, mark_conversions
 from photo_dedup.photo_table import PhotoTable
 from photo_dedup.verify import MatchThresholds, PairEvidence, measure_pairs
 
@@ -32,6 +32,7 @@ class Group:
     members: list[int]  # keeper first, then the others best first
     distance: dict[int, int] = field(default_factory=dict)  # phash bits to the keeper
     same_bytes: dict[int, bool] = field(default_factory=dict)
+    conversion: dict[int, str] = field(default_factory=dict)  # why a member is a conversion of another
 
 
 def same_digest_pairs(digests: np.ndarray) -> np.ndarray:
@@ -98,6 +99,7 @@ def _groups_around_keepers(
     ranking: KeeperRanking,
     phash: np.ndarray,
 ) -> list[Group]:
+    mark_conversions([records[i] for i in members])
     remaining = sorted(members, key=lambda i: ranking.key(records[i]))
     groups = []
     while len(remaining) > 1:
@@ -115,6 +117,7 @@ def _groups_around_keepers(
                 members=[keeper, *taken],
                 distance=dict(zip(taken, hamming(phash[taken], phash[keeper]).tolist(), strict=True)),
                 same_bytes={i: records[i]["digest"] == keeper_record["digest"] for i in taken},
+                conversion={i: records[i]["conversion"] for i in [keeper, *taken] if records[i]["conversion"]},
             )
         )
     return groups

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from photo_dedup.formats import format_rank
+from photo_dedup.formats import LOSSLESS_FORMATS, format_rank
+from photo_dedup.jpeg_grid import was_jpeg
 
 Photo = dict[str, Any]
 
@@ -71,8 +72,53 @@ def _explain_quality(winner: Photo, runner_up: Photo) -> str:
     return f"more bytes per pixel ({_bytes_per_pixel(winner):.2f} vs {_bytes_per_pixel(runner_up):.2f})"
 
 
+def present(value: Any) -> bool:
+    """A fact that is there: a non-empty text or True (not None, not a table's NaN)."""
+    return value is True or (isinstance(value, str) and value != "")
+
+
+def _has_camera(photo: Photo) -> bool:
+    return present(photo.get("make")) or present(photo.get("model"))
+
+
+def mark_conversions(photos: Sequence[Photo]) -> None:
+    """Set each photo's `conversion`: why it is a copy converted from another member, or "".
+
+    A conversion is never more original than what it was made from, whatever its format:
+    - a photo in another format with no camera EXIF, while a member has camera EXIF (a PNG
+      or HEIC saved from the camera's JPEG);
+    - a lossless photo (PNG, TIFF, BMP) whose pixels show JPEG's 8x8 block grid, while a
+      member is a JPEG (a lossless re-encoding of a lossy photo).
+    Camera RAWs are never conversions.
+    """
+    camera_formats = {photo["format"] for photo in photos if _has_camera(photo)}
+    has_jpeg = any(photo["format"] == "JPEG" for photo in photos)
+    for photo in photos:
+        reason = ""
+        if photo["format"] != "RAW":
+            if camera_formats and not _has_camera(photo) and photo["format"] not in camera_formats:
+                reason = "no camera EXIF, while a copy has it"
+            elif has_jpeg and photo["format"] in LOSSLESS_FORMATS and was_jpeg(_number(photo.get("jpeg_grid"))):
+                reason = "its pixels show JPEG's 8x8 block grid"
+        photo["conversion"] = reason
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not math.isnan(value) else None
+
+
+def _format_score(photo: Photo) -> int:
+    return -1 if photo.get("conversion") else format_rank(photo["format"])
+
+
+def _explain_format(winner: Photo, runner_up: Photo) -> str:
+    if runner_up.get("conversion") and not winner.get("conversion"):
+        return f"original {winner['format']} over a {runner_up['format']} made from it ({runner_up['conversion']})"
+    return f"more original format ({winner['format']} vs {runner_up['format']})"
+
+
 def _metadata(photo: Photo) -> int:
-    return sum(bool(photo.get(field)) for field in ("taken", "has_gps", "make", "model"))
+    return sum(present(photo.get(field)) for field in ("taken", "has_gps", "make", "model"))
 
 
 def _original(photo: Photo) -> int:
@@ -91,16 +137,8 @@ def build_rules(preferred_roots: Sequence[str]) -> dict[str, Rule]:
             _pixels,
             lambda w, r: f"more pixels ({w['width']}x{w['height']} vs {r['width']}x{r['height']})",
         ),
-        "format": Rule(
-            "format",
-            lambda p: format_rank(p["format"]),
-            lambda w, r: f"more original format ({w['format']} vs {r['format']})",
-        ),
-        "quality": Rule(
-            "quality",
-            _bytes_per_pixel,
-            lambda w, r: f"higher quality ({_bytes_per_pixel(w):.2f} vs {_bytes_per_pixel(r):.2f} bytes per pixel)",
-        ),
+        "format": Rule("format", _format_score, _explain_format),
+        "quality": Rule("quality", _quality, _explain_quality),
         "metadata": Rule(
             "metadata",
             _metadata,

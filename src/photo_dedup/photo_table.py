@@ -30,6 +30,7 @@ COLUMNS = [
     "thumbnail",
     "colorfulness",
     "jpeg_quality",
+    "jpeg_grid",
     "phash",
     "dhash",
 ]

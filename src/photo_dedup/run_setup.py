@@ -112,6 +112,12 @@ def prepare_run(config: dict[str, Any], workdir: str) -> RunPlan:
     cache = Path(workdir) / CACHE_DIR
     write_manifests(chunks, cache / "manifests")
     notes += remove_damaged_chunks(chunks, cache / "chunks")
+    if any(not (cache / "chunks" / f"{name}.jsonl").exists() for name in chunks):
+        # Snakemake does not rerun a job for a missing intermediate file while the final
+        # results look up to date: withdraw the results so that they are made anew.
+        withdrawn = withdraw_results(workdir)
+        if withdrawn:
+            notes.append(f"fingerprints are missing from {cache}: the results are made anew")
     scan_report = {
         "libraries": roots,
         "counts": dict(sorted(scan.counts.items())),

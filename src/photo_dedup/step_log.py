@@ -12,7 +12,7 @@ from pathlib import Path
 def logging_to(path: str | Path) -> Iterator[None]:
     """Log INFO and above, and anything written to stderr, into `path`."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle, contextlib.redirect_stderr(handle):
+    with open(path, "w", encoding="utf-8", errors="backslashreplace") as handle, contextlib.redirect_stderr(handle):
         handler = logging.StreamHandler(handle)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         root = logging.getLogger()

@@ -31,8 +31,12 @@ GROUP_COLUMNS = [
     "height",
     "bytes",
     "taken",
+    "camera",
+    "gps",
     "distance",
     "match",
+    "conversion",
+    "keeper_lacks",
     "digest",
     "folder",
     "name",
@@ -53,6 +57,7 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
     photos = table.photos
     rows: list[dict[str, Any]] = []
     for group in groups:
+        lacks = keeper_lacks(photos.iloc[group.keeper], [photos.iloc[i] for i in group.members[1:]])
         for index in group.members:
             photo = photos.iloc[index]
             is_keeper = index == group.keeper
@@ -66,11 +71,15 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
                     "width": int(photo["width"]),
                     "height": int(photo["height"]),
                     "bytes": int(photo["size"]),
-                    "taken": photo["taken"] or "",
+                    "taken": _text(photo["taken"]),
+                    "camera": _camera(photo),
+                    "gps": photo["has_gps"] is True,
                     "distance": 0 if is_keeper else group.distance[index],
                     "match": KEEPER
                     if is_keeper
                     else ("identical bytes" if group.same_bytes[index] else "looks the same"),
+                    "conversion": group.conversion.get(index, ""),
+                    "keeper_lacks": lacks if is_keeper else "",
                     "digest": photo["digest"],
                     "folder": os.path.dirname(photo["path"]),
                     "name": os.path.basename(photo["path"]),
@@ -80,11 +89,34 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if not c.startswith("companion")])
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _camera(photo: Mapping[str, Any]) -> str:
+    return " ".join(part for part in (_text(photo["make"]), _text(photo["model"])) if part)
+
+
+# What a removed copy may know that the keeper does not: (words, does this photo have it).
+_METADATA = (
+    ("capture time", lambda photo: bool(_text(photo["taken"]))),
+    ("GPS", lambda photo: photo["has_gps"] is True),
+    ("camera", lambda photo: bool(_camera(photo))),
+)
+
+
+def keeper_lacks(keeper: Mapping[str, Any], others: list[Any]) -> str:
+    """The metadata that another member has and the keeper lacks, in words ("" if none)."""
+    return ", ".join(words for words, has in _METADATA if not has(keeper) and any(has(other) for other in others))
+
+
 def summarise(rows: pd.DataFrame, unreadable: pd.DataFrame, scan_counts: Mapping[str, int]) -> dict[str, Any]:
     removed = rows[~rows["keep"]] if len(rows) else rows
     companion_bytes = int(removed["companion_bytes"].sum()) if "companion_bytes" in removed and len(removed) else 0
+    lacking = rows[rows["keeper_lacks"] != ""]["group_id"].nunique() if len(rows) else 0
     return {
         "photos_scanned": int(scan_counts.get("photo", 0)),
+        "keepers_lacking_metadata": int(lacking),
         "unreadable": int(len(unreadable)),
         "groups": int(rows["group_id"].nunique()) if len(rows) else 0,
         "photos_in_groups": int(len(rows)),
