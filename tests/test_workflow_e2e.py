@@ -85,8 +85,9 @@ def test_keepers_follow_the_rules(run):
     keepers = set(rows[rows["keep"]]["path"])
     root = run["library"].root
     assert keepers == {
-        str(root / "Exports" / "astronaut.png"),  # lossless beats JPEG at equal pixels
-        str(root / "Exports" / "chelsea.tif"),
+        # a PNG/TIFF/HEIC made from the camera's JPEG (no camera EXIF) is a conversion, never more original
+        str(root / "Apple" / "IMG_0001.jpg"),  # (the camera JPEG's byte copy with the shorter path)
+        str(root / "Masters" / "chelsea.jpg"),
         str(root / "Masters" / "coffee.jpg"),  # more bytes per pixel than the webp and the auto-adjusted copy
         str(root / "Masters" / "rocket.jpg"),  # byte copies: the shortest path wins
         str(root / "Phone" / "IMG_0100.jpg"),  # higher JPEG quality than the takeout copy
@@ -97,6 +98,8 @@ def test_keepers_follow_the_rules(run):
     pair_group = rows[rows["path"].str.endswith("IMG_0200.JPG")]["group_id"].iloc[0]
     assert kept_per_group.drop(pair_group).eq(1).all() and kept_per_group[pair_group] == 2
     assert "RAW and JPEG of one shot" in rows[rows["path"].str.endswith("IMG_0200.JPG")]["reason"].iloc[0]
+    png = rows[rows["path"] == str(root / "Exports" / "astronaut.png")].iloc[0]
+    assert not png["keep"] and png["conversion"] == "no camera EXIF, while a copy has it"
 
 
 def test_a_live_photo_video_goes_with_its_photo(run):

@@ -93,7 +93,7 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _camera(photo: Mapping[str, Any]) -> str:
+def _camera(photo: Any) -> str:
     return " ".join(part for part in (_text(photo["make"]), _text(photo["model"])) if part)
 
 
@@ -105,7 +105,7 @@ _METADATA = (
 )
 
 
-def keeper_lacks(keeper: Mapping[str, Any], others: list[Any]) -> str:
+def keeper_lacks(keeper: Any, others: list[Any]) -> str:
     """The metadata that another member has and the keeper lacks, in words ("" if none)."""
     return ", ".join(words for words, has in _METADATA if not has(keeper) and any(has(other) for other in others))
 
