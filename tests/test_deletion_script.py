@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from deletion_helpers import digest, make_rows, snapshot
 
 from photo_dedup.deletion_script import write_deletion_script
-from photo_dedup.tables import GROUP_COLUMNS
 
 SHELLS = [shell for shell in (["sh"], ["dash"], ["bash"], ["bash", "--posix"]) if shutil.which(shell[0])]
 HOSTILE = [
@@ -25,31 +23,6 @@ HOSTILE = [
     "non-ascii café 東京.jpg",
     "glob * ? [x].jpg",
 ]
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): digest(p) for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def make_rows(groups: dict[Path, list[Path]]) -> pd.DataFrame:
-    rows = []
-    for number, (keeper, duplicates) in enumerate(groups.items()):
-        for path in [keeper, *duplicates]:
-            row = dict.fromkeys(GROUP_COLUMNS, "")
-            row.update(
-                group_id=f"g{number}",
-                path=str(path),
-                keep=path == keeper,
-                match="keeper" if path == keeper else "identical bytes",
-                bytes=path.stat().st_size,
-                digest=digest(path),
-            )
-            rows.append(row)
-    return pd.DataFrame(rows, columns=GROUP_COLUMNS)
 
 
 @pytest.fixture
