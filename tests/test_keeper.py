@@ -1,6 +1,6 @@
 import pytest
 
-from photo_dedup.keeper import KeeperRanking
+from photo_dedup.keeper import KeeperRanking, mark_conversions
 
 
 def photo(path, width=4000, height=3000, fmt="JPEG", size=3_000_000, **extra):
@@ -44,3 +44,46 @@ def test_ties_break_on_the_shortest_then_first_path():
 def test_unknown_rule_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown keeper rule"):
         KeeperRanking(["biggest"])
+
+
+def ranked(photos):
+    """Best first, after marking conversions within the group (as the grouping step does)."""
+    mark_conversions(photos)
+    return KeeperRanking().best_first(photos)
+
+
+def test_a_png_made_from_the_camera_jpeg_is_never_kept_over_it():
+    camera = photo("/trip/tanners_ridge.jpg", size=2_000_000, make="Canon", model="EOS R6", taken="2021-06-12T10:31:07")
+    png = photo("/backup/tanners_ridge.png", fmt="PNG", size=10_000_000)
+    best = ranked([png, camera])
+    assert best[0] is camera
+    assert png["conversion"] == "no camera EXIF, while a copy has it"
+    assert KeeperRanking().reason(camera, png).startswith("original JPEG over a PNG made from it")
+
+
+def test_a_lossless_copy_showing_jpeg_blocks_loses_to_the_jpeg_even_without_exif():
+    jpeg = photo("/a/IMG_1.jpg", size=2_000_000)
+    png = photo("/b/IMG_1.png", fmt="PNG", size=9_000_000, jpeg_grid=1.3)
+    scan = photo("/c/scan.png", fmt="PNG", size=9_000_000, jpeg_grid=1.0)
+    assert ranked([png, jpeg])[0] is jpeg
+    assert ranked([scan, jpeg])[0] is scan  # no block grid: a lossless master stays the better copy
+
+
+def test_a_camera_raw_is_never_a_conversion():
+    raw = photo("/a/IMG_1.CR2", fmt="RAW", size=20_000_000)
+    jpeg = photo("/a/IMG_1.JPG", make="Canon")
+    assert ranked([jpeg, raw])[0] is raw and raw["conversion"] == ""
+
+
+def test_quality_is_the_jpeg_quality_estimate_not_bytes_per_pixel():
+    q60_big = photo("/a/q60.jpg", size=2_000_000, jpeg_quality=60)
+    q95_small = photo("/b/q95.jpg", size=1_000_000, jpeg_quality=95)
+    ranking = KeeperRanking()
+    assert ranking.best_first([q60_big, q95_small])[0] is q95_small
+    assert ranking.reason(q95_small, q60_big) == "higher JPEG quality (95 vs 60)"
+
+
+def test_missing_facts_read_from_a_table_do_not_count_as_metadata():
+    with_facts = photo("/a/x.jpg", taken="2021-01-01T00:00:00", make="Canon")
+    from_table = photo("/b/x.jpg", taken=float("nan"), make=float("nan"), has_gps=float("nan"))
+    assert KeeperRanking(["metadata"]).best_first([from_table, with_facts])[0] is with_facts

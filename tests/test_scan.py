@@ -81,3 +81,55 @@ def test_manifests_are_rewritten_only_where_the_content_changed(tmp_path):
     assert write_manifests(chunks, tmp_path) == []
     changed = split_into_chunks([FileEntry("/lib/0.jpg", 2, 2), *photos[1:]], 10)
     assert len(write_manifests(changed, tmp_path)) == 1
+
+
+def test_roots_inside_other_roots_or_reached_through_links_are_walked_once(tmp_path):
+    from photo_dedup.scan import distinct_roots
+
+    touch(tmp_path / "L" / "sub" / "a.jpg")
+    (tmp_path / "link").symlink_to(tmp_path / "L")
+    roots, notes = distinct_roots([str(tmp_path / "L" / "sub"), str(tmp_path / "L"), str(tmp_path / "link")])
+    assert roots == [str(tmp_path / "L")]
+    assert len(notes) == 2
+    result = scan_library([str(tmp_path / "L"), str(tmp_path / "L" / "sub"), str(tmp_path / "link")], [])
+    assert [entry.path for entry in result.photos] == [str(tmp_path / "L" / "sub" / "a.jpg")]
+
+
+def test_a_hard_link_is_listed_once(tmp_path):
+    photo = touch(tmp_path / "a.jpg")
+    os.link(photo, tmp_path / "b.jpg")
+    result = scan_library([str(tmp_path)], [])
+    assert len(result.photos) == 1
+    assert result.counts["hard links (same file listed once)"] == 1
+
+
+def test_sidecar_names_stay_short_enough_for_any_file_system(tmp_path):
+    from photo_dedup.sidecar_store import SidecarStore
+
+    store = SidecarStore(tmp_path)
+    for name in ("x" * 251 + ".jpg", "é" * 126 + ".jpg", os.fsdecode(b"\xe9" * 250)):
+        path = store.sidecar_path(f"/lib/{name}")
+        assert all(len(os.fsencode(part)) <= 220 for part in path.parts)
+        store.write_sidecar({"path": f"/lib/{name}", "size": 1})
+        assert store.read_sidecar(f"/lib/{name}") == {"path": f"/lib/{name}", "size": 1}
+    assert store.sidecar_path("/lib/short.jpg").name == "short.jpg.json"
+
+
+def test_a_chunk_file_cut_short_or_changed_is_recognised(tmp_path):
+    import pytest
+
+    from photo_dedup.chunk_file import ChunkWriter, DamagedChunk, looks_whole, read_records
+
+    path = tmp_path / "c.jsonl"
+    with ChunkWriter(path) as out:
+        for number in range(5):
+            out.write({"path": f"/p/{number}.jpg"})
+    assert looks_whole(path, 5) and not looks_whole(path, 6)
+    assert [r["path"] for r in read_records(path)] == [f"/p/{n}.jpg" for n in range(5)]
+    lines = path.read_bytes().splitlines(keepends=True)
+    for damaged in (b"".join(lines[:3]), path.read_bytes()[:-9], path.read_bytes().replace(b"/p/2", b"/p/9")):
+        path.write_bytes(damaged)
+        with pytest.raises(DamagedChunk):
+            list(read_records(path))
+    path.write_bytes(b"".join(lines[:3]))
+    assert not looks_whole(path, 5)
