@@ -1,8 +1,10 @@
 import os
 import sys
 
+import yaml
 from snakemake.utils import validate
 
+from photo_dedup.config_values import ConfigError, normalise_config, schema_problem
 from photo_dedup.run_setup import (
     CACHE_DIR,
     ConfigProblem,
@@ -11,6 +13,17 @@ from photo_dedup.run_setup import (
     remove_snakemake_log,
 )
 
+with open(
+    os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
+) as schema_file:
+    CONFIG_SCHEMA = yaml.safe_load(schema_file)
+try:  # --config values arrive as text and flat: make them what the schema asks for, in one line if not
+    normalise_config(config, CONFIG_SCHEMA)
+    problem = schema_problem(config, CONFIG_SCHEMA)
+except ConfigError as error:
+    problem = str(error)
+if problem:
+    sys.exit(f"photo-dedup: {problem}")
 validate(config, schema="../schemas/config.schema.yaml")
 
 # The scan runs here, while Snakemake reads the workflow: what changed in the library decides

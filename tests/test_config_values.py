@@ -1,0 +1,58 @@
+"""Every key can be set on the command line (as the README says), with one-line errors."""
+
+import pytest
+import yaml
+from workflow_runner import snakemake
+
+from photo_dedup.config_values import ConfigError, normalise_config, schema_problem
+from photo_dedup.workflow_command import REPO
+
+SCHEMA = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
+
+
+def test_flat_names_go_into_their_section_with_their_types():
+    config = {"match": {"min_structure": 0.9}, "max_hash_distance": "5", "preferred_roots": "/a,/b"}
+    normalise_config(config, SCHEMA)
+    assert config == {
+        "match": {"min_structure": 0.9, "max_hash_distance": 5},
+        "keeper": {"preferred_roots": ["/a", "/b"]},
+    }
+    assert schema_problem(config, SCHEMA) is None
+
+
+def test_text_inside_a_mapping_is_coerced():
+    config = {"match": {"max_hash_distance": "3", "min_alignment": "0.3"}, "exclude": "['*.png', x]"}
+    normalise_config(config, SCHEMA)
+    assert config == {"match": {"max_hash_distance": 3, "min_alignment": 0.3}, "exclude": ["*.png", "x"]}
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"photos_per_jobs": 5}, "unknown key 'photos_per_jobs'; did you mean 'photos_per_job'?"),
+        ({"match": {"max_hash_distanse": 3}}, "unknown key match.max_hash_distanse; did you mean 'max_hash_distance'?"),
+        ({"max_hash_distance": "abc"}, "match.max_hash_distance must be a whole number, not 'abc'"),
+    ],
+)
+def test_mistakes_are_one_line(config, message):
+    with pytest.raises(ConfigError, match="^config: ") as raised:
+        normalise_config(config, SCHEMA)
+    assert str(raised.value) == f"config: {message}"
+
+
+def test_a_value_out_of_range_is_one_line():
+    config = normalise_config({"max_hash_distance": "50"}, SCHEMA)
+    assert schema_problem(config, SCHEMA) == "config: match.max_hash_distance: 50 is greater than the maximum of 11"
+
+
+def test_the_workflow_says_a_typo_in_one_line(tmp_path):
+    result = snakemake(tmp_path, "-n", "--config", "photos_per_jobs=5")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "photo-dedup: config: unknown key 'photos_per_jobs'; did you mean 'photos_per_job'?" in output
+    assert "properties" not in output and "Traceback" not in output
+
+
+def test_nested_keys_on_the_command_line_are_accepted(tmp_path):
+    result = snakemake(tmp_path, "-n", "--config", "max_hash_distance=3", "match={min_structure: '0.9'}")
+    assert result.returncode == 0, result.stderr
