@@ -10,14 +10,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from photo_dedup.apple_photos import assets_by_path
 from photo_dedup.chunk_file import DamagedChunk
 from photo_dedup.companions import attach_companions, keep_raw_jpeg_pairs
 from photo_dedup.decisions import Decisions, load_decisions
 from photo_dedup.grouping import find_groups
 from photo_dedup.keeper import DEFAULT_RULES, KeeperRanking
-from photo_dedup.photo_table import load_photo_table
+from photo_dedup.photo_table import PhotoTable, load_photo_table
+from photo_dedup.photos_duplicates import apply_photos_rules, write_photos_duplicates
 from photo_dedup.tables import group_rows, summarise, write_tables
 from photo_dedup.verify import MatchThresholds, PairEvidence
 
@@ -41,7 +44,16 @@ def analyse_library(
     unreadable_csv: str,
     pairs_csv: str,
     raw_jpeg_pairs: str = "keep_both",
+    photos_catalog: str | None = None,
+    photos_csv: str | None = None,
+    photos_script: str | None = None,
 ) -> None:
+    """The gather step: every chunk's sidecars in; groups, tables and Photos' duplicate list out.
+
+    Inputs are the chunk files, the scan report, the decisions file (if any) and the catalog of
+    the Apple Photos libraries found; outputs are groups.csv/json, unreadable.csv, the candidate
+    pairs' measurements, and (for Photos) apple-photos-duplicates.csv and .applescript.
+    """
     started = time.monotonic()
     scan = json.loads(Path(scan_file).read_text(encoding="utf-8"))
     decisions = load_decisions(decisions_files[0]) if decisions_files else Decisions()
@@ -58,15 +70,20 @@ def analyse_library(
         len(failed),
         time.monotonic() - started,
     )
+    assets = assets_by_path(json.loads(Path(photos_catalog).read_text(encoding="utf-8"))) if photos_catalog else {}
+    table = with_photos_assets(table, assets)
     thresholds = MatchThresholds(**match)
     groups, evidence = find_groups(table, thresholds, ranking_from(keeper, decisions), decisions)
     rows = decisions.apply_keep_all(group_rows(table, groups))
     rows = keep_raw_jpeg_pairs(rows, raw_jpeg_pairs)
     rows = attach_companions(rows, scan.get("companions", {}))
+    rows = apply_photos_rules(rows, assets)
     unreadable = pd.concat([failed, pd.DataFrame(scan["problems"], columns=["path", "reason"])], ignore_index=True)
     summary = summarise(rows, unreadable, scan["counts"])
     write_tables(rows, unreadable, summary, groups_csv, groups_json, unreadable_csv)
     write_pair_evidence(evidence, pairs_csv)
+    if photos_csv and photos_script:
+        write_photos_duplicates(rows, assets, photos_csv, photos_script)
     log.info(
         "%d candidate pairs, %d matched, %d groups, %d files to remove; %.1f s in all",
         len(evidence.pairs),
@@ -75,6 +92,19 @@ def analyse_library(
         summary["files_to_remove"],
         time.monotonic() - started,
     )
+
+
+def with_photos_assets(table: PhotoTable, assets: Mapping[str, Any]) -> PhotoTable:
+    """Attach what Apple Photos knows to its originals; leave out assets in Recently Deleted
+    (not live copies: never the reason another copy is removed)."""
+    if not assets:
+        table.photos["apple"] = None
+        return table
+    table.photos["apple"] = [assets.get(path) for path in table.photos["path"]]
+    live = np.array([not (asset or {}).get("in_trash", False) for asset in table.photos["apple"]], dtype=bool)
+    if not live.all():
+        log.info("%d photos in Recently Deleted left out", int((~live).sum()))
+    return table.subset(live)
 
 
 def write_pair_evidence(evidence: PairEvidence, path: str) -> None:

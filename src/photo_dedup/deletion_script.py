@@ -16,6 +16,7 @@ import jinja2
 import pandas as pd
 
 from photo_dedup import __version__
+from photo_dedup.apple_photos import under_bundle
 from photo_dedup.atomic import write_text
 from photo_dedup.tables import group_keepers, read_groups_json
 
@@ -73,6 +74,8 @@ def removal_actions(rows: pd.DataFrame) -> list[dict[str, object]]:
             if photo["path"] == keeper["path"]:
                 log.warning("group %s lists its kept photo as a duplicate too; left out: %s", group_id, photo["path"])
                 continue
+            if photo.get("handled_by") or under_bundle(photo["path"]):
+                continue  # an Apple Photos asset: Photos removes it (apple-photos-duplicates.applescript)
             actions.append(
                 {
                     "group_id": group_id,
@@ -96,7 +99,7 @@ def removal_actions(rows: pd.DataFrame) -> list[dict[str, object]]:
 def _companion(photo: Mapping[Hashable, Any]) -> dict[str, object]:
     """The video that moves with a photo (Live Photo), or empty fields."""
     video = photo.get("companion") or ""
-    if not video:
+    if not video or under_bundle(video):
         return {"companion": "", "companion_size": 0}
     return {
         "companion": video,

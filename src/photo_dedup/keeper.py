@@ -7,12 +7,14 @@ by rule; the first rule on which the winner beats the runner-up is its reason.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from photo_dedup.apple_photos import curation_count, describe_curation
 from photo_dedup.formats import LOSSLESS_FORMATS, format_rank
 from photo_dedup.jpeg_grid import was_jpeg
 
@@ -24,7 +26,7 @@ DERIVED_NAME = re.compile(
     re.IGNORECASE,
 )
 
-DEFAULT_RULES = ("preferred_root", "pixels", "format", "quality", "metadata", "original")
+DEFAULT_RULES = ("curation", "preferred_root", "pixels", "format", "quality", "metadata", "original")
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,8 @@ def _bytes_per_pixel(photo: Photo) -> float:
 
 
 def _jpeg_quality(photo: Photo) -> int:
-    value = photo.get("jpeg_quality")
-    if isinstance(value, (int, float)) and not math.isnan(value):
-        return int(value)
-    return 0
+    value = _number(photo.get("jpeg_quality"))
+    return 0 if value is None else int(value)
 
 
 def _quality(photo: Photo) -> tuple[int, float]:
@@ -104,7 +104,10 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
 
 
 def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not math.isnan(value) else None
+    """A number (Python's or numpy's), or None for anything else and NaN."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and not math.isnan(value):
+        return float(value)
+    return None
 
 
 def _format_score(photo: Photo) -> int:
@@ -117,6 +120,28 @@ def _explain_format(winner: Photo, runner_up: Photo) -> str:
     return f"more original format ({winner['format']} vs {runner_up['format']})"
 
 
+def _asset(photo: Photo) -> dict[str, Any] | None:
+    asset = photo.get("apple")
+    return asset if isinstance(asset, dict) else None
+
+
+def _curation(photo: Photo) -> tuple[int, int, int, int]:
+    """An Apple Photos asset first (Photos keeps it), then the user's edits, favourite and curation."""
+    asset = _asset(photo)
+    if asset is None:
+        return (0, 0, 0, 0)
+    return (1, int(asset["edited"]), int(asset["favorite"]), curation_count(asset))
+
+
+def _explain_curation(winner: Photo, runner_up: Photo) -> str:
+    asset = _asset(winner)
+    if asset is None:  # cannot win this rule without being an asset
+        return "curation"
+    if _asset(runner_up) is None:
+        return "in Apple Photos (Photos keeps its own copy)"
+    return f"your work on it in Apple Photos ({describe_curation(asset) or 'an asset'})"
+
+
 def _metadata(photo: Photo) -> int:
     return sum(present(photo.get(field)) for field in ("taken", "has_gps", "make", "model"))
 
@@ -127,6 +152,7 @@ def _original(photo: Photo) -> int:
 
 def build_rules(preferred_roots: Sequence[str]) -> dict[str, Rule]:
     return {
+        "curation": Rule("curation", _curation, _explain_curation),
         "preferred_root": Rule(
             "preferred_root",
             _root_rank(preferred_roots),

@@ -49,6 +49,16 @@ class PhotoTable:
     def __len__(self) -> int:
         return len(self.photos)
 
+    def subset(self, keep: np.ndarray) -> PhotoTable:
+        """The photos where `keep` is true, with their signatures."""
+        return PhotoTable(
+            photos=self.photos[keep].reset_index(drop=True),
+            phash=self.phash[keep],
+            dhash=self.dhash[keep],
+            luma=self.luma[keep],
+            colours=self.colours[keep],
+        )
+
 
 def iter_sidecars(chunk_files: Iterable[str | Path]) -> Iterator[dict[str, Any]]:
     """Stream sidecar records from chunk files, one at a time, each file checked as it is read.

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from photo_dedup.apple_photos import catalog_libraries
 from photo_dedup.chunk_file import looks_whole
 from photo_dedup.chunks import split_into_chunks, write_if_changed, write_manifests
 from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
@@ -23,6 +24,7 @@ from photo_dedup.scan import FileEntry, distinct_roots, inside, scan_library
 CACHE_DIR = "cache"
 RESULTS_DIR = "results"
 DEMO_LIBRARY = "demo-library"
+PHOTOS_CATALOG = "apple-photos.json"
 
 
 class ConfigProblem(Exception):
@@ -35,7 +37,15 @@ class ConfigProblem(Exception):
 
 # What the report steps write: withdrawn when a run cannot make them anew, so that an old page
 # and deletion script are never taken for the current ones.
-RESULT_FILES = ("groups.csv", "groups.json", "unreadable.csv", "report.html", "delete-duplicates.sh")
+RESULT_FILES = (
+    "groups.csv",
+    "groups.json",
+    "unreadable.csv",
+    "report.html",
+    "delete-duplicates.sh",
+    "apple-photos-duplicates.csv",
+    "apple-photos-duplicates.applescript",
+)
 
 
 @dataclass
@@ -126,6 +136,7 @@ def prepare_run(config: dict[str, Any], workdir: str) -> RunPlan:
         "notes": notes,
     }
     write_if_changed(cache / "scan.json", json.dumps(scan_report, sort_keys=True, indent=1) + "\n")
+    notes += write_photos_catalog(sorted(scan.bundles), cache / PHOTOS_CATALOG)
     return RunPlan(libraries=roots, chunks=list(chunks), notes=notes)
 
 
@@ -144,6 +155,17 @@ def remove_snakemake_log(logfiles: list[str], workdir: str) -> None:
     for folder in (log_dir, os.path.dirname(log_dir)):
         with contextlib.suppress(OSError):
             os.rmdir(folder)
+
+
+def write_photos_catalog(bundles: list[str], path: Path) -> list[str]:
+    """What the Apple Photos libraries found know of their originals (read again only when changed)."""
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    catalog, notes = catalog_libraries(bundles, previous if isinstance(previous, dict) else {})
+    write_if_changed(path, json.dumps(catalog, sort_keys=True, indent=1) + "\n")
+    return notes
 
 
 def remove_damaged_chunks(chunks: dict[str, list[FileEntry]], folder: Path) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from photo_dedup.apple_photos import is_bundle
 from photo_dedup.formats import kind_of
 
 DEFAULT_EXCLUDES = (
@@ -52,6 +53,8 @@ class ScanResult:
     # (device, inode) of every photo listed: a file reached by a second path (a hard link) is listed once.
     seen_files: dict[tuple[int, int], str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Apple Photos libraries found (their originals are scanned; Photos manages them)
+    bundles: list[str] = field(default_factory=list)
 
 
 def distinct_roots(roots: list[str]) -> tuple[list[str], list[str]]:
@@ -117,6 +120,8 @@ def scan_library(roots: list[str], excludes: tuple[str, ...] | list[str]) -> Sca
     result = ScanResult()
     walk_roots, result.notes = distinct_roots(roots)
     for root in walk_roots:
+        if is_bundle(root):
+            result.bundles.append(root)
         _walk(root, root, excludes, result)
     result.photos.sort()
     result.problems.sort()
@@ -146,6 +151,8 @@ def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: Sc
                 out.counts["symlinks (not followed)"] += 1
             continue
         if entry.is_dir(follow_symlinks=False):
+            if is_bundle(entry.name):
+                out.bundles.append(entry.path)
             _walk(root, entry.path, excludes, out)
             continue
         if not entry.is_file(follow_symlinks=False):

@@ -37,6 +37,10 @@ GROUP_COLUMNS = [
     "match",
     "conversion",
     "keeper_lacks",
+    "jpeg_quality",
+    "photos_library",
+    "photos_uuid",
+    "handled_by",
     "digest",
     "folder",
     "name",
@@ -80,13 +84,25 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
                     else ("identical bytes" if group.same_bytes[index] else "looks the same"),
                     "conversion": group.conversion.get(index, ""),
                     "keeper_lacks": lacks if is_keeper else "",
+                    "jpeg_quality": _quality(photo["jpeg_quality"]),
                     "digest": photo["digest"],
                     "folder": os.path.dirname(photo["path"]),
                     "name": os.path.basename(photo["path"]),
                     "thumbnail": photo["thumbnail"],
                 }
             )
-    return pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if not c.startswith("companion")])
+    return pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c in _FROM_GROUPS])
+
+
+# The columns group_rows makes; later passes add the others (Photos, companions).
+_FROM_GROUPS = frozenset(GROUP_COLUMNS) - {"photos_library", "photos_uuid", "handled_by"} - {
+    column for column in GROUP_COLUMNS if column.startswith("companion")
+}
+
+
+def _quality(value: Any) -> int:
+    """The estimated JPEG quality, 0 when unknown (not a JPEG)."""
+    return int(value) if isinstance(value, (int, float)) and value == value else 0
 
 
 def _text(value: Any) -> str:
@@ -111,17 +127,20 @@ def keeper_lacks(keeper: Any, others: list[Any]) -> str:
 
 
 def summarise(rows: pd.DataFrame, unreadable: pd.DataFrame, scan_counts: Mapping[str, int]) -> dict[str, Any]:
+    """The counts shown at the top of the page and at the end of a run."""
     removed = rows[~rows["keep"]] if len(rows) else rows
-    companion_bytes = int(removed["companion_bytes"].sum()) if "companion_bytes" in removed and len(removed) else 0
-    lacking = rows[rows["keeper_lacks"] != ""]["group_id"].nunique() if len(rows) else 0
+    in_photos = removed["handled_by"] != "" if "handled_by" in removed else pd.Series(False, index=removed.index)
+    by_script = removed[~in_photos]
+    companion_bytes = int(by_script["companion_bytes"].sum()) if "companion_bytes" in by_script else 0
     return {
         "photos_scanned": int(scan_counts.get("photo", 0)),
-        "keepers_lacking_metadata": int(lacking),
         "unreadable": int(len(unreadable)),
         "groups": int(rows["group_id"].nunique()) if len(rows) else 0,
         "photos_in_groups": int(len(rows)),
-        "files_to_remove": int(len(removed)),
-        "bytes_to_reclaim": (int(removed["bytes"].sum()) if len(removed) else 0) + companion_bytes,
+        "files_to_remove": int(len(by_script)),
+        "bytes_to_reclaim": int(by_script["bytes"].sum()) + companion_bytes if len(by_script) else 0,
+        "photos_duplicates": int(in_photos.sum()),
+        "keepers_lacking_metadata": int(rows[rows["keeper_lacks"] != ""]["group_id"].nunique()) if len(rows) else 0,
         "videos_skipped": int(scan_counts.get("video", 0)),
         "other_files_skipped": int(scan_counts.get("other", 0)),
         "excluded": int(scan_counts.get("excluded", 0)),

@@ -56,6 +56,8 @@ def final_outputs():
         "results/report.html",
         "results/delete-duplicates.sh",
         "results/pair-distances.png",
+        "results/apple-photos-duplicates.csv",
+        "results/apple-photos-duplicates.applescript",
     ]
 
 

@@ -2,12 +2,15 @@ rule find_groups:
     input:
         chunks=chunk_sidecars,
         scan=f"{CACHE_DIR}/scan.json",
+        photos_catalog=f"{CACHE_DIR}/apple-photos.json",
         decisions=decisions_file,
     output:
         groups_csv="results/groups.csv",
         groups_json="results/groups.json",
         unreadable="results/unreadable.csv",
         pairs=f"{CACHE_DIR}/pairs.csv",
+        photos_csv="results/apple-photos-duplicates.csv",
+        photos_script="results/apple-photos-duplicates.applescript",
     log:
         "logs/find_groups.log",
     benchmark:

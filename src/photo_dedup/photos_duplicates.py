@@ -1,0 +1,140 @@
+"""Duplicate groups that hold Apple Photos assets: what Photos must do, not the file script.
+
+- A duplicate that is an asset of the keeper's Photos library is handled in Photos: it is listed
+  in `apple-photos-duplicates.csv` and put by `apple-photos-duplicates.applescript` into an album
+  "photo-dedup: duplicates", after its albums, keywords, favourite and caption have been added to
+  its keeper (as Photos' own merge does). The user deletes that album's photos in Photos.
+- An asset of another Photos library stays (this tool cannot merge across libraries).
+- A loose copy of an asset is removed by the file script when the asset is at least as good;
+  a better loose copy (more pixels, better format or quality) stays, and the group says so.
+Assets in Recently Deleted are not live copies: they are left out before grouping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+from photo_dedup.apple_photos import under_bundle
+from photo_dedup.atomic import write_text
+from photo_dedup.keeper import KeeperRanking
+from photo_dedup.tables import group_keepers, write_csv
+
+HANDLED_IN_PHOTOS = "Apple Photos"
+DUPLICATES_ALBUM = "photo-dedup: duplicates"
+CSV_COLUMNS = ["library", "uuid", "file_name", "path", "keeper_uuid", "keeper_path", "why"]
+# Whether a loose copy is better than the Photos keeper: the quality rules only.
+_QUALITY = KeeperRanking(["pixels", "format", "quality"])
+
+
+def apply_photos_rules(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """Mark duplicates handled in Photos, keep assets of other libraries and better loose copies."""
+    rows = rows.copy()
+    rows["photos_library"] = [assets.get(path, {}).get("library", "") for path in rows["path"]]
+    rows["photos_uuid"] = [assets.get(path, {}).get("uuid", "") for path in rows["path"]]
+    rows["handled_by"] = ""
+    if rows.empty:
+        return rows
+    keepers = group_keepers(rows)
+    for index, row in rows[~rows["keep"]].iterrows():
+        keeper = keepers.loc[row["group_id"]]
+        if under_bundle(row["path"]) and not row["photos_uuid"]:
+            rows.at[index, "keep"] = True
+            rows.at[index, "reason"] = "kept: inside an Apple Photos library, with no asset in its database"
+            continue
+        if under_bundle(keeper["path"]) and not keeper["photos_uuid"]:
+            rows.at[index, "keep"] = True  # a file Photos does not track cannot vouch for removing a copy
+            rows.at[index, "reason"] = "kept: its other copy is a file Photos does not track"
+            continue
+        if not keeper["photos_uuid"]:
+            continue  # a loose keeper: Photos assets rank first, so the group holds none
+        if row["photos_uuid"] and row["photos_library"] == keeper["photos_library"]:
+            rows.at[index, "handled_by"] = HANDLED_IN_PHOTOS
+            rows.at[index, "reason"] = "duplicate in Apple Photos: goes into the album " + DUPLICATES_ALBUM
+        elif row["photos_uuid"]:
+            rows.at[index, "keep"] = True
+            rows.at[index, "reason"] = "kept: an asset of another Apple Photos library"
+        elif _better(row, keeper):
+            rows.at[index, "keep"] = True
+            rows.at[index, "reason"] = "kept: better copy outside Photos (" + _QUALITY.reason(_photo(row), _photo(keeper)) + ")"
+    return rows
+
+
+def _photo(row: Any) -> dict[str, Any]:
+    """A groups-table row in the shape the keeper rules read."""
+    return {
+        "path": row["path"],
+        "digest": row["digest"],
+        "width": row["width"],
+        "height": row["height"],
+        "format": row["format"],
+        "size": row["bytes"],
+        "jpeg_quality": row["jpeg_quality"],
+        "conversion": row["conversion"],
+    }
+
+
+def _better(loose: Any, keeper: Any) -> bool:
+    """The loose copy beats the kept asset on pixels, format or quality (not on a tie-break)."""
+    rules = len(_QUALITY.rules)
+    return _QUALITY.key(_photo(loose))[:rules] < _QUALITY.key(_photo(keeper))[:rules]
+
+
+def photos_duplicates(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per duplicate handled in Photos, with its keeper and what to merge into it."""
+    if rows.empty or "handled_by" not in rows:
+        return []
+    keepers = group_keepers(rows)
+    entries = []
+    for row in rows[rows["handled_by"] == HANDLED_IN_PHOTOS].to_dict("records"):
+        keeper = keepers.loc[row["group_id"]]
+        duplicate, kept = assets[row["path"]], assets[keeper["path"]]
+        entries.append(
+            {
+                "library": duplicate["library"],
+                "uuid": duplicate["uuid"],
+                "file_name": duplicate["original_name"],
+                "path": row["path"],
+                "keeper_uuid": kept["uuid"],
+                "keeper_path": keeper["path"],
+                "why": keeper["reason"],
+                "albums": [album for album in duplicate["albums"] if album not in kept["albums"]],
+                "keywords": [word for word in duplicate["keywords"] if word not in kept["keywords"]],
+                "favorite": duplicate["favorite"] and not kept["favorite"],
+                "description": duplicate["description"] if not kept["description"] else "",
+                "title": duplicate["title"] if not kept["title"] else "",
+            }
+        )
+    return entries
+
+
+def applescript_string(text: str) -> str:
+    """`text` as an AppleScript string literal (backslash, quote and line breaks escaped)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return f'"{escaped}"'
+
+
+def render_applescript(entries: Sequence[Mapping[str, Any]]) -> str:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("photo_dedup", "templates"),
+        autoescape=False,  # AppleScript text: every value goes through the `as` filter
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["as"] = applescript_string
+    env.filters["oneline"] = lambda text: " ".join(str(text).split())  # for `--` comment lines
+    return env.get_template("apple-photos-duplicates.applescript.j2").render(entries=entries, album=DUPLICATES_ALBUM)
+
+
+def write_photos_duplicates(
+    rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any]], csv_path: str | Path, script_path: str | Path
+) -> int:
+    """Write the CSV and the AppleScript for the duplicates handled in Photos; returns how many."""
+    entries = photos_duplicates(rows, assets)
+    write_csv(pd.DataFrame(entries, columns=CSV_COLUMNS), csv_path, CSV_COLUMNS)
+    write_text(script_path, render_applescript(entries))
+    return len(entries)
