@@ -60,7 +60,9 @@ def apply_photos_rules(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any
             rows.at[index, "reason"] = "kept: an asset of another Apple Photos library"
         elif _better(row, keeper):
             rows.at[index, "keep"] = True
-            rows.at[index, "reason"] = "kept: better copy outside Photos (" + _QUALITY.reason(_photo(row), _photo(keeper)) + ")"
+            rows.at[index, "reason"] = (
+                "kept: better copy outside Photos (" + _QUALITY.reason(_photo(row), _photo(keeper)) + ")"
+            )
     return rows
 
 
@@ -114,7 +116,9 @@ def photos_duplicates(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any]
 
 def applescript_string(text: str) -> str:
     """`text` as an AppleScript string literal (backslash, quote and line breaks escaped)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
     return f'"{escaped}"'
 
 

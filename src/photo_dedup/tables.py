@@ -95,9 +95,11 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
 
 
 # The columns group_rows makes; later passes add the others (Photos, companions).
-_FROM_GROUPS = frozenset(GROUP_COLUMNS) - {"photos_library", "photos_uuid", "handled_by"} - {
-    column for column in GROUP_COLUMNS if column.startswith("companion")
-}
+_FROM_GROUPS = (
+    frozenset(GROUP_COLUMNS)
+    - {"photos_library", "photos_uuid", "handled_by"}
+    - {column for column in GROUP_COLUMNS if column.startswith("companion")}
+)
 
 
 def _quality(value: Any) -> int:
