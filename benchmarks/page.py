@@ -44,7 +44,7 @@ def generated_rows(n_groups: int, cache: Path) -> pd.DataFrame:
                 width=4000, height=3000, bytes=int(rng.integers(1e6, 5e6)), taken="2022-07-01T12:00:00",
                 distance=0 if m == 0 else 2, match="keeper" if m == 0 else "looks the same", digest=digest,
                 folder=f"/photos/folder-{g % 50}", name=f"IMG_{g:05d}-{m}.jpg", thumbnail=str(thumbnail),
-                companion="", companion_bytes=0, companion_digest="",
+                companions="", companion_bytes=0,
             )  # fmt: skip
             rows.append(row)
     return pd.DataFrame(rows, columns=GROUP_COLUMNS)

@@ -33,3 +33,14 @@ def make_rows(groups: dict[Path, list[Path]]) -> pd.DataFrame:
             )
             rows.append(row)
     return pd.DataFrame(rows, columns=GROUP_COLUMNS)
+
+
+def with_companions(rows: pd.DataFrame, companions: dict[Path, list[Path]]) -> pd.DataFrame:
+    """Give photos in `rows` the files that go with them (as the gather step records them)."""
+    rows = rows.copy()
+    files = []
+    for path in rows["path"]:
+        found = companions.get(Path(path), [])
+        files.append([{"kind": "video", "path": str(p), "bytes": p.stat().st_size, "digest": digest(p)} for p in found])
+    rows["companion_files"] = files
+    return rows

@@ -39,10 +39,11 @@ def test_a_video_goes_with_a_removed_photo_only_if_no_staying_photo_uses_it(tmp_
     video.write_bytes(b"video")
     removed, kept = str(tmp_path / "IMG_1.HEIC"), str(tmp_path / "IMG_1.JPG")
     rows = rows_of(("/k.heic", "HEIF", True), (removed, "HEIF", False))
-    attached = attach_companions(rows, {removed: str(video)})
-    assert attached.loc[1, "companion"] == str(video) and attached.loc[1, "companion_bytes"] == 5
-    shared = attach_companions(rows, {removed: str(video), kept: str(video)})
-    assert shared.loc[1, "companion"] == ""
+    attached = attach_companions(rows, {removed: [["video", str(video)]]})
+    assert attached.loc[1, "companions"] == str(video) and attached.loc[1, "companion_bytes"] == 5
+    assert attached.loc[1, "companion_files"][0]["kind"] == "video"
+    shared = attach_companions(rows, {removed: [["video", str(video)]], kept: [["video", str(video)]]})
+    assert shared.loc[1, "companions"] == ""
 
 
 def test_jpeg_quality_is_estimated_from_the_quantisation_tables(photos, tmp_path):

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from deletion_helpers import digest, make_rows, snapshot
+from deletion_helpers import make_rows, snapshot, with_companions
 
 from photo_dedup.deletion_script import write_deletion_script
 
@@ -137,10 +137,7 @@ def kill_scene(tmp: Path, quarantine: Path) -> tuple[Path, Path, dict[str, str]]
         duplicates.append(path)
     video = duplicates[0].with_suffix(".MOV")
     video.write_bytes(b"video" * 1000)
-    rows = make_rows({keeper: duplicates})
-    rows["companion"] = ["", str(video), "", "", ""]
-    rows["companion_bytes"] = [0, video.stat().st_size, 0, 0, 0]
-    rows["companion_digest"] = ["", digest(video), "", "", ""]
+    rows = with_companions(make_rows({keeper: duplicates}), {duplicates[0]: [video]})
     script = tmp / "delete.sh"
     write_deletion_script(rows, script, str(quarantine), [str(library)])
     return library, script, snapshot(library)

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from deletion_helpers import digest, make_rows, snapshot
+from deletion_helpers import make_rows, snapshot, with_companions
 
 from photo_dedup.deletion_script import write_deletion_script
 
@@ -169,10 +169,7 @@ def test_a_live_photo_video_moves_with_its_photo_and_comes_back(tmp_path):
     duplicate.write_bytes(b"copy of the live photo")
     video = library / "copy" / "IMG_1.MOV"
     video.write_bytes(b"the copy's video")
-    rows = make_rows({keeper: [duplicate]})
-    rows["companion"] = ["", str(video)]
-    rows["companion_bytes"] = [0, video.stat().st_size]
-    rows["companion_digest"] = ["", digest(video)]
+    rows = with_companions(make_rows({keeper: [duplicate]}), {duplicate: [video]})
     script = tmp_path / "delete.sh"
     write_deletion_script(rows, script, str(tmp_path / "q"), [str(library)])
     before = snapshot(library)
@@ -192,13 +189,10 @@ def test_a_changed_video_companion_keeps_both_in_place(tmp_path):
     keeper.write_bytes(b"a")
     duplicate.write_bytes(b"b")
     video.write_bytes(b"video")
-    rows = make_rows({keeper: [duplicate]})
-    rows["companion"] = ["", str(video)]
-    rows["companion_bytes"] = [0, 5]
-    rows["companion_digest"] = ["", digest(video)]
+    rows = with_companions(make_rows({keeper: [duplicate]}), {duplicate: [video]})
     script = tmp_path / "delete.sh"
     write_deletion_script(rows, script, str(tmp_path / "q"), [str(library)])
     video.write_bytes(b"edited")
     result = subprocess.run(["sh", str(script), "-y"], capture_output=True, text=True)
-    assert result.returncode != 0 and "video companion changed" in result.stdout
+    assert result.returncode != 0 and "a file that goes with it (video or sidecar) changed" in result.stdout
     assert duplicate.exists() and video.exists()

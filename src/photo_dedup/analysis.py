@@ -15,10 +15,11 @@ import pandas as pd
 
 from photo_dedup.apple_photos import assets_by_path
 from photo_dedup.chunk_file import DamagedChunk
+from photo_dedup.companion_files import read_takeout
 from photo_dedup.companions import attach_companions, keep_raw_jpeg_pairs
 from photo_dedup.decisions import Decisions, load_decisions
 from photo_dedup.grouping import find_groups
-from photo_dedup.keeper import DEFAULT_RULES, KeeperRanking
+from photo_dedup.keeper import DEFAULT_RULES, KeeperRanking, present
 from photo_dedup.photo_table import PhotoTable, load_photo_table
 from photo_dedup.photos_duplicates import apply_photos_rules, write_photos_duplicates
 from photo_dedup.tables import group_rows, summarise, write_tables
@@ -72,6 +73,7 @@ def analyse_library(
     )
     assets = assets_by_path(json.loads(Path(photos_catalog).read_text(encoding="utf-8"))) if photos_catalog else {}
     table = with_photos_assets(table, assets)
+    table = with_companion_facts(table, scan.get("companions", {}))
     thresholds = MatchThresholds(**match)
     groups, evidence = find_groups(table, thresholds, ranking_from(keeper, decisions), decisions)
     rows = decisions.apply_keep_all(group_rows(table, groups))
@@ -105,6 +107,26 @@ def with_photos_assets(table: PhotoTable, assets: Mapping[str, Any]) -> PhotoTab
     if not live.all():
         log.info("%d photos in Recently Deleted left out", int((~live).sum()))
     return table.subset(live)
+
+
+def with_companion_facts(table: PhotoTable, companions: Mapping[str, list[list[str]]]) -> PhotoTable:
+    """Fill in from companions what the photo's own EXIF lacks: capture time and GPS from its
+    Google Takeout JSON; and name its editors' sidecars (`edits`), which make a copy worth more."""
+    photos = table.photos
+    edits, taken, gps = [], photos["taken"].tolist(), photos["has_gps"].tolist()
+    for position, path in enumerate(photos["path"]):
+        files = companions.get(path, [])
+        edits.append(", ".join(os.path.basename(file) for kind, file in files if kind == "edits"))
+        for kind, file in files:
+            if kind != "takeout":
+                continue
+            facts = read_takeout(file)
+            if not present(taken[position]) and facts.get("taken"):
+                taken[position] = facts["taken"]
+            if not present(gps[position]) and facts.get("has_gps"):
+                gps[position] = True
+    photos["edits"], photos["taken"], photos["has_gps"] = edits, taken, gps
+    return table
 
 
 def write_pair_evidence(evidence: PairEvidence, path: str) -> None:

@@ -17,7 +17,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +113,7 @@ def _facts(photo: Any, bundle: str) -> Asset:
     }
 
 
-def curation_count(asset: Asset) -> int:
+def curation_count(asset: Mapping[str, Any]) -> int:
     """How much the user has put into an asset: albums, keywords, people, title, caption."""
     return (
         len(asset["albums"])
@@ -124,7 +124,7 @@ def curation_count(asset: Asset) -> int:
     )
 
 
-def describe_curation(asset: Asset) -> str:
+def describe_curation(asset: Mapping[str, Any]) -> str:
     """The user's curation of an asset in words, for the keeper's reason."""
     parts = []
     if asset["edited"]:

@@ -3,8 +3,8 @@
 - RAW+JPEG: when the kept photo and a duplicate are the RAW and the JPEG (or HEIC) of one shot
   (same folder, same name), the `raw_jpeg_pairs` policy decides: `keep_both` (the default) keeps
   both files; `treat_as_copies` lets the usual keeper rules remove one of them.
-- Live Photos: a duplicate's video companion (IMG_1.HEIC + IMG_1.MOV) goes into the quarantine with
-  it, unless another photo that stays uses the same video.
+- Companion files (a Live Photo's video, Takeout JSON, editors' sidecars; see companion_files) go
+  into the quarantine with a removed photo, unless a photo that stays uses them too.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
+from photo_dedup.apple_photos import under_bundle
 from photo_dedup.fingerprint import file_digest
 from photo_dedup.formats import is_raw
 from photo_dedup.tables import group_keepers
@@ -47,26 +49,30 @@ def keep_raw_jpeg_pairs(rows: pd.DataFrame, policy: str) -> pd.DataFrame:
     return rows
 
 
-def attach_companions(rows: pd.DataFrame, companions: Mapping[str, str]) -> pd.DataFrame:
-    """Add each removed photo's video companion (path, bytes, SHA-256), if no staying photo shares it."""
+def attach_companions(rows: pd.DataFrame, companions: Mapping[str, list[list[str]]]) -> pd.DataFrame:
+    """Add the files that go with each removed photo (kind, path, bytes, SHA-256).
+
+    A companion goes only if every photo that uses it is removed (a Takeout JSON shared by a photo
+    and its `-edited` copy stays while either stays), and never from inside a Photos library.
+    """
     rows = rows.copy()
-    rows["companion"] = ""
-    rows["companion_bytes"] = 0
-    rows["companion_digest"] = ""
-    if rows.empty or not companions:
-        return rows
-    removed = set(rows.loc[~rows["keep"], "path"])
-    users = Counter(companions.values())
-    removed_users = Counter(video for photo, video in companions.items() if photo in removed)
-    for index, row in rows[~rows["keep"]].iterrows():
-        video = companions.get(row["path"])
-        if video is None or removed_users[video] != users[video]:
-            continue
-        try:
-            size, digest = os.path.getsize(video), file_digest(video)
-        except OSError:
-            continue
-        rows.at[index, "companion"] = video
-        rows.at[index, "companion_bytes"] = size
-        rows.at[index, "companion_digest"] = digest
+    attached: list[list[dict[str, Any]]] = [[] for _ in range(len(rows))]
+    if not rows.empty and companions:
+        removed = set(rows.loc[~rows["keep"], "path"])
+        users = Counter(path for files in companions.values() for _, path in files)
+        removed_users = Counter(path for photo, files in companions.items() if photo in removed for _, path in files)
+        for position, (path, keep) in enumerate(zip(rows["path"], rows["keep"], strict=True)):
+            if keep:
+                continue
+            for kind, companion in companions.get(path, []):
+                if removed_users[companion] != users[companion] or under_bundle(companion):
+                    continue
+                try:
+                    size, digest = os.path.getsize(companion), file_digest(companion)
+                except OSError:
+                    continue
+                attached[position].append({"kind": kind, "path": companion, "bytes": size, "digest": digest})
+    rows["companion_files"] = pd.Series(attached, index=rows.index, dtype=object)
+    rows["companions"] = ["\n".join(item["path"] for item in files) for files in attached]
+    rows["companion_bytes"] = [sum(item["bytes"] for item in files) for files in attached]
     return rows

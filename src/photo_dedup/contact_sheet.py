@@ -77,8 +77,10 @@ def render_contact_sheet(
         for record in records:
             record["thumb_url"] = thumbs.get(record["digest"], "")
             record["file_url"] = file_url(record["path"])
-            for key in ("path", "name", "folder", "taken", "reason", "camera", "conversion", "keeper_lacks"):
+            for key in ("path", "name", "folder", "taken", "reason", "camera", "conversion", "keeper_lacks", "edits"):
                 record[key] = display_text(str(record[key]))
+            for key in ("photos_uuid", "photos_curation", "handled_by", "companions"):
+                record[key] = display_text(str(record.get(key) or ""))
             record["human_bytes"] = human_bytes(int(record["bytes"]))
         removable = [r for r in records if not r["keep"]]
         groups.append(

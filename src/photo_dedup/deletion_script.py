@@ -90,26 +90,33 @@ def removal_actions(rows: pd.DataFrame) -> list[dict[str, object]]:
                     "digest": photo["digest"],
                     "place": _place(photo["path"]),
                     "restore_line": _restore_line(photo["path"], photo["digest"]),
-                    **_companion(photo),
+                    "companions": _companions(photo),
                 }
             )
     return actions
 
 
-def _companion(photo: Mapping[Hashable, Any]) -> dict[str, object]:
-    """The video that moves with a photo (Live Photo), or empty fields."""
-    video = photo.get("companion") or ""
-    if not video or under_bundle(video):
-        return {"companion": "", "companion_size": 0}
-    return {
-        "companion": video,
-        "companion_id": action_id(video),
-        "companion_dir": os.path.dirname(video),
-        "companion_size": int(photo["companion_bytes"]),
-        "companion_digest": photo["companion_digest"],
-        "companion_place": _place(video),
-        "companion_restore": _restore_line(video, photo["companion_digest"]),
-    }
+def _companions(photo: Mapping[Hashable, Any]) -> list[dict[str, object]]:
+    """The files that move with a photo (video, Takeout JSON, editors' sidecars)."""
+    files = photo.get("companion_files")
+    return [
+        {
+            "id": action_id(item["path"]),
+            "path": item["path"],
+            "dir": os.path.dirname(item["path"]),
+            "size": int(item["bytes"]),
+            "digest": item["digest"],
+            "place": _place(item["path"]),
+            "restore_line": _restore_line(item["path"], item["digest"]),
+        }
+        for item in (files if isinstance(files, list) else [])
+        if not under_bundle(item["path"])
+    ]
+
+
+def action_bytes(action: Mapping[str, Any]) -> int:
+    """The bytes an action frees: the duplicate's and those of the files that go with it."""
+    return int(action["size"]) + sum(int(companion["size"]) for companion in action["companions"])
 
 
 def write_deletion_script(
@@ -123,7 +130,7 @@ def write_deletion_script(
     """Write delete-duplicates.sh (file-name bytes kept exactly as the file system has them)."""
     env = _environment()
     actions = removal_actions(rows)
-    n_bytes = sum(int(a["size"]) + int(a["companion_size"]) for a in actions)  # type: ignore[call-overload]
+    n_bytes = sum(action_bytes(action) for action in actions)
     restore_script = env.get_template("restore.sh.j2").render(version=__version__).rstrip("\n")
     text = env.get_template("delete-duplicates.sh.j2").render(
         version=__version__,

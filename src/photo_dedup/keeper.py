@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+import numpy as np
+
 from photo_dedup.apple_photos import curation_count, describe_curation
 from photo_dedup.formats import LOSSLESS_FORMATS, format_rank
 from photo_dedup.jpeg_grid import was_jpeg
@@ -26,7 +28,7 @@ DERIVED_NAME = re.compile(
     re.IGNORECASE,
 )
 
-DEFAULT_RULES = ("curation", "preferred_root", "pixels", "format", "quality", "metadata", "original")
+DEFAULT_RULES = ("curation", "preferred_root", "pixels", "format", "quality", "edits", "metadata", "original")
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,10 @@ def _explain_quality(winner: Photo, runner_up: Photo) -> str:
 
 
 def present(value: Any) -> bool:
-    """A fact that is there: a non-empty text or True (not None, not a table's NaN)."""
-    return value is True or (isinstance(value, str) and value != "")
+    """A fact that is there: a non-empty text or true (not None, not a table's NaN)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    return isinstance(value, str) and value != ""
 
 
 def _has_camera(photo: Photo) -> bool:
@@ -165,6 +169,7 @@ def build_rules(preferred_roots: Sequence[str]) -> dict[str, Rule]:
         ),
         "format": Rule("format", _format_score, _explain_format),
         "quality": Rule("quality", _quality, _explain_quality),
+        "edits": Rule("edits", lambda p: int(present(p.get("edits"))), lambda w, r: f"has edits ({w['edits']})"),
         "metadata": Rule(
             "metadata",
             _metadata,

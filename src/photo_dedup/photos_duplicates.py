@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 
-from photo_dedup.apple_photos import under_bundle
+from photo_dedup.apple_photos import describe_curation, under_bundle
 from photo_dedup.atomic import write_text
 from photo_dedup.keeper import KeeperRanking
 from photo_dedup.tables import group_keepers, write_csv
@@ -36,6 +36,7 @@ def apply_photos_rules(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any
     rows = rows.copy()
     rows["photos_library"] = [assets.get(path, {}).get("library", "") for path in rows["path"]]
     rows["photos_uuid"] = [assets.get(path, {}).get("uuid", "") for path in rows["path"]]
+    rows["photos_curation"] = [describe_curation(assets[path]) if path in assets else "" for path in rows["path"]]
     rows["handled_by"] = ""
     if rows.empty:
         return rows

@@ -15,6 +15,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from photo_dedup.apple_photos import is_bundle
+from photo_dedup.companion_files import find_companions, is_sidecar_name
 from photo_dedup.formats import kind_of
 
 DEFAULT_EXCLUDES = (
@@ -48,8 +49,8 @@ class ScanResult:
     photos: list[FileEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
-    # Live Photo companions: photo path -> the video beside it with the same name (IMG_1.HEIC, IMG_1.MOV).
-    companions: dict[str, str] = field(default_factory=dict)
+    # Files that go with a photo: photo path -> [[kind, path], ...] (see companion_files).
+    companions: dict[str, list[list[str]]] = field(default_factory=dict)
     # (device, inode) of every photo listed: a file reached by a second path (a hard link) is listed once.
     seen_files: dict[tuple[int, int], str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -136,7 +137,7 @@ def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: Sc
         out.counts["unreadable"] += 1
         return
     photos_here: list[str] = []
-    videos_here: dict[str, str] = {}
+    others_here: dict[str, str] = {}  # lower-case name -> name: videos and sidecars, for companions
     for entry in entries:
         relative = os.path.relpath(entry.path, root).replace(os.sep, "/")
         if is_excluded(relative, excludes):
@@ -159,8 +160,8 @@ def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: Sc
             out.counts["other"] += 1
             continue
         kind = kind_of(entry.name)
-        if kind == "video":
-            videos_here[os.path.splitext(entry.name)[0].lower()] = entry.path
+        if kind == "video" or is_sidecar_name(entry.name):
+            others_here[entry.name.lower()] = entry.name
         if kind != "photo":
             out.counts[kind] += 1
             continue
@@ -177,11 +178,9 @@ def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: Sc
         out.seen_files[identity] = entry.path
         out.photos.append(FileEntry(entry.path, stat.st_size, stat.st_mtime_ns))
         out.counts["photo"] += 1
-        photos_here.append(entry.path)
-    for photo in photos_here:
-        video = videos_here.get(os.path.splitext(os.path.basename(photo))[0].lower())
-        if video is not None:
-            out.companions[photo] = video
+        photos_here.append(entry.name)
+    if photos_here and others_here:
+        out.companions.update(find_companions(folder, photos_here, others_here))
 
 
 def inside(path: str | Path, folder: str | Path) -> bool:

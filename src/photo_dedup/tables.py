@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from photo_dedup.atomic import replacing, write_text
+from photo_dedup.keeper import present
 
 if TYPE_CHECKING:  # types only: decisions (imported by grouping) use this module's helpers
     from photo_dedup.grouping import Group
@@ -40,15 +41,18 @@ GROUP_COLUMNS = [
     "jpeg_quality",
     "photos_library",
     "photos_uuid",
+    "photos_curation",
     "handled_by",
     "digest",
     "folder",
     "name",
     "thumbnail",
-    "companion",
+    "edits",
+    "companions",
     "companion_bytes",
-    "companion_digest",
 ]
+# Written to groups.json only (a list per photo): each companion's kind, path, bytes and SHA-256.
+JSON_ONLY_COLUMNS = ["companion_files"]
 
 
 def group_keepers(rows: pd.DataFrame) -> pd.DataFrame:
@@ -77,7 +81,7 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
                     "bytes": int(photo["size"]),
                     "taken": _text(photo["taken"]),
                     "camera": _camera(photo),
-                    "gps": photo["has_gps"] is True,
+                    "gps": present(photo["has_gps"]),
                     "distance": 0 if is_keeper else group.distance[index],
                     "match": KEEPER
                     if is_keeper
@@ -85,6 +89,7 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
                     "conversion": group.conversion.get(index, ""),
                     "keeper_lacks": lacks if is_keeper else "",
                     "jpeg_quality": _quality(photo["jpeg_quality"]),
+                    "edits": _text(photo["edits"]) if "edits" in photo else "",
                     "digest": photo["digest"],
                     "folder": os.path.dirname(photo["path"]),
                     "name": os.path.basename(photo["path"]),
@@ -118,8 +123,9 @@ def _camera(photo: Any) -> str:
 # What a removed copy may know that the keeper does not: (words, does this photo have it).
 _METADATA = (
     ("capture time", lambda photo: bool(_text(photo["taken"]))),
-    ("GPS", lambda photo: photo["has_gps"] is True),
+    ("GPS", lambda photo: present(photo["has_gps"])),
     ("camera", lambda photo: bool(_camera(photo))),
+    ("edits", lambda photo: present(photo.get("edits"))),
 )
 
 
@@ -215,7 +221,8 @@ def read_groups_json(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any], pd
     """groups.json back as (one row per photo in a group, summary, unreadable files)."""
     document = json.loads(Path(path).read_text(encoding="utf-8"))
     records = [{"group_id": group["group_id"], **member} for group in document["groups"] for member in group["members"]]
-    rows = pd.DataFrame(records, columns=GROUP_COLUMNS)
+    rows = pd.DataFrame(records, columns=GROUP_COLUMNS + JSON_ONLY_COLUMNS)
     rows["keep"] = rows["keep"].astype(bool)
+    rows["companion_files"] = [files if isinstance(files, list) else [] for files in rows["companion_files"]]
     unreadable = pd.DataFrame(document.get("unreadable", []), columns=["path", "reason"])
     return rows, document["summary"], unreadable
