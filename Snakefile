@@ -17,3 +17,11 @@ rule all:
     default_target: True
     input:
         final_outputs(),
+
+
+onsuccess:
+    print_run_summary()
+
+
+onerror:
+    print_run_failure()

@@ -216,3 +216,34 @@ def test_thumbnails_cut_short_by_a_full_disk_are_copied_again(tmp_path):
     (out / f"{'a' * 20}.jpg").write_bytes((cache / "thumbs" / "a.jpg").read_bytes()[:100])  # cut short
     copy_thumbnails(rows, cache, out)
     assert (out / f"{'a' * 20}.jpg").read_bytes() == (cache / "thumbs" / "a.jpg").read_bytes()
+
+
+def test_the_terminal_says_what_was_found_and_what_to_do_next(tmp_path, unique_library):
+    library = tmp_path / "library"
+    shutil.copytree(unique_library, library)
+    for number in range(3):
+        variants.byte_copy(library / "coffee.jpg", library / "copies" / f"coffee {number}.jpg")
+    result = snakemake(tmp_path / "work", "--quiet", "all", "--config", f"library={library}")  # as the profile has it
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "work" / "results" / "groups.json").read_text())["summary"]
+    lines = result.stdout.splitlines()
+    assert "photo-dedup: fingerprints 6 of 6 photos" in "\n".join(lines)
+    assert "photo-dedup: done." in lines
+    assert "  6 photos scanned, 0 unreadable" in lines
+    assert f"  1 duplicate groups: 3 files to remove, {summary['bytes_to_reclaim'] / 1000:.1f} KB to reclaim" in lines
+    assert f"  Review: file://{tmp_path / 'work' / 'results' / 'report.html'}" in lines
+    assert any(line.startswith("  Next: sh results/delete-duplicates.sh -n") for line in lines)
+    assert "Select jobs to execute" not in result.stdout + result.stderr
+
+
+def test_a_failed_step_is_named_with_its_log(grouped_run):
+    workdir, library = grouped_run
+    chunk = sorted((workdir / "cache" / "chunks").glob("*.jsonl"))[0]
+    data = chunk.read_bytes()
+    chunk.write_bytes(data.replace(b'"size": ', b'"size": 9', 1))  # damaged inside: only the gather notices
+    result = snakemake(
+        workdir, "--quiet", "all", "--forcerun", "find_groups", "--config", f"library={library}", "photos_per_job=4"
+    )
+    assert result.returncode != 0
+    assert "photo-dedup: step find_groups failed; see logs/find_groups.log" in result.stderr
+    assert run_ok(workdir, f"library={library}", "photos_per_job=4")  # the damaged file was removed and is rebuilt

@@ -14,8 +14,7 @@ import pandas as pd
 from photo_dedup import __version__
 from photo_dedup.atomic import copy_file, display_text, write_text
 from photo_dedup.decisions_file import load_decisions_document
-from photo_dedup.deletion_script import human_bytes
-from photo_dedup.tables import read_groups_json
+from photo_dedup.tables import human_bytes, read_groups_json
 
 
 def _environment() -> jinja2.Environment:

@@ -18,7 +18,7 @@ import pandas as pd
 from photo_dedup import __version__
 from photo_dedup.apple_photos import under_bundle
 from photo_dedup.atomic import write_text
-from photo_dedup.tables import group_keepers, read_groups_json
+from photo_dedup.tables import group_keepers, human_bytes, read_groups_json
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +34,6 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["q"] = lambda value: shlex.quote(str(value))
     return env
-
-
-def human_bytes(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{n} B"
 
 
 def action_id(path: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import logging
 import os
 import time
@@ -145,8 +147,39 @@ def fingerprint_chunk(
 
 
 def fingerprint_manifest(manifest: str, out_path: str, cache_dir: str, max_pixels: int) -> None:
-    """The fingerprint step: one chunk manifest in, that chunk's sidecars out."""
-    fingerprint_chunk(read_manifest(manifest), out_path, cache_dir, max_pixels)
+    """The fingerprint step: one chunk manifest in, that chunk's sidecars out (and a progress line)."""
+    started = time.monotonic()
+    counts = fingerprint_chunk(read_manifest(manifest), out_path, cache_dir, max_pixels)
+    print(progress_line(Path(cache_dir), Path(out_path).stem, counts, time.monotonic() - started), flush=True)
+
+
+def progress_line(cache_dir: Path, chunk: str, counts: Counter[str], seconds: float) -> str:
+    """How far the run's fingerprinting is, with an estimate of the time left."""
+    own = f"{chunk}: {sum(counts.values())} photos in {seconds:.1f} s ({counts['decoded']} decoded)"
+    try:
+        plan = json.loads((cache_dir / "progress.json").read_text(encoding="utf-8"))
+        to_run: dict[str, int] = plan["chunks"]
+        started = float(plan["started"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"photo-dedup: fingerprinted {own}"
+    done = 0
+    for name, count in to_run.items():
+        with contextlib.suppress(OSError):
+            if (cache_dir / "chunks" / f"{name}.jsonl").stat().st_mtime >= started:
+                done += count
+    total = sum(to_run.values())
+    elapsed = time.time() - started
+    left = elapsed / done * (total - done) if done else 0.0
+    estimate = f", about {_duration(left)} left" if done < total else ""
+    return f"photo-dedup: fingerprints {done} of {total} photos{estimate} ({own})"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def fingerprint_one(photo: str, sidecar: str, cache_dir: str, max_pixels: int) -> None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from photo_dedup.apple_photos import catalog_libraries
+from photo_dedup.atomic import write_text as replace_text
 from photo_dedup.chunk_file import looks_whole
 from photo_dedup.chunks import split_into_chunks, write_if_changed, write_manifests
 from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
@@ -25,6 +27,7 @@ CACHE_DIR = "cache"
 RESULTS_DIR = "results"
 DEMO_LIBRARY = "demo-library"
 PHOTOS_CATALOG = "apple-photos.json"
+PROGRESS_PLAN = "progress.json"
 
 
 class ConfigProblem(Exception):
@@ -122,6 +125,7 @@ def prepare_run(config: dict[str, Any], workdir: str) -> RunPlan:
     cache = Path(workdir) / CACHE_DIR
     write_manifests(chunks, cache / "manifests")
     notes += remove_damaged_chunks(chunks, cache / "chunks")
+    write_progress_plan(chunks, cache)
     if any(not (cache / "chunks" / f"{name}.jsonl").exists() for name in chunks):
         # Snakemake does not rerun a job for a missing intermediate file while the final
         # results look up to date: withdraw the results so that they are made anew.
@@ -166,6 +170,18 @@ def write_photos_catalog(bundles: list[str], path: Path) -> list[str]:
     catalog, notes = catalog_libraries(bundles, previous if isinstance(previous, dict) else {})
     write_if_changed(path, json.dumps(catalog, sort_keys=True, indent=1) + "\n")
     return notes
+
+
+def write_progress_plan(chunks: dict[str, list[FileEntry]], cache: Path) -> None:
+    """The chunks this run will fingerprint (their file missing or older than their manifest), and
+    when it started: each chunk job reads it to say how far the run is and how long it may take."""
+    to_run = {}
+    for name, entries in chunks.items():
+        chunk, manifest = cache / "chunks" / f"{name}.jsonl", cache / "manifests" / f"{name}.jsonl"
+        if not chunk.exists() or chunk.stat().st_mtime < manifest.stat().st_mtime:
+            to_run[name] = len(entries)
+    plan = {"started": time.time(), "chunks": to_run}
+    replace_text(cache / PROGRESS_PLAN, json.dumps(plan, sort_keys=True) + "\n")
 
 
 def remove_damaged_chunks(chunks: dict[str, list[FileEntry]], folder: Path) -> list[str]:

@@ -55,6 +55,16 @@ GROUP_COLUMNS = [
 JSON_ONLY_COLUMNS = ["companion_files"]
 
 
+def human_bytes(n: int) -> str:
+    """A size for people: 1.2 MB (powers of 1000, as file managers show them)."""
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{n} B"
+
+
 def group_keepers(rows: pd.DataFrame) -> pd.DataFrame:
     """Each group's keeper row, indexed by group_id."""
     return rows[rows["match"] == KEEPER].set_index("group_id")

@@ -26,5 +26,7 @@ def snakemake_command(workdir: Path, cores: int, *extra: str) -> list[str]:
         str(workdir),
         "--cores",
         str(cores),
+        "--quiet",  # Snakemake's job messages, which the default profile hides (the tests read them)
+        "host",
         *extra,
     ]

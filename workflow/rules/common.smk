@@ -1,10 +1,12 @@
 import os
 import sys
+import time
 
 import yaml
 from snakemake.utils import validate
 
 from photo_dedup.config_values import ConfigError, normalise_config, schema_problem
+from photo_dedup.run_summary import failure_line, summary_lines
 from photo_dedup.run_setup import (
     CACHE_DIR,
     ConfigProblem,
@@ -41,6 +43,7 @@ else:  # a job run by an executor elsewhere: use the main process's scan
     RUN = planned_run(os.getcwd())
 
 CHUNKS = RUN.chunks
+RUN_STARTED = time.time()
 CACHE_ROOT = os.path.abspath(CACHE_DIR)
 
 
@@ -85,3 +88,14 @@ def max_pixels():
 def photo_for_sidecar(wildcards):
     """The photo whose sidecar `cache/sidecars/<its absolute path>.json` is asked for."""
     return os.path.join(os.sep, wildcards.photo)
+
+
+def print_run_summary():
+    """What was found and what to do next, at the end of a successful run."""
+    if os.path.exists("results/groups.json"):
+        print("\n".join(summary_lines(os.getcwd())))
+
+
+def print_run_failure():
+    """Which step failed and where its log is."""
+    print(failure_line(os.getcwd(), RUN_STARTED), file=sys.stderr)

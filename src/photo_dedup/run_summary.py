@@ -1,0 +1,74 @@
+"""What the terminal shows when a run ends: what was found, what needs a look, what to do next.
+
+Printed by the workflow's `onsuccess` and `onerror` handlers (see the Snakefile), from the
+results the run wrote, so a person does not have to open a log to learn the outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from photo_dedup.tables import human_bytes
+
+RESULTS = Path("results")
+BETTER_OUTSIDE_PHOTOS = "kept: better copy outside Photos"
+
+
+def summary_lines(workdir: str | Path) -> list[str]:
+    """The end-of-run summary, from results/groups.json."""
+    workdir = Path(workdir)
+    document = json.loads((workdir / RESULTS / "groups.json").read_text(encoding="utf-8"))
+    summary = document["summary"]
+    members = [member for group in document["groups"] for member in group["members"]]
+    lines = [
+        "",
+        "photo-dedup: done.",
+        f"  {summary['photos_scanned']} photos scanned, {summary['unreadable']} unreadable"
+        + (" (listed in results/unreadable.csv)" if summary["unreadable"] else ""),
+        f"  {summary['groups']} duplicate groups: {summary['files_to_remove']} files to remove, "
+        f"{human_bytes(int(summary['bytes_to_reclaim']))} to reclaim",
+    ]
+    if summary.get("photos_duplicates"):
+        lines.append(
+            f"  {summary['photos_duplicates']} duplicates inside Apple Photos: "
+            "results/apple-photos-duplicates.applescript puts them in an album for you to delete in Photos"
+        )
+    attention = []
+    if summary.get("keepers_lacking_metadata"):
+        attention.append(f"{summary['keepers_lacking_metadata']} kept photos lack metadata a removed copy has")
+    better = sum(1 for member in members if str(member.get("reason", "")).startswith(BETTER_OUTSIDE_PHOTOS))
+    if better:
+        attention.append(f"{better} better copies outside Apple Photos kept beside their asset")
+    conversions = sum(1 for member in members if member.get("conversion"))
+    if conversions:
+        attention.append(f"{conversions} conversions (PNG/TIFF/HEIC made from another copy) marked")
+    if attention:
+        lines.append("  Needs a look: " + "; ".join(attention) + ".")
+    report = (workdir / RESULTS / "report.html").resolve()
+    lines.append(f"  Review: file://{report}")
+    if summary["files_to_remove"]:
+        lines.append(
+            "  Next: sh results/delete-duplicates.sh -n   (a dry run; without -n it moves them to quarantine/)"
+        )
+    else:
+        lines.append("  Nothing to remove.")
+    return lines
+
+
+def failure_line(workdir: str | Path, since: float) -> str:
+    """One line naming the step that failed and its log (the newest step log written since `since`)."""
+    logs = Path(workdir) / "logs"
+    failed = []
+    for path in logs.rglob("*.log") if logs.is_dir() else []:
+        try:
+            if path.stat().st_mtime >= since and "step failed" in path.read_text(encoding="utf-8", errors="replace"):
+                failed.append(path)
+        except OSError:
+            continue
+    if not failed:
+        return "photo-dedup: the run stopped with an error; Snakemake's messages above say where."
+    newest = max(failed, key=lambda path: path.stat().st_mtime)
+    step = newest.relative_to(logs).with_suffix("").as_posix()
+    return f"photo-dedup: step {step} failed; see {os.path.relpath(newest, workdir)}"
