@@ -79,4 +79,4 @@ def test_chosen_keeper_wins_its_group():
     ranking = KeeperRanking(chosen_digests=frozenset({"d1"}))
     groups, _ = find_groups(table, MatchThresholds(), ranking)
     assert groups[0].keeper == 1
-    assert groups[0].reason == "chosen by you in the contact sheet"
+    assert groups[0].reason == "your choice"

@@ -31,7 +31,12 @@ log = logging.getLogger(__name__)
 def ranking_from(settings: Mapping[str, Any], decisions: Decisions) -> KeeperRanking:
     """The keeper ranking from config.yaml's `keeper` section (preferred roots as absolute paths)."""
     roots = [os.path.abspath(os.path.expanduser(root)) for root in settings.get("preferred_roots", ())]
-    return KeeperRanking(settings.get("rules", DEFAULT_RULES), roots, chosen_digests=decisions.chosen_keepers)
+    return KeeperRanking(
+        settings.get("rules", DEFAULT_RULES),
+        roots,
+        chosen_digests=decisions.chosen_keepers,
+        chosen_paths=decisions.chosen_paths,
+    )
 
 
 def analyse_library(

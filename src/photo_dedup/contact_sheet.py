@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -59,6 +60,43 @@ def _same_size(source: Path, target: Path) -> bool:
         return False
 
 
+# Formats a browser shows itself: the comparison view opens the original; others show the thumbnail.
+BROWSER_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP", "BMP", "AVIF"})
+
+
+def how_it_differs(member: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> str:
+    """A removed copy in a photographer's words, compared with the photo kept."""
+    if member["digest"] == keeper["digest"]:
+        return "identical file"
+    if member.get("conversion"):
+        return f"same photo, converted to {member['format']}"
+    pixels, kept_pixels = int(member["width"]) * int(member["height"]), int(keeper["width"]) * int(keeper["height"])
+    if pixels < kept_pixels * 0.98:
+        return f"same photo, smaller ({member['width']}×{member['height']})"
+    if pixels > kept_pixels * 1.02:
+        return f"same photo, larger ({member['width']}×{member['height']})"
+    if member["format"] != keeper["format"]:
+        return f"same photo as {member['format']}"
+    return "same photo, recompressed"
+
+
+def run_id(rows: pd.DataFrame) -> str:
+    """Names this set of results (choices kept in the browser belong to it)."""
+    text = "\n".join(
+        sorted(f"{g}\t{d}\t{k}" for g, d, k in zip(rows["group_id"], rows["digest"], rows["keep"], strict=True))
+    )
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def kept_apart(previous: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The "not duplicates" decisions of earlier reviews, for the page to list (and undo)."""
+    return [
+        {"group_id": str(d.get("group_id", "")), "names": [str(n) for n in d.get("names", [])], "members": d["members"]}
+        for d in previous
+        if d.get("action") == "not_duplicates"
+    ]
+
+
 def render_contact_sheet(
     rows: pd.DataFrame,
     unreadable: pd.DataFrame,
@@ -73,9 +111,12 @@ def render_contact_sheet(
     groups = []
     for group_id, members in rows.groupby("group_id", sort=False):
         records = members.to_dict("records")
+        keeper = next((r for r in records if r["match"] == "keeper"), records[0])
         for record in records:
             record["thumb_url"] = thumbs.get(record["digest"], "")
             record["file_url"] = file_url(record["path"])
+            record["full_url"] = record["file_url"] if record["format"] in BROWSER_FORMATS else record["thumb_url"]
+            record["how"] = "" if record is keeper else how_it_differs(record, keeper)
             for key in ("path", "name", "folder", "taken", "reason", "camera", "conversion", "keeper_lacks", "edits"):
                 record[key] = display_text(str(record[key]))
             for key in ("photos_uuid", "photos_curation", "handled_by", "companions"):
@@ -106,6 +147,8 @@ def render_contact_sheet(
             ],
             distance_plot=distance_plot,
             previous_decisions=previous_decisions or [],
+            kept_apart=kept_apart(previous_decisions or []),
+            run_id=run_id(rows),
         )
     )
     write_text(out_path, html, errors="replace")

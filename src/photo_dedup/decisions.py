@@ -25,6 +25,7 @@ class Decisions:
     not_duplicates: list[frozenset[str]] = field(default_factory=list)
     keep_all: list[frozenset[str]] = field(default_factory=list)
     chosen_keepers: frozenset[str] = frozenset()
+    chosen_paths: frozenset[str] = frozenset()
 
     def rejected(self, digests_a: np.ndarray, digests_b: np.ndarray) -> np.ndarray:
         """For each pair, whether the user said its two photos are not duplicates."""
@@ -53,6 +54,7 @@ def load_decisions(path: str | Path) -> Decisions:
     """Read a decisions file; raise DecisionsProblem with a clear message if it is malformed."""
     decisions = Decisions()
     chosen: set[str] = set()
+    paths: set[str] = set()
     for entry in load_decisions_document(path):
         members = frozenset(entry.get("members", []))
         if entry["action"] == "not_duplicates":
@@ -61,5 +63,8 @@ def load_decisions(path: str | Path) -> Decisions:
             decisions.keep_all.append(members)
         else:
             chosen.add(entry["keeper"])
+            if isinstance(entry.get("keeper_path"), str):
+                paths.add(entry["keeper_path"])
     decisions.chosen_keepers = frozenset(chosen)
+    decisions.chosen_paths = frozenset(paths)
     return decisions

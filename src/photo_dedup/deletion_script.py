@@ -18,6 +18,7 @@ import pandas as pd
 from photo_dedup import __version__
 from photo_dedup.apple_photos import under_bundle
 from photo_dedup.atomic import write_text
+from photo_dedup.keeper import YOUR_CHOICE
 from photo_dedup.tables import group_keepers, human_bytes, read_groups_json
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ def write_deletion_script(
         library_patterns=[os.path.realpath(path).rstrip("/") + "/" for path in libraries],
         n_files=len(actions),
         n_groups=len({a["group_id"] for a in actions}),
+        n_your_choice=int((group_keepers(rows)["reason"] == YOUR_CHOICE).sum()) if len(rows) else 0,
         n_bytes=n_bytes,
         human_bytes=human_bytes(n_bytes),
         quarantine=os.path.abspath(quarantine),

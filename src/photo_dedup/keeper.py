@@ -28,6 +28,7 @@ DERIVED_NAME = re.compile(
     re.IGNORECASE,
 )
 
+YOUR_CHOICE = "your choice"
 DEFAULT_RULES = ("curation", "preferred_root", "pixels", "format", "quality", "edits", "metadata", "original")
 
 
@@ -199,6 +200,7 @@ class KeeperRanking:
         rule_names: Sequence[str] = DEFAULT_RULES,
         preferred_roots: Sequence[str] = (),
         chosen_digests: frozenset[str] = frozenset(),
+        chosen_paths: frozenset[str] = frozenset(),
     ):
         available = build_rules(preferred_roots)
         unknown = [name for name in rule_names if name not in available and name != "path"]
@@ -206,11 +208,12 @@ class KeeperRanking:
             known = ", ".join([*available, "path"])
             raise ValueError(f"unknown keeper rule(s): {', '.join(unknown)}; known: {known}")
         self.rules = [available[name] for name in rule_names if name != "path"]
-        if chosen_digests:
+        if chosen_digests or chosen_paths:
+            # the very file chosen first (byte-identical copies share a digest), then its content
             chosen = Rule(
                 "chosen",
-                lambda photo: float(photo.get("digest") in chosen_digests),
-                lambda w, r: "chosen by you in the contact sheet",
+                lambda photo: 2 if photo.get("path") in chosen_paths else int(photo.get("digest") in chosen_digests),
+                lambda w, r: YOUR_CHOICE,
             )
             self.rules.insert(0, chosen)
 
@@ -226,5 +229,5 @@ class KeeperRanking:
         prefix = "identical copies; " if winner.get("digest") == runner_up.get("digest") else ""
         for rule in self.rules:
             if rule.score(winner) != rule.score(runner_up):
-                return prefix + rule.explain(winner, runner_up)
+                return YOUR_CHOICE if rule.name == "chosen" else prefix + rule.explain(winner, runner_up)
         return prefix + "shortest path (tie-break)"

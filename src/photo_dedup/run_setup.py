@@ -126,6 +126,8 @@ def prepare_run(config: dict[str, Any], workdir: str) -> RunPlan:
     write_manifests(chunks, cache / "manifests")
     notes += remove_damaged_chunks(chunks, cache / "chunks")
     write_progress_plan(chunks, cache)
+    # the configuration of this run, for the review server's "rerun" (see review_server.py)
+    write_if_changed(cache / "last-config.json", json.dumps(config, sort_keys=True, indent=1, default=str) + "\n")
     if any(not (cache / "chunks" / f"{name}.jsonl").exists() for name in chunks):
         # Snakemake does not rerun a job for a missing intermediate file while the final
         # results look up to date: withdraw the results so that they are made anew.
