@@ -48,6 +48,7 @@ def summary_lines(workdir: str | Path) -> list[str]:
         lines.append("  Needs a look: " + "; ".join(attention) + ".")
     report = (workdir / RESULTS / "report.html").resolve()
     lines.append(f"  Review: file://{report}")
+    lines.append("     or: photo-dedup-review   (the same page on 127.0.0.1; it saves your choices and reruns)")
     if summary["files_to_remove"]:
         lines.append(
             "  Next: sh results/delete-duplicates.sh -n   (a dry run; without -n it moves them to quarantine/)"
