@@ -88,6 +88,32 @@ def score(labels: pd.DataFrame, rows: pd.DataFrame) -> dict[str, object]:
     }
 
 
+def tier_report(labels: pd.DataFrame, rows: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """For each look-alike kind: how many were placed beside their original in each tier (or none)."""
+    picture = dict(zip(labels["path"], labels["picture"], strict=True))
+    kind = dict(zip(labels["path"], labels["kind"], strict=True))
+    placed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    groups = {gid: (members["relation"].iloc[0], set(members["path"])) for gid, members in rows.groupby("group_id")}
+    for path, k in kind.items():
+        if k not in LOOKALIKE_KINDS or "/" not in picture[path]:
+            continue
+        parent = picture[path].split("/")[0]
+        tiers = [
+            relation
+            for relation, members in groups.values()
+            if path in members and any(picture.get(m) == parent for m in members - {path})
+        ]
+        placed[k][tiers[0] if tiers else "none"] += 1
+    return {k: dict(v) for k, v in placed.items()}
+
+
+def print_tiers(report: dict[str, dict[str, int]]) -> None:
+    print("look-alikes placed beside their original, by tier (copy / edit / similar / none):")
+    for k, counts in sorted(report.items()):
+        cells = " / ".join(str(counts.get(tier, 0)) for tier in ("copy", "edit", "similar", "none"))
+        print(f"  {k:<22} {cells}")
+
+
 def print_score(result: dict[str, object], seconds: float, verbose: bool) -> None:
     print(f"files: {result['files']}   workflow time: {seconds:.1f} s")
     print(f"pairwise precision {result['precision']:.4f}  recall {result['recall']:.4f}  F1 {result['f1']:.4f}")
@@ -119,6 +145,7 @@ def print_score(result: dict[str, object], seconds: float, verbose: bool) -> Non
 def orientation_check(folder: Path, workdir: Path) -> None:
     seconds = run_workflow(folder, workdir)
     rows = pd.read_csv(workdir / "results" / "groups.csv", keep_default_na=False)
+    rows = rows[rows["relation"] == "copy"]
     sets = defaultdict(set)
     for path in folder.iterdir():
         sets[re.sub(r"_\d+$", "", path.stem)].add(str(path))
@@ -148,10 +175,11 @@ def main() -> None:
     library.mkdir(parents=True)
     build(library, seed=args.seed, long_side=args.long_side, originals_dir=args.originals)
     (library / "labels.csv").rename(args.workdir / "labels.csv")
-    seconds = run_workflow(library, args.workdir / "work")
+    seconds = run_workflow(library, args.workdir / "work", "similar_shots=true")
     labels = pd.read_csv(args.workdir / "labels.csv", keep_default_na=False)
     rows = pd.read_csv(args.workdir / "work" / "results" / "groups.csv", keep_default_na=False)
-    print_score(score(labels, rows), seconds, args.verbose)
+    print_score(score(labels, rows[rows["relation"] == "copy"]), seconds, args.verbose)
+    print_tiers(tier_report(labels, rows))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ with logging_to(snakemake.log[0]):
         unreadable_csv=snakemake.output.unreadable,
         pairs_csv=snakemake.output.pairs,
         raw_jpeg_pairs=snakemake.params.raw_jpeg_pairs,
+        similar_shots=snakemake.params.similar_shots,
         photos_catalog=snakemake.input.photos_catalog,
         photos_csv=snakemake.output.photos_csv,
         photos_script=snakemake.output.photos_script,

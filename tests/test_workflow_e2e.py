@@ -39,8 +39,9 @@ def run(tmp_path_factory):
     return {"library": library, "workdir": workdir, "result": result, "before": before, "elapsed": elapsed}
 
 
-def groups_of(workdir: Path) -> dict[str, set[str]]:
+def groups_of(workdir: Path, relation: str = "copy") -> dict[str, set[str]]:
     rows = pd.read_csv(workdir / "results" / "groups.csv", keep_default_na=False)
+    rows = rows[rows["relation"] == relation]
     return {gid: set(members["path"]) for gid, members in rows.groupby("group_id")}
 
 
@@ -59,7 +60,7 @@ def test_every_output_file_is_written(run):
     for column in ("group_id", "path", "keep", "reason", "format", "width", "height", "bytes", "taken", "distance"):
         assert column in rows.columns
     summary = json.loads((results / "groups.json").read_text())["summary"]
-    assert summary["groups"] == rows["group_id"].nunique()
+    assert summary["groups"] == rows[rows["relation"] == "copy"]["group_id"].nunique()
     assert summary["files_to_remove"] == int((~rows["keep"]).sum())
     assert summary["videos_skipped"] == 3
 
@@ -69,6 +70,15 @@ def test_groups_are_exactly_the_copies(run):
     found = sorted(sorted(group) for group in groups_of(run["workdir"]).values())
     expected = sorted(sorted(str(p) for p in copies) for copies in library.groups.values())
     assert found == expected
+
+
+def test_a_black_and_white_edit_is_shown_beside_its_original_and_kept(run):
+    root = run["library"].root
+    edits = groups_of(run["workdir"], "edit")
+    assert {str(root / "Masters" / "coffee.jpg"), str(root / "Edits" / "coffee-bw.jpg")} in edits.values()
+    rows = pd.read_csv(run["workdir"] / "results" / "groups.csv", keep_default_na=False)
+    assert rows[rows["relation"] == "edit"]["keep"].all()
+    assert "coffee-bw" not in (run["workdir"] / "results" / "delete-duplicates.sh").read_text()
 
 
 def test_lookalikes_and_singles_are_not_grouped(run):
@@ -82,6 +92,7 @@ def test_lookalikes_and_singles_are_not_grouped(run):
 
 def test_keepers_follow_the_rules(run):
     rows = pd.read_csv(run["workdir"] / "results" / "groups.csv", keep_default_na=False)
+    rows = rows[rows["relation"] == "copy"]
     keepers = set(rows[rows["keep"]]["path"])
     root = run["library"].root
     assert keepers == {

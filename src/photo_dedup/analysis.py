@@ -23,6 +23,7 @@ from photo_dedup.keeper import DEFAULT_RULES, KeeperRanking, present
 from photo_dedup.photo_table import PhotoTable, load_photo_table
 from photo_dedup.photos_duplicates import apply_photos_rules, write_photos_duplicates
 from photo_dedup.tables import group_rows, summarise, write_tables
+from photo_dedup.tiers import EDIT, SIMILAR, review_groups
 from photo_dedup.verify import MatchThresholds, PairEvidence
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def analyse_library(
     unreadable_csv: str,
     pairs_csv: str,
     raw_jpeg_pairs: str = "keep_both",
+    similar_shots: bool = False,
     photos_catalog: str | None = None,
     photos_csv: str | None = None,
     photos_script: str | None = None,
@@ -80,7 +82,11 @@ def analyse_library(
     table = with_photos_assets(table, assets)
     table = with_companion_facts(table, scan.get("companions", {}))
     thresholds = MatchThresholds(**match)
-    groups, evidence = find_groups(table, thresholds, ranking_from(keeper, decisions), decisions)
+    ranking = ranking_from(keeper, decisions)
+    groups, evidence = find_groups(table, thresholds, ranking, decisions)
+    groups += review_groups(table, evidence.pairs[evidence.edit], groups, ranking, EDIT, decisions)
+    if similar_shots:
+        groups += review_groups(table, evidence.pairs[evidence.similar], groups, ranking, SIMILAR, decisions)
     rows = decisions.apply_keep_all(group_rows(table, groups))
     rows = keep_raw_jpeg_pairs(rows, raw_jpeg_pairs)
     rows = attach_companions(rows, scan.get("companions", {}))
@@ -149,5 +155,7 @@ def write_pair_evidence(evidence: PairEvidence, path: str) -> None:
             "colour_shift": evidence.colour_shift.round(4),
             "same_bytes": evidence.same_bytes,
             "accepted": evidence.accepted,
+            "edit": evidence.edit,
+            "similar": evidence.similar,
         }
     ).to_csv(path, index=False)

@@ -80,6 +80,18 @@ def how_it_differs(member: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> str:
     return "same photo, recompressed"
 
 
+def _how(record: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> str:
+    """What the card says of a photo other than the keeper ("" where its reason says it better)."""
+    if record is keeper:
+        return ""
+    relation = record.get("relation") or "copy"
+    if relation == "edit":
+        return "an edit of this shot (other colours or tones)"
+    if relation == "similar":
+        return "a similar shot (moved, moments apart)"
+    return "" if record["keep"] else how_it_differs(record, keeper)
+
+
 def run_id(rows: pd.DataFrame) -> str:
     """Names this set of results (choices kept in the browser belong to it)."""
     text = "\n".join(
@@ -116,7 +128,7 @@ def render_contact_sheet(
             record["thumb_url"] = thumbs.get(record["digest"], "")
             record["file_url"] = file_url(record["path"])
             record["full_url"] = record["file_url"] if record["format"] in BROWSER_FORMATS else record["thumb_url"]
-            record["how"] = "" if record is keeper else how_it_differs(record, keeper)
+            record["how"] = _how(record, keeper)
             for key in ("path", "name", "folder", "taken", "reason", "camera", "conversion", "keeper_lacks", "edits"):
                 record[key] = display_text(str(record[key]))
             for key in ("photos_uuid", "photos_curation", "handled_by", "companions"):
@@ -130,6 +142,7 @@ def render_contact_sheet(
                 "savings": sum(int(r["bytes"]) for r in removable),
                 "human_savings": human_bytes(sum(int(r["bytes"]) for r in removable)),
                 "kinds": sorted({r["match"] for r in removable}),
+                "relation": str(records[0].get("relation") or "copy"),
                 "folder": os.path.dirname(records[0]["path"]),
             }
         )

@@ -26,6 +26,15 @@ class Decisions:
     keep_all: list[frozenset[str]] = field(default_factory=list)
     chosen_keepers: frozenset[str] = frozenset()
     chosen_paths: frozenset[str] = frozenset()
+    # each "keep" decision: the keeper's digest, its path (if known) and the digests of its group then
+    keeps: list[tuple[str, str, frozenset[str]]] = field(default_factory=list)
+
+    def chosen_in(self, digests: set[str]) -> tuple[str, str] | None:
+        """The keeper (digest, path) the user chose for a group of exactly these photos, if any."""
+        for keeper, path, members in self.keeps:
+            if keeper in digests and digests <= members:
+                return keeper, path
+        return None
 
     def rejected(self, digests_a: np.ndarray, digests_b: np.ndarray) -> np.ndarray:
         """For each pair, whether the user said its two photos are not duplicates."""
@@ -63,8 +72,10 @@ def load_decisions(path: str | Path) -> Decisions:
             decisions.keep_all.append(members)
         else:
             chosen.add(entry["keeper"])
-            if isinstance(entry.get("keeper_path"), str):
-                paths.add(entry["keeper_path"])
+            keeper_path = str(entry["keeper_path"]) if isinstance(entry.get("keeper_path"), str) else ""
+            if keeper_path:
+                paths.add(keeper_path)
+            decisions.keeps.append((str(entry["keeper"]), keeper_path, members))
     decisions.chosen_keepers = frozenset(chosen)
     decisions.chosen_paths = frozenset(paths)
     return decisions

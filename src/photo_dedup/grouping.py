@@ -33,6 +33,8 @@ class Group:
     distance: dict[int, int] = field(default_factory=dict)  # phash bits to the keeper
     same_bytes: dict[int, bool] = field(default_factory=dict)
     conversion: dict[int, str] = field(default_factory=dict)  # why a member is a conversion of another
+    relation: str = "copy"  # "copy", or "edit"/"similar" for the groups shown for review only (see tiers)
+    keep_all: bool = False  # every member stays (review groups until the user chooses)
 
 
 def same_digest_pairs(digests: np.ndarray) -> np.ndarray:
@@ -67,6 +69,8 @@ def find_groups(
         digests = table.photos["digest"].to_numpy(dtype=object)
         apart = decisions.rejected(digests[evidence.pairs[:, 0]], digests[evidence.pairs[:, 1]])
         evidence.accepted &= ~apart
+        evidence.edit &= ~apart
+        evidence.similar &= ~apart
     matched = evidence.pairs[evidence.accepted]
     n = len(table)
     if n == 0 or len(matched) == 0:

@@ -24,6 +24,7 @@ KEEPER = "keeper"
 
 GROUP_COLUMNS = [
     "group_id",
+    "relation",
     "path",
     "keep",
     "reason",
@@ -82,9 +83,10 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
             rows.append(
                 {
                     "group_id": group.group_id,
+                    "relation": group.relation,
                     "path": photo["path"],
-                    "keep": is_keeper,
-                    "reason": group.reason if is_keeper else "duplicate of the kept photo",
+                    "keep": is_keeper or group.keep_all,
+                    "reason": group.reason if is_keeper or group.keep_all else _removed_because(group),
                     "format": photo["format"],
                     "width": int(photo["width"]),
                     "height": int(photo["height"]),
@@ -93,9 +95,7 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
                     "camera": _camera(photo),
                     "gps": present(photo["has_gps"]),
                     "distance": 0 if is_keeper else group.distance[index],
-                    "match": KEEPER
-                    if is_keeper
-                    else ("identical bytes" if group.same_bytes[index] else "looks the same"),
+                    "match": KEEPER if is_keeper else _match(group, index),
                     "conversion": group.conversion.get(index, ""),
                     "keeper_lacks": lacks if is_keeper else "",
                     "jpeg_quality": _quality(photo["jpeg_quality"]),
@@ -109,10 +109,22 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c in _FROM_GROUPS])
 
 
+def _removed_because(group: Group) -> str:
+    return "duplicate of the kept photo" if group.relation == "copy" else "you chose another photo of this shot"
+
+
+def _match(group: Group, index: int) -> str:
+    if group.relation == "edit":
+        return "edit of one shot"
+    if group.relation == "similar":
+        return "similar shot"
+    return "identical bytes" if group.same_bytes[index] else "looks the same"
+
+
 # The columns group_rows makes; later passes add the others (Photos, companions).
 _FROM_GROUPS = (
     frozenset(GROUP_COLUMNS)
-    - {"photos_library", "photos_uuid", "handled_by"}
+    - {"photos_library", "photos_uuid", "photos_curation", "handled_by"}
     - {column for column in GROUP_COLUMNS if column.startswith("companion")}
 )
 
@@ -150,10 +162,13 @@ def summarise(rows: pd.DataFrame, unreadable: pd.DataFrame, scan_counts: Mapping
     in_photos = removed["handled_by"] != "" if "handled_by" in removed else pd.Series(False, index=removed.index)
     by_script = removed[~in_photos]
     companion_bytes = int(by_script["companion_bytes"].sum()) if "companion_bytes" in by_script else 0
+    relation = rows["relation"] if "relation" in rows else pd.Series("copy", index=rows.index)
     return {
         "photos_scanned": int(scan_counts.get("photo", 0)),
         "unreadable": int(len(unreadable)),
-        "groups": int(rows["group_id"].nunique()) if len(rows) else 0,
+        "groups": int(rows.loc[relation == "copy", "group_id"].nunique()) if len(rows) else 0,
+        "edit_groups": int(rows.loc[relation == "edit", "group_id"].nunique()) if len(rows) else 0,
+        "similar_groups": int(rows.loc[relation == "similar", "group_id"].nunique()) if len(rows) else 0,
         "photos_in_groups": int(len(rows)),
         "files_to_remove": int(len(by_script)),
         "bytes_to_reclaim": int(by_script["bytes"].sum()) + companion_bytes if len(by_script) else 0,
@@ -208,6 +223,7 @@ def write_tables(
         groups.append(
             {
                 "group_id": group_id,
+                "relation": keeper.get("relation", "copy"),
                 "keeper": keeper["path"],
                 "reason": keeper["reason"],
                 "members": records,

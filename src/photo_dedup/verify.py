@@ -34,6 +34,7 @@ class MatchThresholds:
     max_aspect_change: float = 0.03
     max_colorfulness_change: float = 0.5
     max_colour_shift: float = 0.05
+    min_similar_structure: float = 0.2
 
 
 @dataclass
@@ -49,7 +50,9 @@ class PairEvidence:
     colorfulness_change: np.ndarray
     colour_shift: np.ndarray
     same_bytes: np.ndarray
-    accepted: np.ndarray
+    accepted: np.ndarray  # copies: the same picture in every way measured
+    edit: np.ndarray  # the same shot, every edge in place, but its colours changed (a colour or tone edit, B&W)
+    similar: np.ndarray  # alike in colour and layout, but moved: burst neighbours and retakes
 
 
 _SHIFTS = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0)]
@@ -129,11 +132,13 @@ def _structure_and_alignment(
 
 
 def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresholds, batch: int = 256) -> PairEvidence:
-    """Measure every candidate pair and decide which are the same picture.
+    """Measure every candidate pair and decide which are copies, edits of one shot, or similar shots.
 
     Cheap checks (hash distance, aspect, colour) run on every pair; the gradient correlation only
-    on pairs that pass them, and the alignment only on pairs whose correlation is high enough.
-    Values not measured for a pair are NaN.
+    on pairs close in hash and aspect, and the alignment only on pairs whose correlation is high
+    enough. Copies pass every check; an edit has every edge in place but other colours (a colour or
+    tone edit, black and white); a similar shot has the same colours and layout, moved (a burst
+    neighbour). Values not measured for a pair are NaN.
     """
     photos = table.photos
     aspect = photos["width"].to_numpy(float) / photos["height"].to_numpy(float)
@@ -146,18 +151,20 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     colour_shift = _chromaticity_shift(table.colours[a], table.colours[b])
     phash_distance = hamming(table.phash[a], table.phash[b])
     dhash_distance = hamming(table.dhash[a], table.dhash[b])
-    cheap = (
-        (np.minimum(phash_distance, dhash_distance) <= thresholds.max_hash_distance)
-        & (aspect_change <= thresholds.max_aspect_change)
-        & (colorfulness_change <= thresholds.max_colorfulness_change)
-        & (colour_shift <= thresholds.max_colour_shift)
+    framed_alike = (np.minimum(phash_distance, dhash_distance) <= thresholds.max_hash_distance) & (
+        aspect_change <= thresholds.max_aspect_change
+    )
+    colours_alike = (colorfulness_change <= thresholds.max_colorfulness_change) & (
+        colour_shift <= thresholds.max_colour_shift
     )
     structure = np.full(len(pairs), np.nan)
     alignment = np.full(len(pairs), np.nan)
-    worth = np.flatnonzero(cheap)
+    worth = np.flatnonzero(framed_alike)  # colour is checked after: a colour edit is an edit, not a stranger
     structure[worth], alignment[worth] = _structure_and_alignment(table, pairs[worth], thresholds.min_structure, batch)
     with np.errstate(invalid="ignore"):
-        looks_same = cheap & (structure >= thresholds.min_structure) & (alignment >= thresholds.min_alignment)
+        same_picture = framed_alike & (structure >= thresholds.min_structure) & (alignment >= thresholds.min_alignment)
+        looks_same = same_picture & colours_alike
+        nearby = framed_alike & colours_alike & (structure >= thresholds.min_similar_structure) & ~same_picture
     same_bytes = digests[a] == digests[b]
     return PairEvidence(
         pairs=pairs,
@@ -170,6 +177,8 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         colour_shift=colour_shift,
         same_bytes=same_bytes,
         accepted=same_bytes | looks_same,
+        edit=same_picture & ~colours_alike & ~same_bytes,
+        similar=nearby & ~same_bytes,
     )
 
 

@@ -22,5 +22,6 @@ rule find_groups:
         match=match_settings(),
         keeper=keeper_settings(),
         raw_jpeg_pairs=config.get("raw_jpeg_pairs", "keep_both"),
+        similar_shots=config.get("similar_shots", False),
     script:
         "../../scripts/find_groups.py"

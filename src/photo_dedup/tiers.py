@@ -1,0 +1,141 @@
+"""Beyond copies: edits of one shot and similar shots, shown for review, never removed by default.
+
+- **Edits of one shot**: a colour or tone edit, a black-and-white version (every edge in place,
+  other colours). Each edit is grouped with the photo it was made from; everything in such a
+  group is kept unless the user chooses a photo to keep on the page.
+- **Similar shots** (with `similar_shots: true`): burst neighbours and retakes: alike in colour and
+  layout but moved, from the same camera and, where both have a capture time, taken within a
+  minute of each other. Shown for culling only.
+
+These groups are built between the photos that stay after the copies are handled (each copy
+group's keeper, and photos in no group), so no photo is removed twice and the deletion script
+acts on copies only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from photo_dedup.candidates import hamming
+from photo_dedup.decisions import Decisions
+from photo_dedup.grouping import Group
+from photo_dedup.keeper import KeeperRanking, mark_conversions
+from photo_dedup.photo_table import PhotoTable
+
+EDIT, SIMILAR = "edit", "similar"
+SIMILAR_SECONDS = 60
+REASON = {
+    EDIT: "edits of one shot: nothing is removed unless you choose the photo to keep",
+    SIMILAR: "similar shots: nothing is removed unless you choose the photo to keep",
+}
+
+
+def review_groups(
+    table: PhotoTable,
+    pairs: np.ndarray,
+    copy_groups: list[Group],
+    ranking: KeeperRanking,
+    relation: str,
+    decisions: Decisions | None = None,
+) -> list[Group]:
+    """Groups of `relation` ("edit" or "similar") from its pairs, between the photos that stay.
+
+    A pair involving a removed copy is moved to that copy's keeper. Within a group the photos are
+    ordered best first; all are kept, unless the user chose the photo to keep for this very group
+    (a "keep" decision over these photos): then that one is kept and the others are removed.
+    """
+    if len(pairs) == 0:
+        return []
+    stays = np.arange(len(table))
+    for group in copy_groups:
+        for member in group.members:
+            stays[member] = group.keeper
+    edges = {tuple(sorted((int(stays[a]), int(stays[b])))) for a, b in pairs.tolist()}
+    edges = {(a, b) for a, b in edges if a != b}
+    if relation == SIMILAR:
+        edges = {(a, b) for a, b in edges if _same_camera_moments_apart(table, a, b)}
+    if not edges:
+        return []
+    n = len(table)
+    matched = np.array(sorted(edges))
+    graph = coo_matrix((np.ones(len(matched)), (matched[:, 0], matched[:, 1])), shape=(n, n)).tocsr()
+    _, labels = connected_components(graph, directed=False)
+    neighbours: dict[int, set[int]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    members_of: dict[int, list[int]] = {}
+    for index in sorted(neighbours):
+        members_of.setdefault(int(labels[index]), []).append(index)
+    records = table.photos.to_dict("records")
+    groups = []
+    for component in members_of.values():
+        photos = {i: {str(k): v for k, v in records[i].items()} for i in component}
+        mark_conversions(list(photos.values()))
+        remaining = sorted(component, key=lambda i: ranking.key(photos[i]))
+        # as with copies, no chaining: the best photo takes the photos it matches itself
+        while len(remaining) > 1:
+            keeper, taken = remaining[0], [i for i in remaining[1:] if i in neighbours[remaining[0]]]
+            remaining = [i for i in remaining[1:] if i not in taken]
+            if taken:
+                groups.append(_review_group(table, records, relation, [keeper, *taken], decisions))
+    groups.sort(key=lambda group: records[group.keeper]["path"])
+    return groups
+
+
+def _review_group(
+    table: PhotoTable, records: list[dict[Any, Any]], relation: str, ordered: list[int], decisions: Decisions | None
+) -> Group:
+    """A group shown for review: all kept, unless the user chose the one photo to keep."""
+    choice = decisions.chosen_in({records[i]["digest"] for i in ordered}) if decisions else None
+    picked = []
+    if choice is not None:
+        by_path = [i for i in ordered if records[i]["path"] == choice[1]]
+        picked = by_path or [i for i in ordered if records[i]["digest"] == choice[0]]
+    keeper = picked[0] if picked else ordered[0]
+    members = [keeper, *[i for i in ordered if i != keeper]]
+    return Group(
+        group_id=_group_id(relation, [records[i]["digest"] for i in ordered]),
+        keeper=keeper,
+        reason="your choice" if picked else REASON[relation],
+        members=members,
+        distance=dict(zip(members, hamming(table.phash[members], table.phash[keeper]).tolist(), strict=True)),
+        same_bytes=dict.fromkeys(members, False),
+        relation=relation,
+        keep_all=not picked,
+    )
+
+
+def _same_camera_moments_apart(table: PhotoTable, a: int, b: int) -> bool:
+    """Same camera (make and model) and, where both are known, capture times within a minute."""
+    photos = table.photos
+    for column in ("make", "model"):
+        if _text(photos.at[a, column]) != _text(photos.at[b, column]):
+            return False
+    times = [_time(photos.at[index, "taken"]) for index in (a, b)]
+    if times[0] is None or times[1] is None:
+        return True
+    return abs((times[0] - times[1]).total_seconds()) <= SIMILAR_SECONDS
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _time(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def _group_id(relation: str, digests: list[str]) -> str:
+    """Stable id from the relation and its members' content."""
+    text = relation + "\0" + "\0".join(sorted(digests))
+    return relation[0] + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
