@@ -62,12 +62,19 @@ def test_choosing_the_photo_to_keep_in_an_edit_group_removes_the_others(shots):
     workdir, rows = run(base, library, "chosen")
     edit_rows = rows[rows["relation"] == "edit"]
     camera = edit_rows[edit_rows["name"] == "chelsea.jpg"].iloc[0]
-    decision = {"action": "keep", "keeper": camera["digest"], "keeper_path": camera["path"], "members": list(edit_rows["digest"])}
+    decision = {
+        "action": "keep",
+        "keeper": camera["digest"],
+        "keeper_path": camera["path"],
+        "members": list(edit_rows["digest"]),
+    }
     (workdir / "decisions.json").write_text(json.dumps({"decisions": [decision]}))
     workdir, rows = run(base, library, "chosen")
     edit_rows = rows[rows["relation"] == "edit"]
     assert set(edit_rows[edit_rows["keep"] == "False"]["name"]) == {"chelsea-bw.jpg", "chelsea-warm.jpg"}
-    moved = subprocess.run(["sh", str(workdir / "results" / "delete-duplicates.sh"), "-n"], capture_output=True, text=True)
+    moved = subprocess.run(
+        ["sh", str(workdir / "results" / "delete-duplicates.sh"), "-n"], capture_output=True, text=True
+    )
     assert moved.stdout.count("would move:") == 3  # the byte copy and the two edits, as chosen
 
 
@@ -76,3 +83,19 @@ def test_similar_shots_are_listed_when_asked_for(shots):
     _, rows = run(base, library, "similar", "similar_shots=true")
     assert by_relation(rows, "similar") == [{str(library / "Burst" / name) for name in ("IMG_1.jpg", "IMG_2.jpg")}]
     assert (rows[rows["relation"] == "similar"]["keep"] == "True").all()
+
+
+def test_half_and_quarter_size_copies_of_real_photos_are_all_found(tmp_path, photos):
+    library = tmp_path / "library"
+    expected = {}
+    for name, image in photos.items():
+        big = image.resize((image.width * 2, image.height * 2))
+        original = variants.save_original(big, library / "Masters" / f"{name}.jpg")
+        copies = {str(original)}
+        for factor in (2, 4):
+            small = big.resize((big.width // factor, big.height // factor))
+            copies.add(str(variants.save_original(small, library / f"1-{factor}" / f"{name}.jpg", quality=85)))
+        expected[name] = copies
+    _, rows = run(tmp_path, library, "work")
+    found = sorted(sorted(group) for group in by_relation(rows, "copy"))
+    assert found == sorted(sorted(copies) for copies in expected.values())
