@@ -175,9 +175,9 @@ def sidecar_run(args: argparse.Namespace, base: Path) -> None:
     scan.write_text(json.dumps({"libraries": ["/generated"], "counts": {"photo": args.sidecars}, "problems": []}))
     code = (
         "import sys, json\n"
-        "from photo_dedup.analysis import analyse_library\n"
+        "from photo_dedup.analysis import find_groups\n"
         "a = json.loads(sys.argv[1])\n"
-        "analyse_library(a['chunks'], a['scan'], [], {}, {}, a['csv'], a['json'], a['unreadable'], a['pairs'])\n"
+        "find_groups(a['chunks'], a['scan'], [], {}, {}, a['csv'], a['json'], a['unreadable'], a['pairs'])\n"
     )
     params = {
         "chunks": [str(c) for c in chunks], "scan": str(scan), "csv": str(folder / "groups.csv"),

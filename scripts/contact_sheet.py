@@ -1,10 +1,10 @@
 """Snakemake step: the HTML contact sheet to review the groups."""
 
-from photo_dedup.contact_sheet import contact_sheet_from_files
+from photo_dedup.contact_sheet import contact_sheet
 from photo_dedup.step_log import logging_to
 
 with logging_to(snakemake.log[0]):
-    contact_sheet_from_files(
+    contact_sheet(
         groups_json=snakemake.input.groups_json,
         decisions_files=snakemake.input.decisions,
         plot_link=snakemake.params.plot_link,

@@ -1,10 +1,10 @@
 """Snakemake step: write the reviewable deletion script."""
 
-from photo_dedup.deletion_script import deletion_script_from_groups
+from photo_dedup.deletion_script import deletion_script
 from photo_dedup.step_log import logging_to
 
 with logging_to(snakemake.log[0]):
-    deletion_script_from_groups(
+    deletion_script(
         groups_json=snakemake.input.groups_json,
         out_path=snakemake.output.script,
         quarantine=snakemake.params.quarantine,

@@ -1,10 +1,10 @@
 """Snakemake step: gather all sidecars and find the duplicate groups."""
 
-from photo_dedup.analysis import analyse_library
+from photo_dedup.analysis import find_groups
 from photo_dedup.step_log import logging_to
 
 with logging_to(snakemake.log[0]):
-    analyse_library(
+    find_groups(
         chunk_files=snakemake.input.chunks,
         scan_file=snakemake.input.scan,
         decisions_files=snakemake.input.decisions,

@@ -1,10 +1,10 @@
 """Snakemake step: the sidecar of one photo, asked for by its path."""
 
-from photo_dedup.fingerprint import fingerprint_one
+from photo_dedup.fingerprint import photo_sidecar
 from photo_dedup.step_log import logging_to
 
 with logging_to(snakemake.log[0]):
-    fingerprint_one(
+    photo_sidecar(
         photo=snakemake.input.photo,
         sidecar=snakemake.output.sidecar,
         cache_dir=snakemake.params.cache_dir,

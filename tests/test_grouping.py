@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from photo_dedup.decisions import Decisions
-from photo_dedup.grouping import find_groups
+from photo_dedup.grouping import copy_groups
 from photo_dedup.keeper import KeeperRanking
 from photo_dedup.photo_table import COLUMNS, PhotoTable
 from photo_dedup.verify import MatchThresholds, measure_pairs
@@ -52,7 +52,7 @@ def test_a_borderline_photo_does_not_chain_two_pictures_together():
     # A threshold that accepts A~B and B~C but not A~C: B is borderline between two pictures.
     thresholds = MatchThresholds(min_structure=(ac + min(ab, bc)) / 2)
     # A is the best copy (largest file), so it keeps B; C matches only B and stays out.
-    groups, _ = find_groups(table, thresholds, KeeperRanking(["quality"]))
+    groups, _ = copy_groups(table, thresholds, KeeperRanking(["quality"]))
     assert [sorted(g.members) for g in groups] == [[0, 1]]
 
 
@@ -60,7 +60,7 @@ def test_byte_copies_always_group_even_if_signals_disagree():
     rng = np.random.default_rng(1)
     lumas = [np.clip(128 + 40 * rng.normal(0, 1, (64, 64)), 0, 255) for _ in range(2)]
     table = table_of(lumas, sizes=[100, 100], digests=["same", "same"])
-    groups, _ = find_groups(table, MatchThresholds(), KeeperRanking())
+    groups, _ = copy_groups(table, MatchThresholds(), KeeperRanking())
     assert len(groups) == 1 and groups[0].same_bytes[1]
 
 
@@ -68,8 +68,8 @@ def test_not_duplicates_decision_keeps_a_pair_apart():
     a, _, _ = chain()
     table = table_of([a, a], sizes=[200, 100])
     decisions = Decisions(not_duplicates=[frozenset({"d0", "d1"})])
-    assert find_groups(table, MatchThresholds(), KeeperRanking())[0]  # a match without the decision
-    groups, evidence = find_groups(table, MatchThresholds(), KeeperRanking(), decisions)
+    assert copy_groups(table, MatchThresholds(), KeeperRanking())[0]  # a match without the decision
+    groups, evidence = copy_groups(table, MatchThresholds(), KeeperRanking(), decisions)
     assert groups == [] and not evidence.accepted.any()
 
 
@@ -77,6 +77,6 @@ def test_chosen_keeper_wins_its_group():
     a, _, _ = chain()
     table = table_of([a, a], sizes=[200, 100])
     ranking = KeeperRanking(chosen_digests=frozenset({"d1"}))
-    groups, _ = find_groups(table, MatchThresholds(), ranking)
+    groups, _ = copy_groups(table, MatchThresholds(), ranking)
     assert groups[0].keeper == 1
     assert groups[0].reason == "your choice"

@@ -18,7 +18,7 @@ from photo_dedup.chunk_file import DamagedChunk
 from photo_dedup.companion_files import read_takeout
 from photo_dedup.companions import attach_companions, keep_raw_jpeg_pairs
 from photo_dedup.decisions import Decisions, load_decisions
-from photo_dedup.grouping import find_groups
+from photo_dedup.grouping import copy_groups
 from photo_dedup.keeper import DEFAULT_RULES, KeeperRanking, present
 from photo_dedup.photo_table import PhotoTable, load_photo_table
 from photo_dedup.photos_duplicates import apply_photos_rules, write_photos_duplicates
@@ -40,7 +40,7 @@ def ranking_from(settings: Mapping[str, Any], decisions: Decisions) -> KeeperRan
     )
 
 
-def analyse_library(
+def find_groups(
     chunk_files: Sequence[str],
     scan_file: str,
     decisions_files: Sequence[str],
@@ -83,7 +83,7 @@ def analyse_library(
     table = with_companion_facts(table, scan.get("companions", {}))
     thresholds = MatchThresholds(**match)
     ranking = ranking_from(keeper, decisions)
-    groups, evidence = find_groups(table, thresholds, ranking, decisions)
+    groups, evidence = copy_groups(table, thresholds, ranking, decisions)
     groups += review_groups(table, evidence.pairs[evidence.edit], groups, ranking, EDIT, decisions)
     if similar_shots:
         groups += review_groups(table, evidence.pairs[evidence.similar], groups, ranking, SIMILAR, decisions)

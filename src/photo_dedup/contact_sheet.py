@@ -167,7 +167,7 @@ def render_contact_sheet(
     write_text(out_path, html, errors="replace")
 
 
-def contact_sheet_from_files(
+def contact_sheet(
     groups_json: str,
     decisions_files: list[str],
     plot_link: str,

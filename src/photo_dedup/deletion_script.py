@@ -149,7 +149,7 @@ def _comment_safe(text: str) -> str:
     return text.replace("\n", "\\n").replace("\r", "\\r")
 
 
-def deletion_script_from_groups(groups_json: str, out_path: str, quarantine: str, libraries: Sequence[str]) -> None:
+def deletion_script(groups_json: str, out_path: str, quarantine: str, libraries: Sequence[str]) -> None:
     """The deletion-script step: groups.json in, delete-duplicates.sh out."""
     rows, _, _ = read_groups_json(groups_json)
     write_deletion_script(rows, out_path, quarantine, libraries, groups_json=groups_json)

@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 from photo_dedup.verify import MatchThresholds  # noqa: E402
 
 
-def plot_pair_distances(pairs_csv: str, out_png: str, match: Mapping[str, Any]) -> None:
+def distance_plot(pairs_csv: str, out_png: str, match: Mapping[str, Any]) -> None:
     """Structure against alignment, and against colour shift, for matched and rejected pairs."""
     thresholds = MatchThresholds(**match)
     pairs = pd.read_csv(pairs_csv)

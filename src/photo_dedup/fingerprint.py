@@ -115,7 +115,7 @@ def _failure(base: Record, reason: str, store: SidecarStore | None = None) -> Re
     return record
 
 
-def fingerprint_chunk(
+def fingerprint_photos(
     entries: Iterable[FileEntry], out_path: str | Path, cache_dir: str | Path, max_pixels: int
 ) -> Counter[str]:
     """Fingerprint a chunk's photos and write their sidecars, one JSON line each.
@@ -146,10 +146,10 @@ def fingerprint_chunk(
     return counts
 
 
-def fingerprint_manifest(manifest: str, out_path: str, cache_dir: str, max_pixels: int) -> None:
+def fingerprint_chunk(manifest: str, out_path: str, cache_dir: str, max_pixels: int) -> None:
     """The fingerprint step: one chunk manifest in, that chunk's sidecars out (and a progress line)."""
     started = time.monotonic()
-    counts = fingerprint_chunk(read_manifest(manifest), out_path, cache_dir, max_pixels)
+    counts = fingerprint_photos(read_manifest(manifest), out_path, cache_dir, max_pixels)
     print(progress_line(Path(cache_dir), Path(out_path).stem, counts, time.monotonic() - started), flush=True)
 
 
@@ -182,7 +182,7 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def fingerprint_one(photo: str, sidecar: str, cache_dir: str, max_pixels: int) -> None:
+def photo_sidecar(photo: str, sidecar: str, cache_dir: str, max_pixels: int) -> None:
     """The single-photo step: make (or reuse) one photo's sidecar at its usual place."""
     stat = os.stat(photo, follow_symlinks=False)
     _, how = fingerprint_photo(FileEntry(photo, stat.st_size, stat.st_mtime_ns), SidecarStore(cache_dir), max_pixels)

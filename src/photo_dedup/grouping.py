@@ -57,7 +57,7 @@ def candidate_pairs(table: PhotoTable, thresholds: MatchThresholds) -> np.ndarra
     return np.unique(pairs, axis=0) if len(pairs) else pairs.reshape(0, 2)
 
 
-def find_groups(
+def copy_groups(
     table: PhotoTable,
     thresholds: MatchThresholds,
     ranking: KeeperRanking,

@@ -4,6 +4,7 @@ rule contact_sheet:
         decisions=decisions_file,
     output:
         html="results/report.html",
+        thumbs=directory("results/thumbs"),
     log:
         "logs/contact_sheet.log",
     localrule: True
