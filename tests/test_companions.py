@@ -55,3 +55,13 @@ def test_jpeg_quality_is_estimated_from_the_quantisation_tables(photos, tmp_path
         with Image.open(path) as im:
             assert abs(estimate_jpeg_quality(im.quantization) - quality) <= 1
     assert estimate_jpeg_quality(None) is None
+
+
+def test_keep_all_keeps_every_member_the_decision_covers():
+    from photo_dedup.companions import keep_all_decided
+
+    rows = rows_of(("/a/IMG_1.jpg", "JPEG", True), ("/b/IMG_1.jpg", "JPEG", False), ("/c/IMG_1.jpg", "JPEG", False))
+    rows["digest"] = ["k", "d1", "d2"]
+    kept = keep_all_decided(rows, [frozenset({"k", "d1"})])
+    assert list(kept["keep"]) == [True, True, False]
+    assert kept.loc[1, "reason"] == "kept: you chose keep all for this group"

@@ -16,7 +16,7 @@ import pandas as pd
 from photo_dedup.apple_photos import assets_by_path
 from photo_dedup.chunk_file import DamagedChunk
 from photo_dedup.companion_files import read_takeout
-from photo_dedup.companions import attach_companions, keep_raw_jpeg_pairs
+from photo_dedup.companions import attach_companions, keep_all_decided, keep_raw_jpeg_pairs
 from photo_dedup.decisions import Decisions, load_decisions
 from photo_dedup.grouping import copy_groups
 from photo_dedup.keeper import DEFAULT_RULES, KeeperRanking, present
@@ -87,7 +87,7 @@ def find_groups(
     groups += review_groups(table, evidence.pairs[evidence.edit], groups, ranking, EDIT, decisions)
     if similar_shots:
         groups += review_groups(table, evidence.pairs[evidence.similar], groups, ranking, SIMILAR, decisions)
-    rows = decisions.apply_keep_all(group_rows(table, groups))
+    rows = keep_all_decided(group_rows(table, groups), decisions.keep_all)
     rows = keep_raw_jpeg_pairs(rows, raw_jpeg_pairs)
     rows = attach_companions(rows, scan.get("companions", {}))
     rows = apply_photos_rules(rows, assets)

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from photo_dedup.apple_photos import under_bundle
-from photo_dedup.fingerprint import file_digest
+from photo_dedup.digests import file_digest
 from photo_dedup.formats import is_raw
 from photo_dedup.tables import group_keepers
 
@@ -46,6 +46,20 @@ def keep_raw_jpeg_pairs(rows: pd.DataFrame, policy: str) -> pd.DataFrame:
         if "RAW" in formats and formats & _CAMERA_JPEG_FORMATS and is_raw(row["path"]) != is_raw(keeper["path"]):
             rows.at[index, "keep"] = True
             rows.at[index, "reason"] = "kept: RAW and JPEG of one shot with the kept photo (raw_jpeg_pairs: keep_both)"
+    return rows
+
+
+def keep_all_decided(rows: pd.DataFrame, keep_all: list[frozenset[str]]) -> pd.DataFrame:
+    """Mark as kept every member that a "keep all" decision covers together with its keeper."""
+    if not keep_all or rows.empty:
+        return rows
+    rows = rows.copy()
+    keeper_digest = group_keepers(rows)["digest"]
+    for index, row in rows[~rows["keep"]].iterrows():
+        keeper = keeper_digest[row["group_id"]]
+        if any(keeper in kept and row["digest"] in kept for kept in keep_all):
+            rows.at[index, "keep"] = True
+            rows.at[index, "reason"] = "kept: you chose keep all for this group"
     return rows
 
 

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
-from photo_dedup.tables import group_keepers
 
 __all__ = ["Decisions", "DecisionsProblem", "load_decisions"]
 
@@ -42,21 +40,6 @@ class Decisions:
         for apart in self.not_duplicates:
             out |= np.isin(digests_a, list(apart)) & np.isin(digests_b, list(apart))
         return out
-
-    def apply_keep_all(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """Mark as kept every member that a "keep all" decision covers together with its keeper."""
-        if not self.keep_all or rows.empty:
-            return rows
-        rows = rows.copy()
-        keeper_digest = group_keepers(rows)["digest"]
-        for index, row in rows.iterrows():
-            if row["keep"]:
-                continue
-            keeper = keeper_digest[row["group_id"]]
-            if any(keeper in kept and row["digest"] in kept for kept in self.keep_all):
-                rows.at[index, "keep"] = True
-                rows.at[index, "reason"] = "kept: you chose keep all for this group"
-        return rows
 
 
 def load_decisions(path: str | Path) -> Decisions:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -17,6 +16,7 @@ from photo_dedup.atomic import replacing
 from photo_dedup.chunk_file import ChunkWriter
 from photo_dedup.chunks import read_manifest
 from photo_dedup.decode import UnreadablePhoto, decode_photo
+from photo_dedup.digests import file_digest
 from photo_dedup.scan import FileEntry
 from photo_dedup.sidecar_store import Record, SidecarStore
 from photo_dedup.signature import compute_signature
@@ -27,15 +27,6 @@ log = logging.getLogger(__name__)
 FINGERPRINT_VERSION = 4
 WORK_SIZE = 320  # long side of the decoded image used for hashes and the thumbnail
 THUMBNAIL_QUALITY = 82
-
-
-def file_digest(path: str) -> str:
-    """SHA-256 of the file's bytes (the deletion script re-checks it with sha256sum)."""
-    sha = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            sha.update(block)
-    return sha.hexdigest()
 
 
 def content_record(path: str, digest: str, store: SidecarStore, max_pixels: int) -> Record:

@@ -14,7 +14,7 @@ import pandas as pd
 from photo_dedup.atomic import replacing, write_text
 from photo_dedup.keeper import present
 
-if TYPE_CHECKING:  # types only: decisions (imported by grouping) use this module's helpers
+if TYPE_CHECKING:  # types only: grouping builds on the tables helpers, not the other way round
     from photo_dedup.grouping import Group
     from photo_dedup.photo_table import PhotoTable
 
