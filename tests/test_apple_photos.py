@@ -122,6 +122,7 @@ def test_the_curated_asset_is_kept_and_its_twin_is_handed_to_photos(photos_run):
     edited = row(rows, bundle / "originals" / "D" / f"{EDITED}.jpeg")
     assert edited["keep"] == "True"
     assert "edited" in edited["reason"] and "Apple Photos" in edited["reason"]
+    assert edited["photos_name"] == "Frítest.jpg"
     twin = row(rows, bundle / "originals" / "A" / f"{PLAIN}.jpeg")
     assert twin["keep"] == "False" and twin["handled_by"] == "Apple Photos"
     listed = read_csv(photos_run["workdir"] / "results" / "apple-photos-duplicates.csv")

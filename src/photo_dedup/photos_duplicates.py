@@ -36,6 +36,7 @@ def apply_photos_rules(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any
     rows = rows.copy()
     rows["photos_library"] = [assets.get(path, {}).get("library", "") for path in rows["path"]]
     rows["photos_uuid"] = [assets.get(path, {}).get("uuid", "") for path in rows["path"]]
+    rows["photos_name"] = [assets.get(path, {}).get("original_name", "") for path in rows["path"]]
     rows["photos_curation"] = [describe_curation(assets[path]) if path in assets else "" for path in rows["path"]]
     rows["handled_by"] = ""
     if rows.empty:

@@ -42,6 +42,7 @@ GROUP_COLUMNS = [
     "jpeg_quality",
     "photos_library",
     "photos_uuid",
+    "photos_name",
     "photos_curation",
     "handled_by",
     "digest",
@@ -124,7 +125,7 @@ def _match(group: Group, index: int) -> str:
 # The columns group_rows makes; later passes add the others (Photos, companions).
 _FROM_GROUPS = (
     frozenset(GROUP_COLUMNS)
-    - {"photos_library", "photos_uuid", "photos_curation", "handled_by"}
+    - {"photos_library", "photos_uuid", "photos_name", "photos_curation", "handled_by"}
     - {column for column in GROUP_COLUMNS if column.startswith("companion")}
 )
 
