@@ -30,6 +30,13 @@ def summary_lines(workdir: str | Path) -> list[str]:
         f"  {summary['groups']} duplicate groups: {summary['files_to_remove']} files to remove, "
         f"{human_bytes(int(summary['bytes_to_reclaim']))} to reclaim",
     ]
+    review = [
+        f"{summary[key]} {words}"
+        for key, words in (("edit_groups", "edits of one shot"), ("similar_groups", "sets of similar shots"))
+        if summary.get(key)
+    ]
+    if review:
+        lines.append(f"  Also on the page, kept unless you choose: {' and '.join(review)}")
     if summary.get("photos_duplicates"):
         lines.append(
             f"  {summary['photos_duplicates']} duplicates inside Apple Photos: "
