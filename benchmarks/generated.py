@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageEnhance
 
 from photo_dedup import variants
+from photo_dedup.chunk_file import ChunkWriter
 from photo_dedup.demo import real_photos
 
 
@@ -66,7 +66,7 @@ def make_sidecar_chunks(folder: Path, n: int, seed: int = 2, per_chunk: int = 10
     family_hash = rng.integers(0, 2**63, max(1, n // 10))
     for start in range(0, n, per_chunk):
         path = folder / f"c{start // per_chunk:05d}.jsonl"
-        with open(path, "w") as out:
+        with ChunkWriter(path) as out:  # with the end line the gather step checks
             for i in range(start, min(n, start + per_chunk)):
                 family = i // 10 if i % 10 >= 8 else None  # photos 8 and 9 of every ten are copies
                 luma = base_luma[family] if family is not None else rng.integers(0, 256, (64, 64), dtype=np.uint8)
@@ -95,6 +95,6 @@ def make_sidecar_chunks(folder: Path, n: int, seed: int = 2, per_chunk: int = 10
                     "luma64": base64.b64encode(luma.tobytes()).decode(),
                     "rgb4": base64.b64encode(bytes(range(48))).decode(),
                 }
-                out.write(json.dumps(record, sort_keys=True) + "\n")
+                out.write(record)
         chunks.append(path)
     return chunks

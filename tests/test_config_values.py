@@ -56,3 +56,23 @@ def test_the_workflow_says_a_typo_in_one_line(tmp_path):
 def test_nested_keys_on_the_command_line_are_accepted(tmp_path):
     result = snakemake(tmp_path, "-n", "--config", "max_hash_distance=3", "match={min_structure: '0.9'}")
     assert result.returncode == 0, result.stderr
+
+
+def test_defaults_live_in_the_schema_and_config_yaml_agrees_with_them():
+    from dataclasses import asdict
+
+    from photo_dedup.keeper import DEFAULT_RULES
+    from photo_dedup.scan import DEFAULT_EXCLUDES
+    from photo_dedup.settings import default
+    from photo_dedup.verify import MatchThresholds
+
+    assert asdict(MatchThresholds()) == {
+        key: default("match", key) for key in SCHEMA["properties"]["match"]["properties"]
+    }
+    assert list(DEFAULT_RULES) == default("keeper", "rules") and list(DEFAULT_EXCLUDES) == default("exclude")
+    shipped = yaml.safe_load((REPO / "config.yaml").read_text())
+    for key, value in shipped.items():
+        if isinstance(value, dict):
+            assert value == {k: default(key, k) for k in value}, key
+        elif key != "library":
+            assert value == default(key), key

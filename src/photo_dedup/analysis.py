@@ -33,7 +33,7 @@ def ranking_from(settings: Mapping[str, Any], decisions: Decisions) -> KeeperRan
     """The keeper ranking from config.yaml's `keeper` section (preferred roots as absolute paths)."""
     roots = [os.path.abspath(os.path.expanduser(root)) for root in settings.get("preferred_roots", ())]
     return KeeperRanking(
-        settings.get("rules", DEFAULT_RULES),
+        settings.get("rules", DEFAULT_RULES),  # the schema's default, for callers outside the workflow
         roots,
         chosen_digests=decisions.chosen_keepers,
         chosen_paths=decisions.chosen_paths,

@@ -19,6 +19,7 @@ import numpy as np
 from photo_dedup.apple_photos import curation_count, describe_curation
 from photo_dedup.formats import LOSSLESS_FORMATS, format_rank
 from photo_dedup.jpeg_grid import was_jpeg
+from photo_dedup.settings import default
 
 Photo = dict[str, Any]
 
@@ -29,7 +30,7 @@ DERIVED_NAME = re.compile(
 )
 
 YOUR_CHOICE = "your choice"
-DEFAULT_RULES = ("curation", "preferred_root", "pixels", "format", "quality", "edits", "metadata", "original")
+DEFAULT_RULES = tuple(default("keeper", "rules"))
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,10 @@ def withdraw_results(workdir: str) -> list[str]:
 
 
 def prepare_run(config: dict[str, Any], workdir: str) -> RunPlan:
-    """Resolve the library (building the demo one if none is set), scan it, write manifests."""
+    """Resolve the library (building the demo one if none is set), scan it, write manifests.
+
+    `config` is the validated config, with the schema's defaults filled in.
+    """
     roots = library_roots(config)
     if not roots:
         demo_root = os.path.join(workdir, DEMO_LIBRARY)
@@ -115,13 +118,13 @@ def prepare_run(config: dict[str, Any], workdir: str) -> RunPlan:
 
             build_demo_library(demo_root)
         roots = [demo_root]
-    quarantine = os.path.abspath(os.path.join(workdir, config.get("quarantine", "quarantine")))
+    quarantine = os.path.abspath(os.path.join(workdir, config["quarantine"]))
     check_roots(roots, workdir, quarantine)
-    check_decisions(os.path.join(workdir, config.get("decisions", "decisions.json")), workdir)
+    check_decisions(os.path.join(workdir, config["decisions"]), workdir)
     roots, notes = distinct_roots(roots)
-    excludes = list(config.get("exclude", []))
+    excludes = list(config["exclude"])
     scan = scan_library(roots, excludes)
-    chunks = split_into_chunks(scan.photos, int(config.get("photos_per_job", 200)))
+    chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]))
     cache = Path(workdir) / CACHE_DIR
     write_manifests(chunks, cache / "manifests")
     notes += remove_damaged_chunks(chunks, cache / "chunks")

@@ -17,14 +17,9 @@ from pathlib import Path
 from photo_dedup.apple_photos import is_bundle
 from photo_dedup.companion_files import find_companions, is_sidecar_name
 from photo_dedup.formats import kind_of
+from photo_dedup.settings import default
 
-DEFAULT_EXCLUDES = (
-    ".*",
-    "@eaDir",
-    ".thumbnails",
-    "Thumbs.db",
-    "*.photoslibrary/resources/**",
-)
+DEFAULT_EXCLUDES = tuple(default("exclude"))
 
 
 @dataclass(frozen=True, order=True)

@@ -217,9 +217,11 @@ def write_tables(
     unreadable = unreadable.sort_values("path")
     write_csv(rows, csv_path, GROUP_COLUMNS)
     write_csv(unreadable, unreadable_path, ["path", "reason"])
+    members_of: dict[str, list[dict[Any, Any]]] = {}
+    for record in rows.to_dict("records"):  # one pass: rows come grouped, keeper first
+        members_of.setdefault(str(record.pop("group_id")), []).append(record)
     groups = []
-    for group_id, members in rows.groupby("group_id", sort=False):
-        records = members.drop(columns=["group_id"]).to_dict("records")
+    for group_id, records in members_of.items():
         keeper = next(record for record in records if record["match"] == KEEPER)
         groups.append(
             {

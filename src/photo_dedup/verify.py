@@ -23,18 +23,21 @@ import numpy as np
 
 from photo_dedup.candidates import hamming
 from photo_dedup.photo_table import PhotoTable
+from photo_dedup.settings import default
 from photo_dedup.signature import COLOUR_SIDE
 
 
 @dataclass(frozen=True)
 class MatchThresholds:
-    max_hash_distance: int = 7
-    min_structure: float = 0.88
-    min_alignment: float = 0.28
-    max_aspect_change: float = 0.03
-    max_colorfulness_change: float = 0.5
-    max_colour_shift: float = 0.05
-    min_similar_structure: float = 0.2
+    """The `match` settings (defaults from the config schema; see config.yaml for their meaning)."""
+
+    max_hash_distance: int = default("match", "max_hash_distance")
+    min_structure: float = default("match", "min_structure")
+    min_alignment: float = default("match", "min_alignment")
+    max_aspect_change: float = default("match", "max_aspect_change")
+    max_colorfulness_change: float = default("match", "max_colorfulness_change")
+    max_colour_shift: float = default("match", "max_colour_shift")
+    min_similar_structure: float = default("match", "min_similar_structure")
 
 
 @dataclass

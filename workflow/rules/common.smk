@@ -69,20 +69,20 @@ def chunk_sidecars(wildcards):
 
 
 def decisions_file(wildcards):
-    path = config.get("decisions", "decisions.json")
+    path = config["decisions"]
     return [path] if os.path.exists(path) else []
 
 
 def match_settings():
-    return dict(config.get("match", {}))
+    return dict(config["match"])
 
 
 def keeper_settings():
-    return dict(config.get("keeper", {}))
+    return dict(config["keeper"])
 
 
 def max_pixels():
-    return int(float(config.get("max_megapixels", 250)) * 1_000_000)
+    return int(float(config["max_megapixels"]) * 1_000_000)
 
 
 def photo_for_sidecar(wildcards):

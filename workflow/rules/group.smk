@@ -21,7 +21,7 @@ rule find_groups:
     params:
         match=match_settings(),
         keeper=keeper_settings(),
-        raw_jpeg_pairs=config.get("raw_jpeg_pairs", "keep_both"),
-        similar_shots=config.get("similar_shots", False),
+        raw_jpeg_pairs=config["raw_jpeg_pairs"],
+        similar_shots=config["similar_shots"],
     script:
         "../../scripts/find_groups.py"

@@ -45,7 +45,7 @@ rule deletion_script:
     conda:
         "../../environment.yml"
     params:
-        quarantine=config.get("quarantine", "quarantine"),
+        quarantine=config["quarantine"],
         libraries=RUN.libraries,
     script:
         "../../scripts/deletion_script.py"
