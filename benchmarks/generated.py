@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageEnhance
 
-from photo_dedup import variants
 from photo_dedup.chunk_file import ChunkWriter
-from photo_dedup.demo import real_photos
+from photo_dedup.demo import real_photos, variants
 
 
 def _varied(photo: Image.Image, rng: np.random.Generator, size: tuple[int, int]) -> Image.Image:

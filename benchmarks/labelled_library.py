@@ -15,8 +15,7 @@ import numpy as np
 from PIL import Image, ImageEnhance
 from skimage import data
 
-from photo_dedup import variants
-from photo_dedup.demo import real_photos
+from photo_dedup.demo import real_photos, variants
 from photo_dedup.signature import colorfulness
 
 COPY_KINDS = (

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from photo_dedup import variants
-from photo_dedup.demo import real_photos
+from photo_dedup.demo import real_photos, variants
 
 HOSTILE_NAMES = [
     'it\'s a "quote".jpg',

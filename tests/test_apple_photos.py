@@ -20,8 +20,8 @@ import pytest
 from deletion_helpers import snapshot
 from workflow_runner import snakemake
 
-from photo_dedup import variants
 from photo_dedup.apple_photos import bundle_of, database_stamp
+from photo_dedup.demo import variants
 from photo_dedup.photos_duplicates import applescript_string, render_applescript
 from photo_dedup.tables import read_csv
 

@@ -13,7 +13,7 @@ import pytest
 from library_factory import build_library
 from workflow_runner import snakemake
 
-from photo_dedup import variants
+from photo_dedup.demo import variants
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [

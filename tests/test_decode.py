@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photo_dedup import variants
 from photo_dedup.decode import UnreadablePhoto, decode_photo
+from photo_dedup.demo import variants
 from photo_dedup.jpeg_grid import was_jpeg
 
 LIMIT = 250_000_000

@@ -1,7 +1,7 @@
 import os
 import shutil
 
-from photo_dedup import variants
+from photo_dedup.demo import variants
 from photo_dedup.fingerprint import fingerprint_photo
 from photo_dedup.scan import FileEntry
 from photo_dedup.sidecar_store import SidecarStore

@@ -19,7 +19,7 @@ from deletion_helpers import snapshot
 from PIL import Image
 from workflow_runner import snakemake
 
-from photo_dedup import variants
+from photo_dedup.demo import variants
 from photo_dedup.tables import read_csv
 from photo_dedup.workflow_command import REPO
 

@@ -11,8 +11,8 @@ import pytest
 from deletion_helpers import snapshot
 from workflow_runner import snakemake
 
-from photo_dedup import variants
 from photo_dedup.companion_files import find_companions, read_takeout
+from photo_dedup.demo import variants
 from photo_dedup.tables import read_csv
 
 

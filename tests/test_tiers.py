@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from workflow_runner import snakemake
 
-from photo_dedup import variants
+from photo_dedup.demo import variants
 from photo_dedup.tables import read_csv
 
 pytestmark = pytest.mark.e2e

@@ -225,3 +225,21 @@ def test_a_bad_config_value_is_a_clear_error(tmp_path):
     result = snakemake(tmp_path / "w", "--config", f"library={library}", "photos_per_job=0")
     assert result.returncode != 0
     assert "photos_per_job" in result.stderr
+
+
+def test_the_readme_command_runs_the_demo(tmp_path):
+    """The README's first command, `snakemake` with no library, builds and cleans the demo library."""
+    result = snakemake(tmp_path, "--quiet", "all")
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = json.loads((tmp_path / "results" / "groups.json").read_text())["summary"]
+    assert (summary["photos_scanned"], summary["groups"], summary["files_to_remove"], summary["unreadable"]) == (
+        29,
+        4,
+        15,
+        3,
+    )
+    assert summary["edit_groups"] == 1  # the black-and-white coffee beside its original
+    assert "photo-dedup: done." in result.stdout
+    kept = {m["path"] for g in json.loads((tmp_path / "results" / "groups.json").read_text())["groups"]
+            for m in g["members"] if m["keep"] and g["relation"] == "copy"}  # fmt: skip
+    assert not any("Old PNG exports" in path for path in kept)  # conversions never beat the camera JPEGs

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 from skimage import data
 
-from photo_dedup import variants
+from photo_dedup.demo import variants
 
 PHOTOS = {
     "astronaut": data.astronaut,
