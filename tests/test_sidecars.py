@@ -117,6 +117,7 @@ def test_sidecars_decide_the_keeper_and_travel_with_their_photo(tmp_path, photos
         return rows.loc[str(path)]
 
     assert row(takeout / "astronaut.jpg")["companions"] == str(takeout / "astronaut.jpg.json")
+    assert row(takeout / "astronaut.jpg")["takeout"] == "people: Katie"
     assert row(masters / "astronaut.jpg")["keeper_lacks"] == "GPS"
     assert row(takeout / "coffee.jpg")["companions"] == ""  # the staying edited copy uses the JSON
     hubble = row(takeout / "hubble(1).jpg")

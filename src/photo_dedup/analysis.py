@@ -125,19 +125,32 @@ def with_companion_facts(table: PhotoTable, companions: Mapping[str, list[list[s
     Google Takeout JSON; and name its editors' sidecars (`edits`), which make a copy worth more."""
     photos = table.photos
     edits, taken, gps = [], photos["taken"].tolist(), photos["has_gps"].tolist()
+    google: list[str] = []
     for position, path in enumerate(photos["path"]):
         files = companions.get(path, [])
         edits.append(", ".join(os.path.basename(file) for kind, file in files if kind == "edits"))
+        google.append("")
         for kind, file in files:
             if kind != "takeout":
                 continue
             facts = read_takeout(file)
+            google[position] = takeout_words(facts)
             if not present(taken[position]) and facts.get("taken"):
                 taken[position] = facts["taken"]
             if not present(gps[position]) and facts.get("has_gps"):
                 gps[position] = True
-    photos["edits"], photos["taken"], photos["has_gps"] = edits, taken, gps
+    photos["edits"], photos["taken"], photos["has_gps"], photos["takeout"] = edits, taken, gps, google
     return table
+
+
+def takeout_words(facts: Mapping[str, Any]) -> str:
+    """A Takeout JSON's caption and people, for the page and groups.csv."""
+    parts = []
+    if facts.get("description"):
+        parts.append(f"caption: {facts['description']}")
+    if facts.get("people"):
+        parts.append("people: " + ", ".join(str(name) for name in facts["people"]))
+    return "; ".join(parts)
 
 
 def write_pair_evidence(evidence: PairEvidence, path: str) -> None:

@@ -131,7 +131,7 @@ def render_contact_sheet(
             record["how"] = _how(record, keeper)
             for key in ("path", "name", "folder", "taken", "reason", "camera", "conversion", "keeper_lacks", "edits"):
                 record[key] = display_text(str(record[key]))
-            for key in ("photos_uuid", "photos_name", "photos_curation", "handled_by", "companions"):
+            for key in ("photos_uuid", "photos_name", "photos_curation", "handled_by", "companions", "takeout"):
                 record[key] = display_text(str(record.get(key) or ""))
             record["human_bytes"] = human_bytes(int(record["bytes"]))
         removable = [r for r in records if not r["keep"]]

@@ -50,6 +50,7 @@ GROUP_COLUMNS = [
     "name",
     "thumbnail",
     "edits",
+    "takeout",
     "companions",
     "companion_bytes",
 ]
@@ -101,6 +102,7 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
                     "keeper_lacks": lacks if is_keeper else "",
                     "jpeg_quality": _quality(photo["jpeg_quality"]),
                     "edits": _text(photo["edits"]) if "edits" in photo else "",
+                    "takeout": _text(photo["takeout"]) if "takeout" in photo else "",
                     "digest": photo["digest"],
                     "folder": os.path.dirname(photo["path"]),
                     "name": os.path.basename(photo["path"]),
