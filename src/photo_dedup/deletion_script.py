@@ -71,36 +71,35 @@ def removal_actions(rows: pd.DataFrame) -> list[dict[str, object]]:
             actions.append(
                 {
                     "group_id": group_id,
-                    "id": action_id(photo["path"]),
                     "keeper": keeper["path"],
                     "keeper_dir": os.path.dirname(keeper["path"]),
                     "keeper_size": int(keeper["bytes"]),
                     "keeper_digest": keeper["digest"],
-                    "path": photo["path"],
-                    "dir": os.path.dirname(photo["path"]),
-                    "size": int(photo["bytes"]),
-                    "digest": photo["digest"],
-                    "place": _place(photo["path"]),
-                    "restore_line": _restore_line(photo["path"], photo["digest"]),
+                    **_file_to_move(photo["path"], int(photo["bytes"]), photo["digest"]),
                     "companions": _companions(photo),
                 }
             )
     return actions
 
 
+def _file_to_move(path: str, size: int, digest: str) -> dict[str, object]:
+    """What the script needs to move one file: its ID, folder, size, SHA-256, place and restore line."""
+    return {
+        "id": action_id(path),
+        "path": path,
+        "dir": os.path.dirname(path),
+        "size": size,
+        "digest": digest,
+        "place": _place(path),
+        "restore_line": _restore_line(path, digest),
+    }
+
+
 def _companions(photo: Mapping[Hashable, Any]) -> list[dict[str, object]]:
     """The files that move with a photo (video, Takeout JSON, editors' sidecars)."""
     files = photo.get("companion_files")
     return [
-        {
-            "id": action_id(item["path"]),
-            "path": item["path"],
-            "dir": os.path.dirname(item["path"]),
-            "size": int(item["bytes"]),
-            "digest": item["digest"],
-            "place": _place(item["path"]),
-            "restore_line": _restore_line(item["path"], item["digest"]),
-        }
+        _file_to_move(item["path"], int(item["bytes"]), item["digest"])
         for item in (files if isinstance(files, list) else [])
         if not under_bundle(item["path"])
     ]
