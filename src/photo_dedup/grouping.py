@@ -104,14 +104,8 @@ def _groups_around_keepers(
     phash: np.ndarray,
 ) -> list[Group]:
     mark_conversions([records[i] for i in members])
-    remaining = sorted(members, key=lambda i: ranking.key(records[i]))
     groups = []
-    while len(remaining) > 1:
-        keeper = remaining[0]
-        taken = [i for i in remaining[1:] if i in neighbours.get(keeper, ())]
-        remaining = [i for i in remaining[1:] if i not in taken]
-        if not taken:
-            continue
+    for keeper, *taken in around_keepers(sorted(members, key=lambda i: ranking.key(records[i])), neighbours):
         keeper_record = records[keeper]
         groups.append(
             Group(
@@ -124,6 +118,20 @@ def _groups_around_keepers(
                 conversion={i: records[i]["conversion"] for i in [keeper, *taken] if records[i]["conversion"]},
             )
         )
+    return groups
+
+
+def around_keepers(best_first: list[int], neighbours: dict[int, set[int]]) -> list[list[int]]:
+    """Split one connected set of photos without chaining: the best remaining photo takes the photos
+    it matches itself, the rest form further groups. Each group is [keeper, *members]."""
+    groups = []
+    remaining = best_first
+    while len(remaining) > 1:
+        keeper = remaining[0]
+        taken = [i for i in remaining[1:] if i in neighbours.get(keeper, ())]
+        remaining = [i for i in remaining[1:] if i not in taken]
+        if taken:
+            groups.append([keeper, *taken])
     return groups
 
 

@@ -24,7 +24,7 @@ from scipy.sparse.csgraph import connected_components
 
 from photo_dedup.candidates import hamming
 from photo_dedup.decisions import Decisions
-from photo_dedup.grouping import Group
+from photo_dedup.grouping import Group, around_keepers
 from photo_dedup.keeper import KeeperRanking, mark_conversions
 from photo_dedup.photo_table import PhotoTable
 
@@ -78,13 +78,9 @@ def review_groups(
     for component in members_of.values():
         photos = {i: {str(k): v for k, v in records[i].items()} for i in component}
         mark_conversions(list(photos.values()))
-        remaining = sorted(component, key=lambda i: ranking.key(photos[i]))
-        # as with copies, no chaining: the best photo takes the photos it matches itself
-        while len(remaining) > 1:
-            keeper, taken = remaining[0], [i for i in remaining[1:] if i in neighbours[remaining[0]]]
-            remaining = [i for i in remaining[1:] if i not in taken]
-            if taken:
-                groups.append(_review_group(table, records, relation, [keeper, *taken], decisions))
+        best_first = sorted(component, key=lambda i: ranking.key(photos[i]))
+        for ordered in around_keepers(best_first, neighbours):  # as with copies: no chaining
+            groups.append(_review_group(table, records, relation, ordered, decisions))
     groups.sort(key=lambda group: records[group.keeper]["path"])
     return groups
 
