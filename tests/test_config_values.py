@@ -76,3 +76,10 @@ def test_defaults_live_in_the_schema_and_config_yaml_agrees_with_them():
             assert value == {k: default(key, k) for k in value}, key
         elif key != "library":
             assert value == default(key), key
+
+
+def test_the_review_server_needs_results_and_says_so(tmp_path, capsys):
+    from photo_dedup.review_server import main
+
+    assert main(["--workdir", str(tmp_path), "--port", "0"]) == 2
+    assert "no results/report.html" in capsys.readouterr().err
