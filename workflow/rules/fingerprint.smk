@@ -10,7 +10,7 @@ rule fingerprint_chunk:
     group:
         "fingerprint"
     conda:
-        "../../environment.yml"
+        CONDA_ENV
     threads: 1
     resources:
         mem_mb=2000,
@@ -32,7 +32,7 @@ rule photo_sidecar:
     wildcard_constraints:
         photo=r".+",
     conda:
-        "../../environment.yml"
+        CONDA_ENV
     params:
         cache_dir=CACHE_ROOT,
         max_pixels=max_pixels(),

@@ -17,7 +17,7 @@ rule find_groups:
         "logs/benchmarks/find_groups.tsv"
     localrule: True
     conda:
-        "../../environment.yml"
+        CONDA_ENV
     params:
         match=match_settings(),
         keeper=keeper_settings(),

@@ -9,7 +9,7 @@ rule contact_sheet:
         "logs/contact_sheet.log",
     localrule: True
     conda:
-        "../../environment.yml"
+        CONDA_ENV
     params:
         cache_dir=CACHE_ROOT,
         # the page links the plot, which distance_plot makes beside it at the same time
@@ -27,7 +27,7 @@ rule distance_plot:
         "logs/distance_plot.log",
     localrule: True
     conda:
-        "../../environment.yml"
+        CONDA_ENV
     params:
         match=match_settings(),
     script:
@@ -43,7 +43,7 @@ rule deletion_script:
         "logs/deletion_script.log",
     localrule: True
     conda:
-        "../../environment.yml"
+        CONDA_ENV
     params:
         quarantine=config["quarantine"],
         libraries=RUN.libraries,
