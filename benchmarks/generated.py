@@ -88,7 +88,7 @@ def make_sidecar_chunks(folder: Path, n: int, seed: int = 2, per_chunk: int = 10
                     "orientation": 1,
                     "decoder": "draft",
                     "thumbnail": "thumbs/x.jpg",
-                    "colorfulness": 20.0,
+                    "colourfulness": 20.0,
                     "phash": f"{phash:016x}",
                     "dhash": f"{int(rng.integers(0, 2**63)):016x}",
                     "luma64": base64.b64encode(luma.tobytes()).decode(),

@@ -16,7 +16,7 @@ from PIL import Image, ImageEnhance
 from skimage import data
 
 from photo_dedup.demo import real_photos, variants
-from photo_dedup.signature import colorfulness
+from photo_dedup.signature import colourfulness
 
 COPY_KINDS = (
     "byte copy",
@@ -30,6 +30,9 @@ COPY_KINDS = (
     "exif-rotated",
     "metadata-stripped",
     "auto-adjusted",
+    "auto white balance",
+    "apple-style enhance",
+    "google-style enhance",
     "raw+jpeg",
     "cmyk",
     "16-bit",
@@ -119,6 +122,39 @@ def _copies(folder: Path, name: str, image: Image.Image, rng: np.random.Generato
             autocontrast=bool(rng.integers(0, 2)),
         ),
     )
+    add(
+        "auto white balance",
+        variants.enhanced(
+            image,
+            folder / "enhanced.jpg",
+            white_balance=variants.grey_world_gains(image),
+            contrast=1 + float(rng.uniform(0.05, 0.15)),
+            brightness=1 + float(rng.uniform(0.03, 0.10)),
+            saturation=1 + float(rng.uniform(0.05, 0.12)),
+        ),
+    )
+    warmth = float(rng.uniform(0.0, 0.04))
+    add(
+        "apple-style enhance",
+        variants.enhanced(
+            image,
+            folder / "IMG_0001 (edited).jpg",
+            white_balance=(1 + warmth, 1.0, 1 - warmth),
+            s_curve=float(rng.uniform(0.15, 0.3)),
+            brightness=1 + float(rng.uniform(0.0, 0.05)),
+            saturation=1 + float(rng.uniform(0.05, 0.15)),
+        ),
+    )
+    add(
+        "google-style enhance",
+        variants.levels_enhanced(
+            image,
+            folder / "enhanced-google.jpg",
+            mix=float(rng.uniform(0.3, 0.6)),
+            brightness=1 + float(rng.uniform(0.03, 0.08)),
+            saturation=1 + float(rng.uniform(0.05, 0.15)),
+        ),
+    )
     add("raw+jpeg", variants.camera_raw(image, folder / "IMG_0001.DNG"))
     add("cmyk", variants.cmyk_copy(image, folder / "cmyk.jpg"))
     add("16-bit", variants.sixteen_bit_tiff(image, folder / "sixteen.tif"))
@@ -138,7 +174,7 @@ def _lookalikes(folder: Path, name: str, image: Image.Image, rng: np.random.Gene
             direction=direction,
         )
         out.append(Labelled(path, f"{name}/burst-{index}", "burst"))
-    if colorfulness(image) > 5:  # a grey photo has no black-and-white or colour-graded version
+    if colourfulness(image) > 5:  # a grey photo has no black-and-white or colour-graded version
         out.append(Labelled(variants.black_and_white(image, folder / "bw.jpg"), f"{name}/bw", "black-and-white"))
         graded = variants.colour_graded(image, folder / "graded.jpg", strength=float(rng.uniform(0.2, 0.35)))
         out.append(Labelled(graded, f"{name}/graded", "colour-graded"))

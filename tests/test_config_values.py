@@ -83,3 +83,13 @@ def test_the_review_server_needs_results_and_says_so(tmp_path, capsys):
 
     assert main(["--workdir", str(tmp_path), "--port", "0"]) == 2
     assert "no results/report.html" in capsys.readouterr().err
+
+
+def test_an_old_name_still_works_and_wins_over_the_shipped_default(capsys):
+    config = {"match": {"max_colourfulness_change": 0.5, "max_colorfulness_change": "0.3"}}
+    normalise_config(config, SCHEMA)
+    assert config == {"match": {"max_colourfulness_change": 0.3}}
+    flat = {"max_colorfulness_change": "0.2"}
+    normalise_config(flat, SCHEMA)
+    assert flat == {"match": {"max_colourfulness_change": 0.2}}
+    assert "max_colorfulness_change is now called max_colourfulness_change" in capsys.readouterr().err

@@ -22,7 +22,7 @@ def table_of(lumas: list[np.ndarray], sizes: list[int], digests: list[str] | Non
             format="JPEG",
             width=640,
             height=480,
-            colorfulness=20.0,
+            colourfulness=20.0,
         )
         rows.append(row)
     return PhotoTable(

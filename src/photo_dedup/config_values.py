@@ -6,16 +6,21 @@ schema checks the config:
 - a setting of a section may be given by its own name at the top level
   (`--config max_hash_distance=5` sets `match.max_hash_distance`);
 - text is turned into the number, true/false or list that the schema asks for;
+- an old name of a setting still works (`RENAMED`), with a one-line note;
 - an unknown name is one line, with the nearest known names.
 """
 
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 import yaml
+
+# Settings renamed since an earlier release: old name -> new name.
+RENAMED = {"max_colorfulness_change": "max_colourfulness_change"}
 
 
 class ConfigError(ValueError):
@@ -39,6 +44,7 @@ def normalise_config(config: dict[str, Any], schema: Mapping[str, Any]) -> dict[
     """
     properties = schema.get("properties", {})
     sections = section_keys(schema)
+    _rename_old_keys(config, sections)
     for key in list(config):
         if key in properties:
             continue
@@ -53,6 +59,17 @@ def normalise_config(config: dict[str, Any], schema: Mapping[str, Any]) -> dict[
         if key in config:
             config[key] = _coerce(config[key], spec, key)
     return config
+
+
+def _rename_old_keys(config: dict[str, Any], sections: Mapping[str, str]) -> None:
+    """Give settings under an old name their new one; the old name wins, as only a user's own
+    config can still hold it (the shipped config.yaml has the new one)."""
+    places = [config, *(config[section] for section in set(sections.values()) if isinstance(config.get(section), dict))]
+    for place in places:
+        for old, new in RENAMED.items():
+            if old in place:
+                place[new] = place.pop(old)
+                print(f"photo-dedup: config: {old} is now called {new}; please rename it", file=sys.stderr)
 
 
 def _suggestion(key: str, known: list[str]) -> str:

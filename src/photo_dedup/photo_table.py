@@ -13,6 +13,9 @@ import pandas as pd
 from photo_dedup.chunk_file import read_records
 from photo_dedup.signature import COLOUR_SIDE, LUMA_SIDE, decode_colours, decode_luma, hash_bits
 
+# Sidecars written before a column was renamed name it the old way.
+_OLD_NAMES = {"colourfulness": "colorfulness"}
+
 # Columns kept for every photo; signatures go into arrays, not the frame.
 COLUMNS = [
     "path",
@@ -28,7 +31,7 @@ COLUMNS = [
     "software",
     "orientation",
     "thumbnail",
-    "colorfulness",
+    "colourfulness",
     "jpeg_quality",
     "jpeg_grid",
     "phash",
@@ -98,7 +101,7 @@ def load_photo_table(chunk_files: Sequence[str | Path]) -> tuple[PhotoTable, pd.
             failed.append({"path": record["path"], "reason": record["error"]})
             continue
         for column, values in columns.items():
-            values.append(record.get(column))
+            values.append(record[column] if column in record else record.get(_OLD_NAMES.get(column, column)))
         phash[n] = hash_bits(record["phash"])
         dhash[n] = hash_bits(record["dhash"])
         luma[n] = decode_luma(record["luma64"])

@@ -27,7 +27,7 @@ class Signature:
     dhash: str
     luma64: str
     rgb4: str
-    colorfulness: float
+    colourfulness: float
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -35,7 +35,7 @@ class Signature:
             "dhash": self.dhash,
             "luma64": self.luma64,
             "rgb4": self.rgb4,
-            "colorfulness": self.colorfulness,
+            "colourfulness": self.colourfulness,
         }
 
 
@@ -49,11 +49,11 @@ def compute_signature(image: Image.Image) -> Signature:
         dhash=str(imagehash.dhash(gray)),
         luma64=base64.b64encode(np.asarray(luma, dtype=np.uint8).tobytes()).decode("ascii"),
         rgb4=base64.b64encode(np.asarray(colours, dtype=np.uint8).tobytes()).decode("ascii"),
-        colorfulness=round(colorfulness(image), 3),
+        colourfulness=round(colourfulness(image), 3),
     )
 
 
-def colorfulness(image: Image.Image) -> float:
+def colourfulness(image: Image.Image) -> float:
     """Hasler and Suesstrunk's colourfulness (0 for grey pictures, ~100 for vivid ones)."""
     rgb = np.asarray(image.convert("RGB").resize((64, 64), Image.Resampling.BOX), dtype=np.float64)
     rg = rgb[:, :, 0] - rgb[:, :, 1]

@@ -11,7 +11,13 @@ A pair found by close hashes is the same picture only if, in addition:
 - their colourfulness agrees (a black-and-white edit has none);
 - their 4x4 grids of chromaticity agree (`colour_shift`): a colour grade moves
   them, while recompression, resizing and light brightness/saturation changes
-  hardly do.
+  hardly do; or else the difference is what an automatic enhance does: an
+  affine colour map (white balance, saturation, levels), fitted between the two
+  grids, explains the colours (`levels_residual`, the chromaticity shift left
+  after the map) and tints neutral grey only a little (`grey_tint`, log of the
+  mapped grey's brightest over darkest channel: the white balance change).
+  Auto-enhanced copies measure up to 0.11, colour grades 0.26 and more
+  (benchmarks/detection.py).
 Thresholds come from the detection benchmark (benchmarks/detection.py).
 """
 
@@ -35,8 +41,9 @@ class MatchThresholds:
     min_structure: float = default("match", "min_structure")
     min_alignment: float = default("match", "min_alignment")
     max_aspect_change: float = default("match", "max_aspect_change")
-    max_colorfulness_change: float = default("match", "max_colorfulness_change")
+    max_colourfulness_change: float = default("match", "max_colourfulness_change")
     max_colour_shift: float = default("match", "max_colour_shift")
+    max_grey_tint: float = default("match", "max_grey_tint")
     min_similar_structure: float = default("match", "min_similar_structure")
 
 
@@ -50,8 +57,10 @@ class PairEvidence:
     structure: np.ndarray
     alignment: np.ndarray
     aspect_change: np.ndarray
-    colorfulness_change: np.ndarray
+    colourfulness_change: np.ndarray
     colour_shift: np.ndarray
+    levels_residual: np.ndarray
+    grey_tint: np.ndarray
     same_bytes: np.ndarray
     accepted: np.ndarray  # copies: the same picture in every way measured
     edit: np.ndarray  # the same shot, every edge in place, but its colours changed (a colour or tone edit, B&W)
@@ -145,20 +154,24 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     """
     photos = table.photos
     aspect = photos["width"].to_numpy(float) / photos["height"].to_numpy(float)
-    colourful = photos["colorfulness"].to_numpy(float)
+    colourful = photos["colourfulness"].to_numpy(float)
     digests = photos["digest"].to_numpy(dtype=object)
     pairs = pairs.reshape(-1, 2)
     a, b = pairs[:, 0], pairs[:, 1]
     aspect_change = np.abs(np.log(aspect[a] / aspect[b]))
-    colorfulness_change = np.abs(colourful[a] - colourful[b]) / np.maximum(np.maximum(colourful[a], colourful[b]), 10.0)
+    colourfulness_change = np.abs(colourful[a] - colourful[b]) / np.maximum(
+        np.maximum(colourful[a], colourful[b]), 10.0
+    )
     colour_shift = _chromaticity_shift(table.colours[a], table.colours[b])
+    levels_residual, grey_tint = _levels_fit(table.colours[a], table.colours[b])
     phash_distance = hamming(table.phash[a], table.phash[b])
     dhash_distance = hamming(table.dhash[a], table.dhash[b])
     framed_alike = (np.minimum(phash_distance, dhash_distance) <= thresholds.max_hash_distance) & (
         aspect_change <= thresholds.max_aspect_change
     )
-    colours_alike = (colorfulness_change <= thresholds.max_colorfulness_change) & (
-        colour_shift <= thresholds.max_colour_shift
+    enhanced = (levels_residual <= thresholds.max_colour_shift) & (grey_tint <= thresholds.max_grey_tint)
+    colours_alike = (colourfulness_change <= thresholds.max_colourfulness_change) & (
+        (colour_shift <= thresholds.max_colour_shift) | enhanced
     )
     structure = np.full(len(pairs), np.nan)
     alignment = np.full(len(pairs), np.nan)
@@ -176,8 +189,10 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         structure=structure,
         alignment=alignment,
         aspect_change=aspect_change,
-        colorfulness_change=colorfulness_change,
+        colourfulness_change=colourfulness_change,
         colour_shift=colour_shift,
+        levels_residual=levels_residual,
+        grey_tint=grey_tint,
         same_bytes=same_bytes,
         accepted=same_bytes | looks_same,
         edit=same_picture & ~colours_alike & ~same_bytes,
@@ -192,3 +207,39 @@ def _chromaticity_shift(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ra = ca[..., :2] / ca.sum(axis=-1, keepdims=True)
     rb = cb[..., :2] / cb.sum(axis=-1, keepdims=True)
     return np.abs(ra - rb).sum(axis=-1).reshape(len(a), COLOUR_SIDE * COLOUR_SIDE).mean(axis=1)
+
+
+def _colour_map(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair, the affine colour map (3x3 matrix and offset: white balance, saturation, levels)
+    taking grid `a`'s 16 colours to `b`'s, fitted by least squares with a light ridge: `a` mapped,
+    and the tint the map gives neutral grey at `a`'s mean level and one spread either side
+    (log of the mapped grey's brightest over darkest channel; 0 = grey stays grey)."""
+    n = len(a)
+    inputs = np.concatenate([a, np.ones((n, a.shape[1], 1), dtype=np.float32)], axis=2)
+    normal = np.einsum("nki,nkj->nij", inputs, inputs) + np.eye(4, dtype=np.float32)
+    weights = np.linalg.solve(normal, np.einsum("nki,nkj->nij", inputs, b))
+    mapped = np.clip(np.einsum("nki,nij->nkj", inputs, weights), 0.0, 255.0)
+    level, spread = a.mean(axis=(1, 2)), a.mean(axis=2).std(axis=1)
+    tint = np.zeros(n, dtype=np.float32)
+    for step in (-1.0, 0.0, 1.0):
+        grey = np.clip(level + step * spread, 16.0, 240.0)
+        grey_in = np.stack([grey, grey, grey, np.ones(n, dtype=np.float32)], axis=1)
+        grey_out = np.clip(np.einsum("ni,nij->nj", grey_in, weights), 1.0, 255.0)
+        tint = np.maximum(tint, np.log(grey_out.max(axis=1) / grey_out.min(axis=1)))
+    return mapped, tint
+
+
+def _levels_fit(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How well an affine colour map explains the colour difference of each pair: the chromaticity
+    shift left after it (the larger of the two ways), and the grey tint, the smaller of the two ways
+    (a white balance change followed by a stretch of the levels tints grey by the gains' ratio one
+    way, and more in the dark tones the other way)."""
+    grid_a = a.reshape(len(a), -1, 3).astype(np.float32)
+    grid_b = b.reshape(len(b), -1, 3).astype(np.float32)
+    a_to_b, tint_ab = _colour_map(grid_a, grid_b)
+    b_to_a, tint_ba = _colour_map(grid_b, grid_a)
+    residual = np.maximum(
+        _chromaticity_shift(a_to_b.reshape(a.shape), b.astype(np.float32)),
+        _chromaticity_shift(b_to_a.reshape(b.shape), a.astype(np.float32)),
+    )
+    return residual, np.minimum(tint_ab, tint_ba)

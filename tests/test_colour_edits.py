@@ -1,0 +1,56 @@
+"""An automatic enhance is a copy; a colour grade or black and white is an edit (real photos, real signatures)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image, ImageEnhance, ImageOps
+
+from photo_dedup.photo_table import COLUMNS, PhotoTable
+from photo_dedup.signature import compute_signature, decode_colours, decode_luma, hash_bits
+from photo_dedup.verify import MatchThresholds, measure_pairs
+
+
+def table_of(images: list[Image.Image]) -> PhotoTable:
+    signatures = [compute_signature(image) for image in images]
+    rows = []
+    for i, (image, signature) in enumerate(zip(images, signatures, strict=True)):
+        row = dict.fromkeys(COLUMNS)
+        row.update(path=f"/lib/{i}.jpg", digest=f"d{i}", size=1000 - i, format="JPEG")
+        row.update(width=image.width, height=image.height, colourfulness=signature.colourfulness)
+        rows.append(row)
+    return PhotoTable(
+        photos=pd.DataFrame(rows, columns=COLUMNS),
+        phash=np.array([hash_bits(s.phash) for s in signatures], dtype=np.uint64),
+        dhash=np.array([hash_bits(s.dhash) for s in signatures], dtype=np.uint64),
+        luma=np.stack([decode_luma(s.luma64) for s in signatures]),
+        colours=np.stack([decode_colours(s.rgb4) for s in signatures]),
+    )
+
+
+def white_balanced(image: Image.Image, gains: tuple[float, float, float]) -> Image.Image:
+    array = np.asarray(image, dtype=np.float32) * np.array(gains, dtype=np.float32)
+    return Image.fromarray(np.clip(array, 0, 255).astype(np.uint8))
+
+
+def enhanced(image: Image.Image) -> Image.Image:
+    """White balance a few percent warmer, contrast stretched, brighter, more saturated."""
+    adjusted = ImageOps.autocontrast(white_balanced(image, (1.06, 1.0, 0.95)), cutoff=0.5, preserve_tone=True)
+    adjusted = ImageEnhance.Brightness(adjusted).enhance(1.08)
+    return ImageEnhance.Color(adjusted).enhance(1.1)
+
+
+def graded(image: Image.Image) -> Image.Image:
+    return white_balanced(image, (1.25, 1.0, 0.75))
+
+
+@pytest.mark.parametrize("name", ["chelsea", "coffee", "astronaut", "rocket"])
+def test_an_auto_enhance_is_a_copy_and_a_grade_or_black_and_white_an_edit(photos, name):
+    original = photos[name]
+    table = table_of([original, enhanced(original), graded(original), original.convert("L").convert("RGB")])
+    evidence = measure_pairs(table, np.array([[0, 1], [0, 2], [0, 3]]), MatchThresholds())
+    assert evidence.accepted.tolist() == [True, False, False]
+    assert evidence.edit.tolist() == [False, True, True]
+    enhance_tint, grade_tint, _ = evidence.grey_tint
+    assert enhance_tint < MatchThresholds().max_grey_tint < grade_tint
