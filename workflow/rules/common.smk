@@ -45,9 +45,6 @@ else:  # a job run by an executor elsewhere: use the main process's scan
 CHUNKS = RUN.chunks
 RUN_STARTED = time.time()
 CACHE_ROOT = os.path.abspath(CACHE_DIR)
-# With --sdm conda each job runs in this named environment, made once from environment.yml. A file
-# given here would not do: Snakemake copies the file elsewhere, so its `pip: -e .` would miss the package.
-CONDA_ENV = "photo-dedup"
 
 
 wildcard_constraints:

@@ -9,8 +9,6 @@ rule fingerprint_chunk:
         "logs/benchmarks/fingerprint/{chunk}.tsv"
     group:
         "fingerprint"
-    conda:
-        CONDA_ENV
     threads: 1
     resources:
         mem_mb=2000,
@@ -31,8 +29,6 @@ rule photo_sidecar:
         "logs/sidecar/{photo}.log",
     wildcard_constraints:
         photo=r".+",
-    conda:
-        CONDA_ENV
     params:
         cache_dir=CACHE_ROOT,
         max_pixels=max_pixels(),

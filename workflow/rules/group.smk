@@ -16,8 +16,6 @@ rule find_groups:
     benchmark:
         "logs/benchmarks/find_groups.tsv"
     localrule: True
-    conda:
-        CONDA_ENV
     params:
         match=match_settings(),
         keeper=keeper_settings(),

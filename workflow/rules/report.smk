@@ -8,8 +8,6 @@ rule contact_sheet:
     log:
         "logs/contact_sheet.log",
     localrule: True
-    conda:
-        CONDA_ENV
     params:
         cache_dir=CACHE_ROOT,
         # the page links the plot, which distance_plot makes beside it at the same time
@@ -26,8 +24,6 @@ rule distance_plot:
     log:
         "logs/distance_plot.log",
     localrule: True
-    conda:
-        CONDA_ENV
     params:
         match=match_settings(),
     script:
@@ -42,8 +38,6 @@ rule deletion_script:
     log:
         "logs/deletion_script.log",
     localrule: True
-    conda:
-        CONDA_ENV
     params:
         quarantine=config["quarantine"],
         libraries=RUN.libraries,
