@@ -88,29 +88,35 @@ def score(labels: pd.DataFrame, rows: pd.DataFrame) -> dict[str, object]:
     }
 
 
+TIERS = ("copy", "edit", "similar", "none")
+
+
 def tier_report(labels: pd.DataFrame, rows: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """For each look-alike kind: how many were placed beside their original in each tier (or none)."""
+    """For each look-alike kind, and each copy kind not always found as a copy: how many were placed
+    beside their original (or, for a copy, another copy of its picture) in each tier (or none)."""
     picture = dict(zip(labels["path"], labels["picture"], strict=True))
     kind = dict(zip(labels["path"], labels["kind"], strict=True))
     placed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     groups = {gid: (members["relation"].iloc[0], set(members["path"])) for gid, members in rows.groupby("group_id")}
     for path, k in kind.items():
-        if k not in LOOKALIKE_KINDS or "/" not in picture[path]:
+        if k in LOOKALIKE_KINDS and "/" not in picture[path] or k in ("original", "flat or dark"):
             continue
-        parent = picture[path].split("/")[0]
+        parent = picture[path].split("/")[0] if k in LOOKALIKE_KINDS else picture[path]
         tiers = [
             relation
             for relation, members in groups.values()
             if path in members and any(picture.get(m) == parent for m in members - {path})
         ]
-        placed[k][tiers[0] if tiers else "none"] += 1
-    return {k: dict(v) for k, v in placed.items()}
+        placed[k][min(tiers, key=TIERS.index) if tiers else "none"] += 1
+    return {k: dict(v) for k, v in placed.items() if k in LOOKALIKE_KINDS or set(v) != {"copy"}}
 
 
 def print_tiers(report: dict[str, dict[str, int]]) -> None:
-    print("look-alikes placed beside their original, by tier (copy / edit / similar / none):")
+    print(
+        "placed beside their original, by tier (copy / edit / similar / none); copy kinds only when not all are copies:"
+    )
     for k, counts in sorted(report.items()):
-        cells = " / ".join(str(counts.get(tier, 0)) for tier in ("copy", "edit", "similar", "none"))
+        cells = " / ".join(str(counts.get(tier, 0)) for tier in TIERS)
         print(f"  {k:<22} {cells}")
 
 

@@ -1,7 +1,11 @@
-"""Speed benchmark: the workflow against the naive method and difPy, reruns, memory.
+"""Speed benchmark: the workflow against the naive method, difPy and czkawka, reruns, memory.
 
     python benchmarks/speed.py                       # 200 photos of 12 MP, 10^4 small, 10^5 sidecars
     python benchmarks/speed.py --photos 100 --small 0 --sidecars 0
+    python benchmarks/speed.py --photos 0 --small 0 --sidecars 0 --mixed   # the mixed library only
+
+czkawka (its Rust engine through the `czkawka` bindings: pip install -e '.[bench]') is timed on the
+same files in the same run, twice (it keeps no cache through these bindings, so both runs are cold).
 
 All timings use the same 2 cores (--cores). It prints (a) the naive reference (full decode and
 whash of every photo in a process pool), (b) the workflow cold, (c) a no-op rerun, (d) a rerun after
@@ -78,6 +82,40 @@ def difpy(library: Path) -> float:
     return time.monotonic() - started
 
 
+def czkawka(library: Path) -> float:
+    """czkawka's image-similarity search over the library (all cores), or NaN when not installed."""
+    code = (
+        "from czkawka import ImageSimilarity\n"
+        "import sys\n"
+        "finder = ImageSimilarity()\n"
+        "finder.set_directories([sys.argv[1]])\n"
+        "finder.set_similarity(15)\n"
+        "finder.find_similar()\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code, str(library)], capture_output=True)
+    return time.monotonic() - started if done.returncode == 0 else float("nan")
+
+
+def mixed_run(args: argparse.Namespace, base: Path) -> None:
+    """The detection benchmark's library (real photos at 1600 px, every copy kind and format): the
+    workflow cold and no-op against czkawka."""
+    from labelled_library import build
+
+    library = base / "mixed-library"
+    print("\nmaking the mixed library (the detection benchmark's) ...", flush=True)
+    files = build(library)
+    (library / "labels.csv").unlink()
+    workdir = base / "mixed-work"
+    cold = snakemake(workdir, library, args.cores)
+    rss = LAST_RUN_PEAK_MB[0]
+    noop = snakemake(workdir, library, args.cores)
+    first, second = czkawka(library), czkawka(library)
+    print(f"mixed library, {len(files)} files:")
+    print(f"  workflow cold {cold:.1f} s (peak {rss:.0f} MB), no-op {noop:.1f} s")
+    print(f"  czkawka {first:.1f} s, again {second:.1f} s   workflow/czkawka = {cold / first:.2f}")
+
+
 def decode_floor(paths: list[Path], cores: int, cache: Path) -> float:
     """Per-photo fingerprint time in one process (digest, draft decode, hashes, thumbnail), times N / cores."""
     from photo_dedup.fingerprint import fingerprint_photo
@@ -135,6 +173,7 @@ def big_photo_run(args: argparse.Namespace, base: Path) -> None:
     e = snakemake(workdir, library, args.cores)
     e_decodes = decodes_since(workdir, started)
     g = difpy(library) if not args.no_difpy else float("nan")
+    h = czkawka(library)
     print()
     print(f"(a) naive (full decode + whash, {args.cores} processes): {a:8.1f} s")
     print(f"(b) workflow, cold:                          {b:8.1f} s  ({len(paths) / b:.1f} photos/s)")
@@ -143,8 +182,9 @@ def big_photo_run(args: argparse.Namespace, base: Path) -> None:
     print(f"(e) rerun after renaming a folder of 100:    {e:8.1f} s  ({e_decodes} photos decoded)")
     print(f"(f) peak memory of any workflow process:     {rss:8.0f} MB")
     print(f"(g) difPy (similarity='similar'):            {g:8.1f} s")
+    print(f"(h) czkawka (similarity 15, all cores):      {h:8.1f} s")
     print(f"decode floor (N x per-photo time / cores):   {floor:8.1f} s")
-    print(f"b/a = {b / a:.3f}   b/g = {b / g:.3f}   d/b = {d / b:.3f}   b/floor = {b / floor:.2f}")
+    print(f"b/a = {b / a:.3f}   b/g = {b / g:.3f}   b/h = {b / h:.3f}   d/b = {d / b:.3f}   b/floor = {b / floor:.2f}")
 
 
 def small_photo_run(args: argparse.Namespace, base: Path) -> None:
@@ -199,6 +239,7 @@ def main() -> None:
     parser.add_argument("--sidecars", type=int, default=100_000)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--no-difpy", action="store_true")
+    parser.add_argument("--mixed", action="store_true", help="also time the mixed library against czkawka")
     parser.add_argument("--workdir", type=Path, default=REPO / "bench-work" / "speed")
     args = parser.parse_args()
     base = args.workdir.resolve()
@@ -208,6 +249,8 @@ def main() -> None:
     np.random.seed(0)
     if args.photos:
         big_photo_run(args, base)
+    if args.mixed:
+        mixed_run(args, base)
     if args.small:
         small_photo_run(args, base)
     if args.sidecars:
