@@ -16,9 +16,10 @@ A pair found by close hashes is the same picture only if, in addition:
   neutral grey only a little (`grey_tint`, log of the mapped grey's brightest
   over darkest channel: the white balance change). Recompressed and resized
   copies measure about 0, auto-enhanced ones up to about 0.2, colour grades
-  0.26 and more, but a grade and a warmed copy of it can be closer: so the
-  limit sits low (0.15) and an enhanced copy beyond it shows as an edit
-  (benchmarks/detection.py).
+  0.3 and more, also against an enhanced copy of the same photo; an enhanced
+  copy beyond the limit shows as an edit. For a flat or dark picture (a
+  night sky) the fitted map says little, so there the colours must also
+  agree without it (benchmarks/detection.py).
 Thresholds come from the detection benchmark (benchmarks/detection.py).
 """
 
@@ -170,10 +171,13 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     framed_alike = (np.minimum(phash_distance, dhash_distance) <= thresholds.max_hash_distance) & (
         aspect_change <= thresholds.max_aspect_change
     )
+    # A colour map fitted to a flat or dark grid (a night sky) says little: there, colours must also agree as they are.
+    map_trusted = np.minimum(_grid_spread(table.colours[a]), _grid_spread(table.colours[b])) >= _MIN_GRID_SPREAD
     colours_alike = (
         (colourfulness_change <= thresholds.max_colourfulness_change)
         & (levels_residual <= thresholds.max_colour_shift)
         & (grey_tint <= thresholds.max_grey_tint)
+        & (map_trusted | (colour_shift <= thresholds.max_colour_shift))
     )
     structure = np.full(len(pairs), np.nan)
     alignment = np.full(len(pairs), np.nan)
@@ -209,6 +213,14 @@ def _chromaticity_shift(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ra = ca[..., :2] / ca.sum(axis=-1, keepdims=True)
     rb = cb[..., :2] / cb.sum(axis=-1, keepdims=True)
     return np.abs(ra - rb).sum(axis=-1).reshape(len(a), COLOUR_SIDE * COLOUR_SIDE).mean(axis=1)
+
+
+_MIN_GRID_SPREAD = 8.0  # grey levels: the spread of the 16 cells' brightness a colour map needs
+
+
+def _grid_spread(grids: np.ndarray) -> np.ndarray:
+    """Standard deviation of the brightness of each 4x4 grid's cells (0 for a flat picture)."""
+    return grids.reshape(len(grids), -1, 3).astype(np.float32).mean(axis=2).std(axis=1)
 
 
 def _colour_map(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
