@@ -43,6 +43,23 @@ def make_camera_photos(root: Path, n: int, seed: int = 0, per_folder: int = 100)
     return paths
 
 
+def make_phone_photos(root: Path, n: int, seed: int = 3, per_folder: int = 100) -> list[Path]:
+    """`n` phone-like 12 MP HEICs (4032x3024, quality 80 as phones shoot them), one in ten with a
+    JPEG copy beside it (what an export or a Takeout leaves)."""
+    rng = np.random.default_rng(seed)
+    photos = list(real_photos().values())
+    paths = []
+    for i in range(n):
+        frame = _varied(photos[i % len(photos)], rng, (4032, 3024))
+        path = root / f"folder-{i // per_folder:03d}" / f"IMG_{i:05d}.heic"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame.save(path, quality=80)
+        paths.append(path)
+        if i % 10 == 0:
+            paths.append(variants.recompressed(frame, path.with_suffix(".jpg"), quality=85))
+    return paths
+
+
 def make_small_photos(root: Path, n: int, seed: int = 1, per_folder: int = 500) -> list[Path]:
     """`n` small JPEGs (160x120): enough to measure Snakemake's own overhead."""
     rng = np.random.default_rng(seed)

@@ -39,7 +39,7 @@ COPY_KINDS = (
     "palette",
     "alpha",
 )
-LOOKALIKE_KINDS = ("burst", "black-and-white", "colour-graded", "crop", "flat or dark")
+LOOKALIKE_KINDS = ("burst", "black-and-white", "colour-graded", "crop", "turned", "flat or dark")
 
 
 @dataclass
@@ -83,8 +83,10 @@ def build(root: Path, seed: int = 0, long_side: int = 1600, originals_dir: Path 
     originals = benchmark_originals(originals_dir)
     for name, small in sorted(originals.items()):
         image = camera_sized(small, long_side)
-        files += _copies(root / name, name, image, rng)
-        files += _lookalikes(root / name, name, image, rng)
+        taken = f"20{rng.integers(10, 24)}:0{rng.integers(1, 9)}:1{rng.integers(0, 9)} 1{rng.integers(0, 9)}:00:00"
+        exif = variants.camera_exif(taken=taken)
+        files += _copies(root / name, name, image, rng, exif)
+        files += _lookalikes(root / name, name, image, rng, exif)
     files += _flat_and_dark(root / "flat-and-dark", originals, rng, long_side)
     with open(root / "labels.csv", "w", newline="") as handle:
         writer = csv.writer(handle)
@@ -94,9 +96,7 @@ def build(root: Path, seed: int = 0, long_side: int = 1600, originals_dir: Path 
     return files
 
 
-def _copies(folder: Path, name: str, image: Image.Image, rng: np.random.Generator) -> list[Labelled]:
-    taken = f"20{rng.integers(10, 24)}:0{rng.integers(1, 9)}:1{rng.integers(0, 9)} 1{rng.integers(0, 9)}:00:00"
-    exif = variants.camera_exif(taken=taken)
+def _copies(folder: Path, name: str, image: Image.Image, rng: np.random.Generator, exif: Image.Exif) -> list[Labelled]:
     original = variants.save_original(image, folder / "original.jpg", exif)
     out = [Labelled(original, name, "original")]
 
@@ -163,7 +163,11 @@ def _copies(folder: Path, name: str, image: Image.Image, rng: np.random.Generato
     return out
 
 
-def _lookalikes(folder: Path, name: str, image: Image.Image, rng: np.random.Generator) -> list[Labelled]:
+def _lookalikes(
+    folder: Path, name: str, image: Image.Image, rng: np.random.Generator, exif: Image.Exif
+) -> list[Labelled]:
+    """Edits and burst neighbours. Bursts, crops and turns keep the camera's metadata (capture time to
+    the second included), as burst mode and photo editors do."""
     out = []
     for index, direction in enumerate((-1, 1)):
         path = variants.burst_neighbour(
@@ -172,14 +176,17 @@ def _lookalikes(folder: Path, name: str, image: Image.Image, rng: np.random.Gene
             shift=float(rng.uniform(0.02, 0.06)),
             seed=int(rng.integers(1_000_000)),
             direction=direction,
+            exif=exif,
         )
         out.append(Labelled(path, f"{name}/burst-{index}", "burst"))
     if colourfulness(image) > 5:  # a grey photo has no black-and-white or colour-graded version
         out.append(Labelled(variants.black_and_white(image, folder / "bw.jpg"), f"{name}/bw", "black-and-white"))
         graded = variants.colour_graded(image, folder / "graded.jpg", strength=float(rng.uniform(0.2, 0.35)))
         out.append(Labelled(graded, f"{name}/graded", "colour-graded"))
-    crop = variants.cropped(image, folder / "crop.jpg", fraction=float(rng.uniform(0.08, 0.25)))
+    crop = variants.cropped(image, folder / "crop.jpg", fraction=float(rng.uniform(0.08, 0.25)), exif=exif)
     out.append(Labelled(crop, f"{name}/crop", "crop"))
+    turn = variants.turned(image, folder / "turned.jpg", quarter_turns=int(rng.integers(1, 4)), exif=exif)
+    out.append(Labelled(turn, f"{name}/turned", "turned"))
     return out
 
 

@@ -2,7 +2,7 @@
 
     python benchmarks/speed.py                       # 200 photos of 12 MP, 10^4 small, 10^5 sidecars
     python benchmarks/speed.py --photos 100 --small 0 --sidecars 0
-    python benchmarks/speed.py --photos 0 --small 0 --sidecars 0 --mixed   # the mixed library only
+    python benchmarks/speed.py --photos 0 --small 0 --sidecars 0 --mixed --heic 200   # vs czkawka
 
 czkawka (its Rust engine through the `czkawka` bindings: pip install -e '.[bench]') is timed on the
 same files in the same run, twice (it keeps no cache through these bindings, so both runs are cold).
@@ -30,7 +30,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generated import make_camera_photos, make_sidecar_chunks, make_small_photos  # noqa: E402
+from generated import make_camera_photos, make_phone_photos, make_sidecar_chunks, make_small_photos  # noqa: E402
 
 from photo_dedup.workflow_command import REPO, snakemake_command  # noqa: E402
 
@@ -95,6 +95,22 @@ def czkawka(library: Path) -> float:
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", code, str(library)], capture_output=True)
     return time.monotonic() - started if done.returncode == 0 else float("nan")
+
+
+def heic_run(args: argparse.Namespace, base: Path) -> None:
+    """A phone library (12 MP HEICs, a JPEG copy of one in ten): the workflow against czkawka."""
+    library = base / "heic-library"
+    print(f"\nmaking {args.heic} phone photos (HEIC, 12 MP) ...", flush=True)
+    paths = make_phone_photos(library, args.heic)
+    workdir = base / "heic-work"
+    floor = decode_floor([p for p in paths if p.suffix == ".heic"], args.cores, base / "heic-floor-cache")
+    cold = snakemake(workdir, library, args.cores)
+    rss = LAST_RUN_PEAK_MB[0]
+    noop = snakemake(workdir, library, args.cores)
+    first = czkawka(library)
+    print(f"HEIC library, {len(paths)} files:")
+    print(f"  workflow cold {cold:.1f} s ({len(paths) / cold:.1f} photos/s, peak {rss:.0f} MB), no-op {noop:.1f} s")
+    print(f"  czkawka {first:.1f} s   workflow/czkawka = {cold / first:.2f}   decode floor {floor:.1f} s")
 
 
 def mixed_run(args: argparse.Namespace, base: Path) -> None:
@@ -240,6 +256,7 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--no-difpy", action="store_true")
     parser.add_argument("--mixed", action="store_true", help="also time the mixed library against czkawka")
+    parser.add_argument("--heic", type=int, default=0, help="also time this many 12 MP HEICs against czkawka")
     parser.add_argument("--workdir", type=Path, default=REPO / "bench-work" / "speed")
     args = parser.parse_args()
     base = args.workdir.resolve()
@@ -251,6 +268,8 @@ def main() -> None:
         big_photo_run(args, base)
     if args.mixed:
         mixed_run(args, base)
+    if args.heic:
+        heic_run(args, base)
     if args.small:
         small_photo_run(args, base)
     if args.sidecars:

@@ -23,7 +23,7 @@ from photo_dedup.keeper import DEFAULT_RULES, KeeperRanking, present
 from photo_dedup.photo_table import PhotoTable, load_photo_table
 from photo_dedup.photos_duplicates import apply_photos_rules, write_photos_duplicates
 from photo_dedup.tables import group_rows, summarise, write_tables
-from photo_dedup.tiers import EDIT, SIMILAR, review_groups
+from photo_dedup.tiers import EDIT, SIMILAR, edit_pairs, review_groups
 from photo_dedup.verify import MatchThresholds, PairEvidence
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def find_groups(
     thresholds = MatchThresholds(**match)
     ranking = ranking_from(keeper, decisions)
     groups, evidence = copy_groups(table, thresholds, ranking, decisions)
-    groups += review_groups(table, evidence.pairs[evidence.edit], groups, ranking, EDIT, decisions)
+    groups += review_groups(table, edit_pairs(table, evidence, groups), groups, ranking, EDIT, decisions)
     if similar_shots:
         groups += review_groups(table, evidence.pairs[evidence.similar], groups, ranking, SIMILAR, decisions)
     rows = keep_all_decided(group_rows(table, groups), decisions.keep_all)

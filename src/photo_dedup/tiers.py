@@ -1,7 +1,8 @@
 """Beyond copies: edits of one shot and similar shots, shown for review, never removed by default.
 
 - **Edits of one shot**: a colour or tone edit, a black-and-white version (every edge in place,
-  other colours). Each edit is grouped with the photo it was made from; everything in such a
+  other colours), a crop or a turn of a photo taken at the same moment (crops.py). Each edit
+  is grouped with the photo it was made from; everything in such a
   group is kept unless the user chooses a photo to keep on the page.
 - **Similar shots** (with `similar_shots: true`): burst neighbours and retakes: alike in colour and
   layout but moved, from the same camera and, where both have a capture time, taken within a
@@ -23,10 +24,12 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from photo_dedup.candidates import hamming
+from photo_dedup.crops import crop_or_turn_pairs, same_moment_pairs
 from photo_dedup.decisions import Decisions
 from photo_dedup.grouping import Group, around_keepers
 from photo_dedup.keeper import KeeperRanking, mark_conversions
 from photo_dedup.photo_table import PhotoTable
+from photo_dedup.verify import PairEvidence
 
 EDIT, SIMILAR = "edit", "similar"
 SIMILAR_SECONDS = 60
@@ -34,6 +37,19 @@ REASON = {
     EDIT: "edits of one shot: nothing is removed unless you choose the photo to keep",
     SIMILAR: "similar shots: nothing is removed unless you choose the photo to keep",
 }
+
+
+def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Group]) -> np.ndarray:
+    """Edits of one shot: the candidate pairs measured as colour or tone edits, plus crops and turns
+    among the photos taken at the same moment (their hashes differ, so the candidates miss them;
+    one photo per copy group and moment is compared)."""
+    stand_in = np.arange(len(table))
+    for group in copy_groups:
+        stand_in[group.members] = group.keeper
+    settled = {tuple(pair) for pair in evidence.pairs[evidence.accepted | evidence.edit].tolist()}
+    moments = [pair for pair in same_moment_pairs(table, stand_in).tolist() if tuple(pair) not in settled]
+    found = crop_or_turn_pairs(table, np.array(moments, dtype=np.int64).reshape(-1, 2))
+    return np.concatenate([evidence.pairs[evidence.edit].reshape(-1, 2), found]).astype(np.int64)
 
 
 def review_groups(
@@ -56,10 +72,10 @@ def review_groups(
     for group in copy_groups:
         for member in group.members:
             stays[member] = group.keeper
+    if relation == SIMILAR:  # the photos compared, not their keepers (a RAW keeper may lack the time)
+        pairs = np.array([(a, b) for a, b in pairs.tolist() if _same_camera_moments_apart(table, a, b)]).reshape(-1, 2)
     edges = {tuple(sorted((int(stays[a]), int(stays[b])))) for a, b in pairs.tolist()}
     edges = {(a, b) for a, b in edges if a != b}
-    if relation == SIMILAR:
-        edges = {(a, b) for a, b in edges if _same_camera_moments_apart(table, a, b)}
     if not edges:
         return []
     n = len(table)

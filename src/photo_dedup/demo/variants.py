@@ -156,7 +156,14 @@ def alpha_copy(image: Image.Image, path: Path) -> Path:
     return _save(rgba, path)
 
 
-def burst_neighbour(image: Image.Image, path: Path, shift: float = 0.04, seed: int = 0, direction: int = 1) -> Path:
+def burst_neighbour(
+    image: Image.Image,
+    path: Path,
+    shift: float = 0.04,
+    seed: int = 0,
+    direction: int = 1,
+    exif: Image.Exif | None = None,
+) -> Path:
     """Another frame of a burst: the camera moved a few percent, the subject moved, the light changed a little.
 
     `direction` (+1 or -1) is the frame after or before the original, so two neighbours differ from each
@@ -174,7 +181,7 @@ def burst_neighbour(image: Image.Image, path: Path, shift: float = 0.04, seed: i
     patch = frame.crop((x0, y0, x0 + pw, y0 + ph))
     frame.paste(patch, (x0 + int(pw * 0.08) * direction, y0 + int(ph * rng.uniform(-0.08, 0.08))))
     frame = ImageEnhance.Brightness(frame).enhance(1 + rng.uniform(-0.03, 0.03))
-    return _save(frame, path, quality=92)
+    return _save(frame, path, 92, exif)
 
 
 def black_and_white(image: Image.Image, path: Path) -> Path:
@@ -188,18 +195,24 @@ def colour_graded(image: Image.Image, path: Path, strength: float = 0.25) -> Pat
     return _save(Image.fromarray(np.clip(array, 0, 255).astype(np.uint8)), path, quality=92)
 
 
-def cropped(image: Image.Image, path: Path, fraction: float = 0.15) -> Path:
-    """A real crop: keeps the top-left (1 - fraction) of each side."""
+def cropped(image: Image.Image, path: Path, fraction: float = 0.15, exif: Image.Exif | None = None) -> Path:
+    """A real crop: keeps the top-left (1 - fraction) of each side; with `exif`, keeps the camera's
+    metadata as photo editors do."""
     w, h = image.size
-    return _save(image.crop((0, 0, int(w * (1 - fraction)), int(h * (1 - fraction * 0.5)))), path, quality=92)
+    return _save(image.crop((0, 0, int(w * (1 - fraction)), int(h * (1 - fraction * 0.5)))), path, 92, exif)
 
 
-def _save(image: Image.Image, path: Path, quality: int = 90) -> Path:
+def turned(image: Image.Image, path: Path, quarter_turns: int = 1, exif: Image.Exif | None = None) -> Path:
+    """The picture turned by quarter turns in an editor: the pixels turned, no orientation tag."""
+    return _save(image.rotate(90 * quarter_turns, expand=True), path, 92, exif)
+
+
+def _save(image: Image.Image, path: Path, quality: int = 90, exif: Image.Exif | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix in (".jpg", ".jpeg"):
         image.convert("RGB" if image.mode not in ("RGB", "CMYK", "L") else image.mode).save(
-            path, "JPEG", quality=quality
+            path, "JPEG", quality=quality, exif=exif.tobytes() if exif is not None else b""
         )
     elif suffix in (".heic", ".heif", ".avif", ".webp", ".jxl"):
         image.save(path, quality=quality)

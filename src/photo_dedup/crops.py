@@ -1,0 +1,155 @@
+"""Crops and turns of one shot: edits that the hashes cannot find.
+
+A crop or a quarter turn changes every hash, so these pairs are looked for among photos taken at
+the same moment by the same camera (EXIF capture time to the second, make and model: editors keep
+them), and verified on the 64x64 grey pictures:
+- a **turn** (90, 180 or 270 degrees, or mirrored) lines up with the other photo once turned back:
+  the gradients correlate as a copy's do;
+- a **crop** is found inside the other photo: for each box width (its height follows from the two
+  aspect ratios) the crop, shrunk to the box's size, is slid over the blurred original
+  (skimage's normalised cross-correlation), the best place is refined to a quarter pixel, and
+  there the gradients must correlate as well as a copy's. The best box must leave at most
+  `MAX_CROP_AREA` of the picture: a burst neighbour, moved by a few percent, lines up best with
+  a box of 0.9 or more.
+Photos with no capture time are never paired here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+from PIL import Image
+from scipy.ndimage import gaussian_filter, map_coordinates
+
+from photo_dedup.photo_table import PhotoTable
+from photo_dedup.signature import LUMA_SIDE
+
+MIN_CROP_STRUCTURE = 0.9  # gradient correlation of the crop and its box in the original
+MAX_CROP_AREA = 0.88  # at most this much of the original's area is left in a crop
+MIN_TURN_STRUCTURE = 0.9
+MIN_COARSE_MATCH = 0.8  # a crop matches its box at half resolution at 0.9 or more
+_WIDTHS = np.arange(0.5, 1.001, 0.03)
+_SIDE = 32  # pixels of the compared pictures
+_MOVES = [(dw, dx, dy) for dw in (-1, 0, 1) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+
+
+def same_moment_pairs(table: PhotoTable, stand_in: np.ndarray | None = None) -> np.ndarray:
+    """Pairs (i < j) of photos with the same capture time (to the second), make and model.
+
+    With `stand_in` (each photo's copy-group keeper, or itself), one photo per copy group and moment
+    is paired (the keeper where it has that moment), and never two of one group.
+    """
+    photos = table.photos
+    owner = np.arange(len(table)) if stand_in is None else stand_in
+    moments: dict[tuple[str, str, str], dict[int, int]] = defaultdict(dict)
+    for index, (taken, make, model) in enumerate(zip(photos["taken"], photos["make"], photos["model"], strict=True)):
+        if isinstance(taken, str) and taken:
+            chosen = moments[(taken[:19], str(make or ""), str(model or ""))]
+            group = int(owner[index])
+            if group not in chosen or index == group:
+                chosen[group] = index
+    pairs = []
+    for chosen in moments.values():
+        members = sorted(chosen.values())
+        pairs += [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def crop_or_turn_pairs(table: PhotoTable, pairs: np.ndarray) -> np.ndarray:
+    """The pairs where one photo is a crop or a turn of the other (as an (m, 2) array)."""
+    photos = table.photos
+    aspect = photos["width"].to_numpy(float) / photos["height"].to_numpy(float)
+    found = []
+    for a, b in pairs.tolist():
+        luma_a, luma_b = table.luma[a].astype(np.float32), table.luma[b].astype(np.float32)
+        if (
+            _turned(luma_a, luma_b)
+            or _cropped(luma_a, aspect[a], luma_b, aspect[b])
+            or _cropped(luma_b, aspect[b], luma_a, aspect[a])
+        ):
+            found.append((a, b))
+    return np.array(found, dtype=np.int64).reshape(-1, 2)
+
+
+def _turned(luma_a: np.ndarray, luma_b: np.ndarray) -> bool:
+    """B is A turned or mirrored (not A as it is: that is a copy or an edit, found by the hashes)."""
+    for k in range(4):
+        for mirrored in (False, True):
+            if k == 0 and not mirrored:
+                continue
+            turned = np.rot90(luma_b, k)
+            turned = turned[:, ::-1] if mirrored else turned
+            if _gradient_correlation(luma_a, turned) >= MIN_TURN_STRUCTURE:
+                return True
+    return False
+
+
+def _cropped(luma_a: np.ndarray, aspect_a: float, luma_b: np.ndarray, aspect_b: float) -> bool:
+    """B is a crop of A: it lines up best with a box of A holding at most MAX_CROP_AREA of A.
+
+    The box is searched at half resolution (32x32: each width, slid over A by normalised
+    cross-correlation), then refined at full resolution to a quarter pixel.
+    """
+    from skimage.feature import match_template  # here: importing scikit-image takes a while
+
+    blurred = gaussian_filter(luma_a, 0.7)
+    coarse = blurred.reshape(_SIDE, 2, _SIDE, 2).mean(axis=(1, 3))
+    best = (-1.0, 0.0, 0.0, 0.0)  # score, width, x, y (fractions of A)
+    for width in _WIDTHS:
+        height = width * aspect_a / aspect_b
+        if not 0.4 <= height <= 1.0:
+            continue
+        size = (max(4, round(width * _SIDE)), max(4, round(height * _SIDE)))
+        template = np.asarray(Image.fromarray(luma_b).resize(size, Image.Resampling.BOX), dtype=np.float32)
+        scores = match_template(coarse, template)
+        row, column = np.unravel_index(int(np.argmax(scores)), scores.shape)
+        if scores[row, column] > best[0]:
+            best = (float(scores[row, column]), float(width), float(column) / _SIDE, float(row) / _SIDE)
+    if best[0] < MIN_COARSE_MATCH:
+        return False
+    target = _shrunk(luma_b)
+    score, width, x, y = -1.0, best[1], best[2], best[3]
+    for step in (1.0 / _SIDE, 0.5 / LUMA_SIDE, 0.25 / LUMA_SIDE):  # climb, in ever finer steps
+        for _ in range(4):
+            start = (width, x, y)
+            for dw, dx, dy in _MOVES:
+                w = start[0] + dw * step
+                h = w * aspect_a / aspect_b
+                left, top = start[1] + dx * step, start[2] + dy * step
+                if min(left, top) < 0 or left + w > 1 or top + h > 1:
+                    continue
+                candidate = _correlation(_box(blurred, left, top, w, h), target)
+                if candidate > score:
+                    score, width, x, y = candidate, w, left, top
+            if (width, x, y) == start:
+                break
+    height = width * aspect_a / aspect_b
+    if score < 0 or width * height > MAX_CROP_AREA:
+        return False  # lines up best with (nearly) the whole picture: moved, not cropped
+    return _gradient_correlation(_box(luma_a, x, y, width, height), target) >= MIN_CROP_STRUCTURE
+
+
+def _shrunk(luma: np.ndarray) -> np.ndarray:
+    return np.asarray(Image.fromarray(luma).resize((_SIDE, _SIDE), Image.Resampling.BOX), dtype=np.float32)
+
+
+def _box(luma: np.ndarray, x: float, y: float, width: float, height: float) -> np.ndarray:
+    """The box (fractions of the picture) sampled at _SIDE x _SIDE points, bilinearly."""
+    steps = (np.arange(_SIDE) + 0.5) / _SIDE
+    rows = (y + steps * height) * LUMA_SIDE - 0.5
+    columns = (x + steps * width) * LUMA_SIDE - 0.5
+    grid_rows, grid_columns = np.meshgrid(rows, columns, indexing="ij")
+    return map_coordinates(luma, [grid_rows, grid_columns], order=1, mode="nearest")
+
+
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = a - a.mean(), b - b.mean()
+    return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum() + 1e-9))
+
+
+def _gradient_correlation(a: np.ndarray, b: np.ndarray) -> float:
+    def gradients(x: np.ndarray) -> np.ndarray:
+        return np.stack([np.diff(x, axis=1)[:-1, :], np.diff(x, axis=0)[:, :-1]])
+
+    return _correlation(gradients(a.astype(np.float32)), gradients(b.astype(np.float32)))

@@ -1,0 +1,63 @@
+"""Crops and turns of a shot are found among photos taken at the same moment; bursts and strangers are not."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from photo_dedup.crops import crop_or_turn_pairs, same_moment_pairs
+from photo_dedup.photo_table import COLUMNS, PhotoTable
+from photo_dedup.signature import compute_signature, decode_colours, decode_luma, hash_bits
+
+
+def table_of(images: list[Image.Image], taken: list[str | None]) -> PhotoTable:
+    signatures = [compute_signature(image) for image in images]
+    rows = []
+    for i, image in enumerate(images):
+        row = dict.fromkeys(COLUMNS)
+        row.update(path=f"/lib/{i}.jpg", digest=f"d{i}", width=image.width, height=image.height)
+        row.update(taken=taken[i], make="Canon", model="EOS R6")
+        rows.append(row)
+    return PhotoTable(
+        photos=pd.DataFrame(rows, columns=COLUMNS),
+        phash=np.array([hash_bits(s.phash) for s in signatures], dtype=np.uint64),
+        dhash=np.array([hash_bits(s.dhash) for s in signatures], dtype=np.uint64),
+        luma=np.stack([decode_luma(s.luma64) for s in signatures]),
+        colours=np.stack([decode_colours(s.rgb4) for s in signatures]),
+    )
+
+
+def burst_frame(image: Image.Image, shift: float) -> Image.Image:
+    """The next frame: the camera moved by `shift` of the width, the frame filled again."""
+    w, h = image.size
+    return image.crop((int(w * shift), 0, w, h)).resize((w, h), Image.Resampling.LANCZOS)
+
+
+@pytest.mark.parametrize("name", ["astronaut", "chelsea", "coffee", "rocket"])
+def test_a_crop_and_a_turn_are_found_and_a_burst_frame_and_a_stranger_are_not(photos, name):
+    image = photos[name]
+    w, h = image.size
+    moment = "2021-06-12T10:31:07"
+    shots = [
+        image,
+        image.crop((int(w * 0.1), int(h * 0.05), int(w * 0.9), int(h * 0.9))).reduce(2),  # a crop, made smaller
+        image.rotate(90, expand=True),  # turned in an editor
+        image.convert("L").transpose(Image.Transpose.FLIP_LEFT_RIGHT).convert("RGB"),  # mirrored, black and white
+        burst_frame(image, 0.04),
+        photos["motorcycle" if name != "motorcycle" else "astronaut"],  # another photo of that second
+        image.crop((0, 0, int(w * 0.8), int(h * 0.8))),  # a crop, but taken at another time
+    ]
+    table = table_of(shots, [moment] * 6 + ["2021-06-12T10:31:08"])
+    pairs = same_moment_pairs(table)
+    assert len(pairs) == 15  # the last photo has another capture time
+    found = {tuple(pair) for pair in crop_or_turn_pairs(table, pairs).tolist()}
+    assert {(0, 1), (0, 2), (0, 3)} <= found
+    assert not found & {(0, 4), (0, 5), (1, 5), (2, 5), (4, 5)}
+
+
+def test_photos_without_a_capture_time_are_never_paired(photos):
+    image = photos["chelsea"]
+    table = table_of([image, image.rotate(90, expand=True)], [None, None])
+    assert len(same_moment_pairs(table)) == 0
