@@ -148,6 +148,34 @@ def print_score(result: dict[str, object], seconds: float, verbose: bool) -> Non
                 print(f"  {a}  ~  {b}")
 
 
+def candidate_recall(labels: pd.DataFrame, workdir: Path) -> tuple[int, int, int]:
+    """Of the true copy pairs, how many verification accepts when shown them all, and how many of those
+    the hash search offers as candidates (pairs beyond the hash radius are never verified)."""
+    import numpy as np
+
+    from photo_dedup.candidates import hamming
+    from photo_dedup.photo_table import load_photo_table
+    from photo_dedup.verify import MatchThresholds, measure_pairs
+
+    table, _ = load_photo_table(sorted((workdir / "cache" / "chunks").glob("*.jsonl")))
+    picture = dict(zip(labels["path"], labels["picture"], strict=True))
+    by_picture: dict[str, list[int]] = defaultdict(list)
+    for index, path in enumerate(table.photos["path"]):
+        if path in picture:
+            by_picture[picture[path]].append(index)
+    pairs = np.array([pair for members in by_picture.values() for pair in itertools.combinations(members, 2)])
+    thresholds = MatchThresholds()
+    verified = measure_pairs(table, pairs, thresholds).accepted
+    digests = table.photos["digest"].to_numpy(dtype=object)
+    a, b = pairs[:, 0], pairs[:, 1]
+    offered = (
+        (hamming(table.phash[a], table.phash[b]) <= thresholds.max_hash_distance)
+        | (hamming(table.dhash[a], table.dhash[b]) <= thresholds.max_hash_distance)
+        | (digests[a] == digests[b])
+    )
+    return len(pairs), int(verified.sum()), int((verified & offered).sum())
+
+
 def orientation_check(folder: Path, workdir: Path) -> None:
     seconds = run_workflow(folder, workdir)
     rows = pd.read_csv(workdir / "results" / "groups.csv", keep_default_na=False)
@@ -186,6 +214,11 @@ def main() -> None:
     rows = pd.read_csv(args.workdir / "work" / "results" / "groups.csv", keep_default_na=False)
     print_score(score(labels, rows[rows["relation"] == "copy"]), seconds, args.verbose)
     print_tiers(tier_report(labels, rows))
+    total, verified, offered = candidate_recall(labels, args.workdir / "work")
+    print(
+        f"candidate search: of {total} true copy pairs, verification accepts {verified} when shown all of "
+        f"them; the hash search offers {offered} of those ({100 * offered / max(verified, 1):.1f} %)"
+    )
 
 
 if __name__ == "__main__":

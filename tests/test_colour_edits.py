@@ -54,3 +54,9 @@ def test_an_auto_enhance_is_a_copy_and_a_grade_or_black_and_white_an_edit(photos
     assert evidence.edit.tolist() == [False, True, True]
     enhance_tint, grade_tint, _ = evidence.grey_tint
     assert enhance_tint < MatchThresholds().max_grey_tint < grade_tint
+
+
+def test_no_pairs_at_all_is_no_evidence(photos):
+    table = table_of([photos["chelsea"]])
+    evidence = measure_pairs(table, np.empty((0, 2), dtype=np.int64), MatchThresholds())
+    assert len(evidence.accepted) == 0 and len(evidence.grey_tint) == 0

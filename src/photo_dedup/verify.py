@@ -220,7 +220,7 @@ _MIN_GRID_SPREAD = 8.0  # grey levels: the spread of the 16 cells' brightness a 
 
 def _grid_spread(grids: np.ndarray) -> np.ndarray:
     """Standard deviation of the brightness of each 4x4 grid's cells (0 for a flat picture)."""
-    return grids.reshape(len(grids), -1, 3).astype(np.float32).mean(axis=2).std(axis=1)
+    return grids.reshape(len(grids), COLOUR_SIDE * COLOUR_SIDE, 3).astype(np.float32).mean(axis=2).std(axis=1)
 
 
 def _colour_map(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -248,8 +248,8 @@ def _levels_fit(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     shift left after it (the larger of the two ways), and the grey tint, the smaller of the two ways
     (a white balance change followed by a stretch of the levels tints grey by the gains' ratio one
     way, and more in the dark tones the other way)."""
-    grid_a = a.reshape(len(a), -1, 3).astype(np.float32)
-    grid_b = b.reshape(len(b), -1, 3).astype(np.float32)
+    grid_a = a.reshape(len(a), COLOUR_SIDE * COLOUR_SIDE, 3).astype(np.float32)
+    grid_b = b.reshape(len(b), COLOUR_SIDE * COLOUR_SIDE, 3).astype(np.float32)
     a_to_b, tint_ab = _colour_map(grid_a, grid_b)
     b_to_a, tint_ba = _colour_map(grid_b, grid_a)
     residual = np.maximum(
