@@ -74,6 +74,13 @@ def test_chunk_count_is_a_power_of_two_that_keeps_chunks_small():
     assert 0 <= chunk_of("/x.jpg", 64) < 64
 
 
+def test_a_small_library_gets_one_chunk_a_core():
+    assert chunk_count(46, 200, min_chunks=2) == 2
+    assert chunk_count(1, 200, min_chunks=2) == 1
+    assert chunk_count(500, 200, min_chunks=2) == 4  # photos_per_job still caps a chunk
+    assert chunk_count(46, 200, min_chunks=6) == 8
+
+
 def test_manifests_are_rewritten_only_where_the_content_changed(tmp_path):
     photos = [FileEntry(f"/lib/{i}.jpg", 1, 1) for i in range(50)]
     chunks = split_into_chunks(photos, 10)

@@ -19,14 +19,16 @@ from pathlib import Path
 
 from photo_dedup.scan import FileEntry
 
-# At least this many chunks (when there are that many photos), so that `--cores 8` has work
-# for every core even on a small library.
+# At least this many chunks (when there are that many photos) where the number of cores is not
+# known, so that eight cores have work even on a small library. The workflow passes its --cores:
+# on a small library one job a core saves a job's start (an interpreter and imports, ~0.4 s) per
+# round of jobs.
 MIN_CHUNKS = 8
 
 
-def chunk_count(n_photos: int, photos_per_chunk: int) -> int:
-    """Smallest power of two that keeps chunks at or under `photos_per_chunk` (and >= MIN_CHUNKS)."""
-    needed = max(1, math.ceil(n_photos / max(1, photos_per_chunk)), min(MIN_CHUNKS, n_photos))
+def chunk_count(n_photos: int, photos_per_chunk: int, min_chunks: int = MIN_CHUNKS) -> int:
+    """Smallest power of two that keeps chunks at or under `photos_per_chunk` (and >= min_chunks)."""
+    needed = max(1, math.ceil(n_photos / max(1, photos_per_chunk)), min(max(1, min_chunks), n_photos))
     return 1 << (needed - 1).bit_length()
 
 
@@ -40,10 +42,12 @@ def chunk_name(index: int) -> str:
     return f"c{index:05d}"
 
 
-def split_into_chunks(photos: Iterable[FileEntry], photos_per_chunk: int) -> dict[str, list[FileEntry]]:
+def split_into_chunks(
+    photos: Iterable[FileEntry], photos_per_chunk: int, min_chunks: int = MIN_CHUNKS
+) -> dict[str, list[FileEntry]]:
     """Map chunk name to its photos (sorted by path); empty chunks are left out."""
     photos = list(photos)
-    n_chunks = chunk_count(len(photos), photos_per_chunk)
+    n_chunks = chunk_count(len(photos), photos_per_chunk, min_chunks)
     chunks: dict[str, list[FileEntry]] = {}
     for entry in sorted(photos):
         chunks.setdefault(chunk_name(chunk_of(entry.path, n_chunks)), []).append(entry)

@@ -59,14 +59,16 @@ def same_moment_pairs(table: PhotoTable, stand_in: np.ndarray | None = None) -> 
 def crop_or_turn_pairs(table: PhotoTable, pairs: np.ndarray) -> np.ndarray:
     """The pairs where one photo is a crop or a turn of the other (as an (m, 2) array)."""
     photos = table.photos
-    aspect = photos["width"].to_numpy(float) / photos["height"].to_numpy(float)
+    width, height = photos["width"].to_numpy(float), photos["height"].to_numpy(float)
+    aspect, pixels = width / height, width * height
     found = []
     for a, b in pairs.tolist():
         luma_a, luma_b = table.luma[a].astype(np.float32), table.luma[b].astype(np.float32)
-        if (
-            _turned(luma_a, luma_b)
-            or _cropped(luma_a, aspect[a], luma_b, aspect[b])
-            or _cropped(luma_b, aspect[b], luma_a, aspect[a])
+        # A crop holds fewer pixels than its original (editors do not blow crops up), so only the
+        # smaller photo is looked for inside the larger one.
+        big, small = (a, b) if pixels[a] >= pixels[b] else (b, a)
+        if _turned(luma_a, luma_b) or _cropped(
+            table.luma[big].astype(np.float32), aspect[big], table.luma[small].astype(np.float32), aspect[small]
         ):
             found.append((a, b))
     return np.array(found, dtype=np.int64).reshape(-1, 2)

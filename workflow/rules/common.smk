@@ -3,6 +3,7 @@ import sys
 import time
 
 import yaml
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from photo_dedup.config_values import ConfigError, normalise_config, schema_problem
@@ -28,11 +29,20 @@ if problem:
     sys.exit(f"photo-dedup: {problem}")
 validate(config, schema="../schemas/config.schema.yaml")
 
+
+def cores_at_once():
+    """--cores, or 8 where there is none (a cluster run, whose --jobs can be anything)."""
+    try:
+        return max(1, int(workflow.cores))
+    except (WorkflowError, TypeError, ValueError):
+        return 8
+
+
 # The scan runs here, while Snakemake reads the workflow: what changed in the library decides
 # which fingerprint jobs exist and which are out of date (see photo_dedup/run_setup.py).
 if workflow.is_main_process:
     try:
-        RUN = prepare_run(config, workdir=os.getcwd())
+        RUN = prepare_run(config, workdir=os.getcwd(), cores=cores_at_once())
     except ConfigProblem as problem:
         if problem.workdir_inside_library:
             remove_snakemake_log(workflow.logger_manager.get_logfile(), os.getcwd())
