@@ -36,30 +36,42 @@ def keep_raw_jpeg_pairs(rows: pd.DataFrame, policy: str) -> pd.DataFrame:
         raise ValueError(f"raw_jpeg_pairs must be one of {', '.join(PAIR_POLICIES)}, not {policy!r}")
     if policy != "keep_both" or rows.empty:
         return rows
-    rows = rows.copy()
     keepers = group_keepers(rows)
-    for index, row in rows[~rows["keep"]].iterrows():
-        keeper = keepers.loc[row["group_id"]]
-        if _shot(row["path"]) != _shot(keeper["path"]):
-            continue
-        formats = {row["format"], keeper["format"]}
-        if "RAW" in formats and formats & _CAMERA_JPEG_FORMATS and is_raw(row["path"]) != is_raw(keeper["path"]):
-            rows.at[index, "keep"] = True
-            rows.at[index, "reason"] = "kept: RAW and JPEG of one shot with the kept photo (raw_jpeg_pairs: keep_both)"
-    return rows
+    keeper_path = rows["group_id"].map(keepers["path"])
+    keeper_format = rows["group_id"].map(keepers["format"])
+    pair = [
+        not keep
+        and _shot(path) == _shot(other)
+        and "RAW" in {fmt, other_fmt}
+        and bool({fmt, other_fmt} & _CAMERA_JPEG_FORMATS)
+        and is_raw(path) != is_raw(other)
+        for keep, path, other, fmt, other_fmt in zip(
+            rows["keep"], rows["path"], keeper_path, rows["format"], keeper_format, strict=True
+        )
+    ]
+    return _kept(rows, pair, "kept: RAW and JPEG of one shot with the kept photo (raw_jpeg_pairs: keep_both)")
 
 
 def keep_all_decided(rows: pd.DataFrame, keep_all: list[frozenset[str]]) -> pd.DataFrame:
     """Mark as kept every member that a "keep all" decision covers together with its keeper."""
     if not keep_all or rows.empty:
         return rows
+    keeper_digest = rows["group_id"].map(group_keepers(rows)["digest"])
+    covered = [
+        not keep and any(keeper in kept and digest in kept for kept in keep_all)
+        for keep, keeper, digest in zip(rows["keep"], keeper_digest, rows["digest"], strict=True)
+    ]
+    return _kept(rows, covered, "kept: you chose keep all for this group")
+
+
+def _kept(rows: pd.DataFrame, which: list[bool], reason: str) -> pd.DataFrame:
+    """`rows` with the rows marked in `which` kept, for `reason`."""
+    mask = pd.Series(which, index=rows.index, dtype=bool)
+    if not mask.any():
+        return rows
     rows = rows.copy()
-    keeper_digest = group_keepers(rows)["digest"]
-    for index, row in rows[~rows["keep"]].iterrows():
-        keeper = keeper_digest[row["group_id"]]
-        if any(keeper in kept and row["digest"] in kept for kept in keep_all):
-            rows.at[index, "keep"] = True
-            rows.at[index, "reason"] = "kept: you chose keep all for this group"
+    rows.loc[mask, "keep"] = True
+    rows.loc[mask, "reason"] = reason
     return rows
 
 

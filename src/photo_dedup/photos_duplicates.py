@@ -41,31 +41,30 @@ def apply_photos_rules(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any
     rows["handled_by"] = ""
     if rows.empty:
         return rows
-    keepers = group_keepers(rows)
-    for index, row in rows[~rows["keep"]].iterrows():
-        keeper = keepers.loc[row["group_id"]]
-        if under_bundle(row["path"]) and not row["photos_uuid"]:
-            rows.at[index, "keep"] = True
-            rows.at[index, "reason"] = "kept: inside an Apple Photos library, with no asset in its database"
-            continue
-        if under_bundle(keeper["path"]) and not keeper["photos_uuid"]:
-            rows.at[index, "keep"] = True  # a file Photos does not track cannot vouch for removing a copy
-            rows.at[index, "reason"] = "kept: its other copy is a file Photos does not track"
-            continue
-        if not keeper["photos_uuid"]:
-            continue  # a loose keeper: Photos assets rank first, so the group holds none
-        if row["photos_uuid"] and row["photos_library"] == keeper["photos_library"]:
-            rows.at[index, "handled_by"] = HANDLED_IN_PHOTOS
-            rows.at[index, "reason"] = "duplicate in Apple Photos: goes into the album " + DUPLICATES_ALBUM
-        elif row["photos_uuid"]:
-            rows.at[index, "keep"] = True
-            rows.at[index, "reason"] = "kept: an asset of another Apple Photos library"
-        elif _better(row, keeper):
-            rows.at[index, "keep"] = True
-            rows.at[index, "reason"] = (
-                "kept: better copy outside Photos (" + _QUALITY.reason(_photo(row), _photo(keeper)) + ")"
-            )
+    keepers = group_keepers(rows).to_dict("index")
+    changes = [None if row["keep"] else _photos_rule(row, keepers[row["group_id"]]) for row in rows.to_dict("records")]
+    rows["keep"] = [change[0] if change else keep for change, keep in zip(changes, rows["keep"], strict=True)]
+    rows["reason"] = [change[1] if change else reason for change, reason in zip(changes, rows["reason"], strict=True)]
+    rows["handled_by"] = [change[2] if change else "" for change in changes]
     return rows
+
+
+def _photos_rule(row: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> tuple[bool, str, str] | None:
+    """For a removed row: (keep, reason, handled_by) where a Photos rule changes it, else None."""
+    if under_bundle(row["path"]) and not row["photos_uuid"]:
+        return True, "kept: inside an Apple Photos library, with no asset in its database", ""
+    if under_bundle(keeper["path"]) and not keeper["photos_uuid"]:
+        # a file Photos does not track cannot vouch for removing a copy
+        return True, "kept: its other copy is a file Photos does not track", ""
+    if not keeper["photos_uuid"]:
+        return None  # a loose keeper: Photos assets rank first, so the group holds none
+    if row["photos_uuid"] and row["photos_library"] == keeper["photos_library"]:
+        return False, "duplicate in Apple Photos: goes into the album " + DUPLICATES_ALBUM, HANDLED_IN_PHOTOS
+    if row["photos_uuid"]:
+        return True, "kept: an asset of another Apple Photos library", ""
+    if _better(row, keeper):
+        return True, "kept: better copy outside Photos (" + _QUALITY.reason(_photo(row), _photo(keeper)) + ")", ""
+    return None
 
 
 def _photo(row: Any) -> dict[str, Any]:
