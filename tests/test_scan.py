@@ -67,18 +67,19 @@ def test_chunks_are_stable_when_a_photo_is_added(tmp_path):
 
 def test_chunk_count_is_a_power_of_two_that_keeps_chunks_small():
     assert chunk_count(0, 200) == 1
-    assert chunk_count(3, 200) == 4  # one job per core for small libraries, up to 8
+    assert chunk_count(3, 200) == 1  # a job costs its start: at least 16 photos a chunk
+    assert chunk_count(40, 200) == 4
     assert chunk_count(200, 200) == 8
     assert chunk_count(2000, 200) == 16
     assert chunk_count(10_000, 200) == 64
     assert 0 <= chunk_of("/x.jpg", 64) < 64
 
 
-def test_a_small_library_gets_one_chunk_a_core():
-    assert chunk_count(46, 200, min_chunks=2) == 2
-    assert chunk_count(1, 200, min_chunks=2) == 1
+def test_the_cores_set_how_many_chunks_a_library_gets():
+    assert chunk_count(46, 200, min_chunks=8) == 4  # 16 photos a chunk at least
+    assert chunk_count(132, 200, min_chunks=8) == 8  # 8 chunks of about 16
     assert chunk_count(500, 200, min_chunks=2) == 4  # photos_per_job still caps a chunk
-    assert chunk_count(46, 200, min_chunks=6) == 8
+    assert chunk_count(5000, 200, min_chunks=64) == 64
 
 
 def test_manifests_are_rewritten_only_where_the_content_changed(tmp_path):

@@ -109,7 +109,7 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int = MIN_CHUNKS) -
     """Resolve the library (building the demo one if none is set), scan it, write manifests.
 
     `config` is the validated config, with the schema's defaults filled in; `cores` the number of
-    jobs that run at once (a small library gets that many chunks, a large one more).
+    jobs that run at once (see chunks.chunk_count).
     """
     roots = library_roots(config)
     if not roots:
@@ -125,7 +125,7 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int = MIN_CHUNKS) -
     roots, notes = distinct_roots(roots)
     excludes = list(config["exclude"])
     scan = scan_library(roots, excludes)
-    chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]), cores)
+    chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]), 4 * cores)
     cache = Path(workdir) / CACHE_DIR
     write_manifests(chunks, cache / "manifests")
     notes += remove_damaged_chunks(chunks, cache / "chunks")
