@@ -3,30 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from PIL import Image, ImageEnhance, ImageOps
+from signature_table import table_of
 
-from photo_dedup.photo_table import COLUMNS, PhotoTable
-from photo_dedup.signature import compute_signature, decode_colours, decode_luma, hash_bits
 from photo_dedup.verify import MatchThresholds, measure_pairs
-
-
-def table_of(images: list[Image.Image]) -> PhotoTable:
-    signatures = [compute_signature(image) for image in images]
-    rows = []
-    for i, (image, signature) in enumerate(zip(images, signatures, strict=True)):
-        row = dict.fromkeys(COLUMNS)
-        row.update(path=f"/lib/{i}.jpg", digest=f"d{i}", size=1000 - i, format="JPEG")
-        row.update(width=image.width, height=image.height, colourfulness=signature.colourfulness)
-        rows.append(row)
-    return PhotoTable(
-        photos=pd.DataFrame(rows, columns=COLUMNS),
-        phash=np.array([hash_bits(s.phash) for s in signatures], dtype=np.uint64),
-        dhash=np.array([hash_bits(s.dhash) for s in signatures], dtype=np.uint64),
-        luma=np.stack([decode_luma(s.luma64) for s in signatures]),
-        colours=np.stack([decode_colours(s.rgb4) for s in signatures]),
-    )
 
 
 def white_balanced(image: Image.Image, gains: tuple[float, float, float]) -> Image.Image:

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import pytest
+import signature_table
 from PIL import Image
 
 from photo_dedup.crops import crop_or_turn_pairs, same_moment_pairs
-from photo_dedup.photo_table import COLUMNS, PhotoTable
-from photo_dedup.signature import compute_signature, decode_colours, decode_luma, hash_bits
+from photo_dedup.photo_table import PhotoTable
 
 
 def table_of(images: list[Image.Image], taken: list[str | None]) -> PhotoTable:
-    signatures = [compute_signature(image) for image in images]
-    rows = []
-    for i, image in enumerate(images):
-        row = dict.fromkeys(COLUMNS)
-        row.update(path=f"/lib/{i}.jpg", digest=f"d{i}", width=image.width, height=image.height)
-        row.update(taken=taken[i], make="Canon", model="EOS R6")
-        rows.append(row)
-    return PhotoTable(
-        photos=pd.DataFrame(rows, columns=COLUMNS),
-        phash=np.array([hash_bits(s.phash) for s in signatures], dtype=np.uint64),
-        dhash=np.array([hash_bits(s.dhash) for s in signatures], dtype=np.uint64),
-        luma=np.stack([decode_luma(s.luma64) for s in signatures]),
-        colours=np.stack([decode_colours(s.rgb4) for s in signatures]),
-    )
+    return signature_table.table_of(images, [{"taken": t, "make": "Canon", "model": "EOS R6"} for t in taken])
 
 
 def burst_frame(image: Image.Image, shift: float) -> Image.Image:
