@@ -63,13 +63,11 @@ def crop_or_turn_pairs(table: PhotoTable, pairs: np.ndarray) -> np.ndarray:
     aspect, pixels = width / height, width * height
     found = []
     for a, b in pairs.tolist():
-        luma_a, luma_b = table.luma[a].astype(np.float32), table.luma[b].astype(np.float32)
+        luma = {i: table.luma[i].astype(np.float32) for i in (a, b)}
         # A crop holds fewer pixels than its original (editors do not blow crops up), so only the
         # smaller photo is looked for inside the larger one.
         big, small = (a, b) if pixels[a] >= pixels[b] else (b, a)
-        if _turned(luma_a, luma_b) or _cropped(
-            table.luma[big].astype(np.float32), aspect[big], table.luma[small].astype(np.float32), aspect[small]
-        ):
+        if _turned(luma[a], luma[b]) or _cropped(luma[big], aspect[big], luma[small], aspect[small]):
             found.append((a, b))
     return np.array(found, dtype=np.int64).reshape(-1, 2)
 

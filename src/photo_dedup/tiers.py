@@ -43,9 +43,7 @@ def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Grou
     """Edits of one shot: the candidate pairs measured as colour or tone edits, plus crops and turns
     among the photos taken at the same moment (their hashes differ, so the candidates miss them;
     one photo per copy group and moment is compared)."""
-    stand_in = np.arange(len(table))
-    for group in copy_groups:
-        stand_in[group.members] = group.keeper
+    stand_in = _keepers_of(len(table), copy_groups)
     settled = {tuple(pair) for pair in evidence.pairs[evidence.accepted | evidence.edit].tolist()}
     moments = [pair for pair in same_moment_pairs(table, stand_in).tolist() if tuple(pair) not in settled]
     found = crop_or_turn_pairs(table, np.array(moments, dtype=np.int64).reshape(-1, 2))
@@ -68,10 +66,7 @@ def review_groups(
     """
     if len(pairs) == 0:
         return []
-    stays = np.arange(len(table))
-    for group in copy_groups:
-        for member in group.members:
-            stays[member] = group.keeper
+    stays = _keepers_of(len(table), copy_groups)
     if relation == SIMILAR:  # the photos compared, not their keepers (a RAW keeper may lack the time)
         pairs = np.array([(a, b) for a, b in pairs.tolist() if _same_camera_moments_apart(table, a, b)]).reshape(-1, 2)
     edges = {tuple(sorted((int(stays[a]), int(stays[b])))) for a, b in pairs.tolist()}
@@ -99,6 +94,14 @@ def review_groups(
             groups.append(_review_group(table, records, relation, ordered, decisions))
     groups.sort(key=lambda group: records[group.keeper]["path"])
     return groups
+
+
+def _keepers_of(n: int, copy_groups: list[Group]) -> np.ndarray:
+    """Each photo's copy-group keeper (the photo that stays for it), or the photo itself."""
+    keepers = np.arange(n)
+    for group in copy_groups:
+        keepers[group.members] = group.keeper
+    return keepers
 
 
 def _review_group(

@@ -172,7 +172,8 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         aspect_change <= thresholds.max_aspect_change
     )
     # A colour map fitted to a flat or dark grid (a night sky) says little: there, colours must also agree as they are.
-    map_trusted = np.minimum(_grid_spread(table.colours[a]), _grid_spread(table.colours[b])) >= _MIN_GRID_SPREAD
+    spread = _grid_spread(table.colours)  # once a photo, not once a pair
+    map_trusted = np.minimum(spread[a], spread[b]) >= _MIN_GRID_SPREAD
     colours_alike = (
         (colourfulness_change <= thresholds.max_colourfulness_change)
         & (levels_residual <= thresholds.max_colour_shift)
