@@ -76,10 +76,10 @@ def test_chunk_count_is_a_power_of_two_that_keeps_chunks_small():
 
 
 def test_the_cores_set_how_many_chunks_a_library_gets():
-    assert chunk_count(46, 200, min_chunks=8) == 4  # 16 photos a chunk at least
-    assert chunk_count(132, 200, min_chunks=8) == 8  # 8 chunks of about 16
-    assert chunk_count(500, 200, min_chunks=2) == 4  # photos_per_job still caps a chunk
-    assert chunk_count(5000, 200, min_chunks=64) == 64
+    assert chunk_count(46, 200, cores=2) == 4  # 16 photos a chunk at least
+    assert chunk_count(132, 200, cores=2) == 8  # four a core
+    assert chunk_count(500, 200, cores=1) == 4  # photos_per_job still caps a chunk
+    assert chunk_count(5000, 200, cores=16) == 64
 
 
 def test_manifests_are_rewritten_only_where_the_content_changed(tmp_path):

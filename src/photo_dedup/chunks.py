@@ -19,19 +19,23 @@ from pathlib import Path
 
 from photo_dedup.scan import FileEntry
 
-# At least this many chunks where the number of cores is not known. The workflow passes four per
-# core (--cores): chunks are split by a hash of the path, so they differ in size, and with several
-# chunks a core the large ones do not hold the run up (132 phone HEICs in 2 chunks of 81 and 51
-# photos: 49 s; in 8: the cores stay busy). But a chunk gets at least MIN_PHOTOS_PER_CHUNK photos,
-# since every job costs an interpreter and its imports (~0.4 s).
+# At least this many chunks where the number of cores is not known; given --cores, four a core.
+# Chunks are split by a hash of the path, so they differ in size; several a core keep one large
+# chunk from being the only work left at the end. Measured on 132 phone HEICs (2 cores): 2 chunks
+# of 81 and 51 photos 53.0 s, 8 chunks of 11 to 30 photos 53.6 s: no gain there, so this rests on
+# the expected balance, not on a measurement. A chunk gets at least MIN_PHOTOS_PER_CHUNK photos,
+# since every job costs an interpreter and its imports (~0.4 s): 46 small JPEGs went from 5.4 s
+# (8 chunks) to 4.3 s (2).
 MIN_CHUNKS = 8
+CHUNKS_PER_CORE = 4
 MIN_PHOTOS_PER_CHUNK = 16
 
 
-def chunk_count(n_photos: int, photos_per_chunk: int, min_chunks: int = MIN_CHUNKS) -> int:
+def chunk_count(n_photos: int, photos_per_chunk: int, cores: int | None = None) -> int:
     """Smallest power of two that keeps chunks at or under `photos_per_chunk`, and gives at least
-    `min_chunks` chunks where each still holds MIN_PHOTOS_PER_CHUNK photos."""
-    worth = min(max(1, min_chunks), math.ceil(n_photos / MIN_PHOTOS_PER_CHUNK))
+    CHUNKS_PER_CORE a core (MIN_CHUNKS if `cores` is None) where each still holds MIN_PHOTOS_PER_CHUNK."""
+    wanted = MIN_CHUNKS if cores is None else CHUNKS_PER_CORE * max(1, cores)
+    worth = min(wanted, math.ceil(n_photos / MIN_PHOTOS_PER_CHUNK))
     needed = max(1, math.ceil(n_photos / max(1, photos_per_chunk)), worth)
     return 1 << (needed - 1).bit_length()
 
@@ -47,11 +51,11 @@ def chunk_name(index: int) -> str:
 
 
 def split_into_chunks(
-    photos: Iterable[FileEntry], photos_per_chunk: int, min_chunks: int = MIN_CHUNKS
+    photos: Iterable[FileEntry], photos_per_chunk: int, cores: int | None = None
 ) -> dict[str, list[FileEntry]]:
     """Map chunk name to its photos (sorted by path); empty chunks are left out."""
     photos = list(photos)
-    n_chunks = chunk_count(len(photos), photos_per_chunk, min_chunks)
+    n_chunks = chunk_count(len(photos), photos_per_chunk, cores)
     chunks: dict[str, list[FileEntry]] = {}
     for entry in sorted(photos):
         chunks.setdefault(chunk_name(chunk_of(entry.path, n_chunks)), []).append(entry)

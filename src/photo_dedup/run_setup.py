@@ -19,7 +19,7 @@ from typing import Any
 from photo_dedup.apple_photos import catalog_libraries
 from photo_dedup.atomic import write_text as replace_text
 from photo_dedup.chunk_file import looks_whole
-from photo_dedup.chunks import MIN_CHUNKS, split_into_chunks, write_if_changed, write_manifests
+from photo_dedup.chunks import split_into_chunks, write_if_changed, write_manifests
 from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
 from photo_dedup.scan import FileEntry, distinct_roots, inside, scan_library
 
@@ -105,11 +105,11 @@ def withdraw_results(workdir: str) -> list[str]:
     return removed
 
 
-def prepare_run(config: dict[str, Any], workdir: str, cores: int = MIN_CHUNKS) -> RunPlan:
+def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None) -> RunPlan:
     """Resolve the library (building the demo one if none is set), scan it, write manifests.
 
     `config` is the validated config, with the schema's defaults filled in; `cores` the number of
-    jobs that run at once (see chunks.chunk_count).
+    jobs that run at once, None where unknown (see chunks.chunk_count).
     """
     roots = library_roots(config)
     if not roots:
@@ -125,7 +125,7 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int = MIN_CHUNKS) -
     roots, notes = distinct_roots(roots)
     excludes = list(config["exclude"])
     scan = scan_library(roots, excludes)
-    chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]), 4 * cores)
+    chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]), cores)
     cache = Path(workdir) / CACHE_DIR
     write_manifests(chunks, cache / "manifests")
     notes += remove_damaged_chunks(chunks, cache / "chunks")

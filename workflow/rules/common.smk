@@ -31,11 +31,11 @@ validate(config, schema="../schemas/config.schema.yaml")
 
 
 def cores_at_once():
-    """--cores, or 8 where there is none (a cluster run, whose --jobs can be anything)."""
+    """--cores, or None where there is none (a cluster run, whose --jobs can be anything)."""
     try:
         return max(1, int(workflow.cores))
     except (WorkflowError, TypeError, ValueError):
-        return 8
+        return None
 
 
 # The scan runs here, while Snakemake reads the workflow: what changed in the library decides
