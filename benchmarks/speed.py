@@ -97,20 +97,24 @@ def czkawka(library: Path) -> float:
     return time.monotonic() - started if done.returncode == 0 else float("nan")
 
 
+def side_by_side(title: str, library: Path, workdir: Path, cores: int, files: int, note: str = "") -> None:
+    """The workflow cold and no-op, then czkawka twice, on the same library; one block of output."""
+    cold = snakemake(workdir, library, cores)
+    rss = LAST_RUN_PEAK_MB[0]
+    noop = snakemake(workdir, library, cores)
+    first, second = czkawka(library), czkawka(library)
+    print(f"{title}, {files} files:")
+    print(f"  workflow cold {cold:.1f} s ({files / cold:.1f} files/s, peak {rss:.0f} MB), no-op {noop:.1f} s")
+    print(f"  czkawka {first:.1f} s, again {second:.1f} s   workflow/czkawka = {cold / first:.2f}{note}")
+
+
 def heic_run(args: argparse.Namespace, base: Path) -> None:
     """A phone library (12 MP HEICs, a JPEG copy of one in ten): the workflow against czkawka."""
     library = base / "heic-library"
     print(f"\nmaking {args.heic} phone photos (HEIC, 12 MP) ...", flush=True)
     paths = make_phone_photos(library, args.heic)
-    workdir = base / "heic-work"
     floor = decode_floor([p for p in paths if p.suffix == ".heic"], args.cores, base / "heic-floor-cache")
-    cold = snakemake(workdir, library, args.cores)
-    rss = LAST_RUN_PEAK_MB[0]
-    noop = snakemake(workdir, library, args.cores)
-    first = czkawka(library)
-    print(f"HEIC library, {len(paths)} files:")
-    print(f"  workflow cold {cold:.1f} s ({len(paths) / cold:.1f} photos/s, peak {rss:.0f} MB), no-op {noop:.1f} s")
-    print(f"  czkawka {first:.1f} s   workflow/czkawka = {cold / first:.2f}   decode floor {floor:.1f} s")
+    side_by_side("HEIC library", library, base / "heic-work", args.cores, len(paths), f"   decode floor {floor:.1f} s")
 
 
 def mixed_run(args: argparse.Namespace, base: Path) -> None:
@@ -122,14 +126,7 @@ def mixed_run(args: argparse.Namespace, base: Path) -> None:
     print("\nmaking the mixed library (the detection benchmark's) ...", flush=True)
     files = build(library)
     (library / "labels.csv").unlink()
-    workdir = base / "mixed-work"
-    cold = snakemake(workdir, library, args.cores)
-    rss = LAST_RUN_PEAK_MB[0]
-    noop = snakemake(workdir, library, args.cores)
-    first, second = czkawka(library), czkawka(library)
-    print(f"mixed library, {len(files)} files:")
-    print(f"  workflow cold {cold:.1f} s (peak {rss:.0f} MB), no-op {noop:.1f} s")
-    print(f"  czkawka {first:.1f} s, again {second:.1f} s   workflow/czkawka = {cold / first:.2f}")
+    side_by_side("mixed library", library, base / "mixed-work", args.cores, len(files))
 
 
 def decode_floor(paths: list[Path], cores: int, cache: Path) -> float:
