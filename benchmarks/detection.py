@@ -153,7 +153,7 @@ def candidate_recall(labels: pd.DataFrame, workdir: Path) -> tuple[int, int, int
     the hash search offers as candidates (pairs beyond the hash radius are never verified)."""
     import numpy as np
 
-    from photo_dedup.candidates import hamming
+    from photo_dedup.grouping import candidate_pairs
     from photo_dedup.photo_table import load_photo_table
     from photo_dedup.verify import MatchThresholds, measure_pairs
 
@@ -166,13 +166,8 @@ def candidate_recall(labels: pd.DataFrame, workdir: Path) -> tuple[int, int, int
     pairs = np.array([pair for members in by_picture.values() for pair in itertools.combinations(members, 2)])
     thresholds = MatchThresholds()
     verified = measure_pairs(table, pairs, thresholds).accepted
-    digests = table.photos["digest"].to_numpy(dtype=object)
-    a, b = pairs[:, 0], pairs[:, 1]
-    offered = (
-        (hamming(table.phash[a], table.phash[b]) <= thresholds.max_hash_distance)
-        | (hamming(table.dhash[a], table.dhash[b]) <= thresholds.max_hash_distance)
-        | (digests[a] == digests[b])
-    )
+    searched = {tuple(pair) for pair in candidate_pairs(table, thresholds).tolist()}  # the workflow's own search
+    offered = np.array([tuple(pair) in searched for pair in pairs.tolist()])
     return len(pairs), int(verified.sum()), int((verified & offered).sum())
 
 
