@@ -93,3 +93,19 @@ def test_an_old_name_still_works_and_wins_over_the_shipped_default(capsys):
     normalise_config(flat, SCHEMA)
     assert flat == {"match": {"max_colourfulness_change": 0.2}}
     assert "max_colorfulness_change is now called max_colourfulness_change" in capsys.readouterr().err
+
+
+def test_every_setting_of_a_section_can_be_given_flat_as_text_and_reaches_its_step():
+    from photo_dedup.settings import default
+    from photo_dedup.verify import MatchThresholds
+
+    for section in ("match", "keeper"):
+        for key in SCHEMA["properties"][section]["properties"]:
+            value = default(section, key)
+            text = ",".join(value) if isinstance(value, list) else str(value).lower()
+            config = normalise_config({key: text}, SCHEMA)
+            assert config == {section: {key: value}}, key
+            assert schema_problem(config, SCHEMA) is None, key
+            if section == "match":
+                assert getattr(MatchThresholds(**config["match"]), key) == value
+    assert MatchThresholds(**normalise_config({"max_grey_tint": "0.05"}, SCHEMA)["match"]).max_grey_tint == 0.05

@@ -102,7 +102,8 @@ def _coerce(value: Any, spec: Mapping[str, Any], name: str) -> Any:
             raise ValueError(value)
         if kind == "array":
             parsed = yaml.safe_load(value) if value.strip().startswith("[") else value.split(",")
-            return [item.strip() if isinstance(item, str) else item for item in parsed]
+            items = [item.strip() if isinstance(item, str) else item for item in parsed]
+            return [item for item in items if item != ""]  # `key=` is an empty list, not one empty name
     except (ValueError, yaml.YAMLError) as error:
         raise ConfigError(f"config: {name} must be {_article(kind)}, not {value!r}") from error
     return value
