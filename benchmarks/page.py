@@ -41,10 +41,10 @@ def generated_rows(n_groups: int, cache: Path) -> pd.DataFrame:
             row.update(
                 group_id=f"g{g:06d}", path=f"/photos/folder-{g % 50}/IMG_{g:05d}-{m}.jpg", keep=m == 0,
                 reason="more pixels" if m == 0 else "duplicate of the kept photo", format="JPEG",
-                width=4000, height=3000, bytes=int(rng.integers(1e6, 5e6)), taken="2022-07-01T12:00:00",
+                width=4000, height=3000, size=int(rng.integers(1e6, 5e6)), taken="2022-07-01T12:00:00",
                 distance=0 if m == 0 else 2, match="keeper" if m == 0 else "looks the same", digest=digest,
                 folder=f"/photos/folder-{g % 50}", name=f"IMG_{g:05d}-{m}.jpg", thumbnail=str(thumbnail),
-                companions="", companion_bytes=0,
+                companions="", companion_size=0,
             )  # fmt: skip
             rows.append(row)
     return pd.DataFrame(rows, columns=GROUP_COLUMNS)
@@ -63,7 +63,7 @@ def main() -> None:
     removed = rows[~rows["keep"]]
     summary = {
         "photos_scanned": len(rows), "unreadable": 0, "groups": args.groups, "files_to_remove": len(removed),
-        "bytes_to_reclaim": int(removed["bytes"].sum()), "videos_skipped": 0, "other_files_skipped": 0,
+        "bytes_to_reclaim": int(removed["size"].sum()), "videos_skipped": 0, "other_files_skipped": 0,
     }  # fmt: skip
     started = time.monotonic()
     page = work / "results" / "report.html"

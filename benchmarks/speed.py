@@ -3,6 +3,7 @@
     python benchmarks/speed.py                       # 200 photos of 12 MP, 10^4 small, 10^5 sidecars
     python benchmarks/speed.py --photos 100 --small 0 --sidecars 0
     python benchmarks/speed.py --photos 0 --small 0 --sidecars 0 --mixed --heic 200   # vs czkawka
+    python benchmarks/speed.py --photos 10000 --small 0 --sidecars 0 --no-naive --no-difpy  # 24 GB, ~1 h
 
 czkawka (its Rust engine through the `czkawka` bindings: pip install -e '.[bench]') is timed on the
 same files in the same run, twice (it keeps no cache through these bindings, so both runs are cold).
@@ -171,7 +172,7 @@ def big_photo_run(args: argparse.Namespace, base: Path) -> None:
     size_mb = sum(p.stat().st_size for p in paths) / 1e6
     print(f"{len(paths)} photos, {size_mb:.0f} MB, folders of 100")
     floor = decode_floor(paths, args.cores, base / "floor-cache")
-    a = naive(paths, args.cores)
+    a = naive(paths, args.cores) if not args.no_naive else float("nan")
     workdir = base / "work"
     b = snakemake(workdir, library, args.cores)
     rss = LAST_RUN_PEAK_MB[0]
@@ -252,6 +253,7 @@ def main() -> None:
     parser.add_argument("--sidecars", type=int, default=100_000)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--no-difpy", action="store_true")
+    parser.add_argument("--no-naive", action="store_true", help="skip (a): at 10^4 photos it takes ~40 min")
     parser.add_argument("--mixed", action="store_true", help="also time the mixed library against czkawka")
     parser.add_argument("--heic", type=int, default=0, help="also time this many 12 MP HEICs against czkawka")
     parser.add_argument("--workdir", type=Path, default=REPO / "bench-work" / "speed")

@@ -19,4 +19,5 @@ with logging_to(snakemake.log[0]):
         photos_catalog=snakemake.input.photos_catalog,
         photos_csv=snakemake.output.photos_csv,
         photos_script=snakemake.output.photos_script,
+        companion_digests=snakemake.params.companion_digests,
     )

@@ -28,7 +28,7 @@ def make_rows(groups: dict[Path, list[Path]]) -> pd.DataFrame:
                 path=str(path),
                 keep=path == keeper,
                 match="keeper" if path == keeper else "identical bytes",
-                bytes=path.stat().st_size,
+                size=path.stat().st_size,
                 digest=digest(path),
             )
             rows.append(row)
@@ -41,6 +41,6 @@ def with_companions(rows: pd.DataFrame, companions: dict[Path, list[Path]]) -> p
     files = []
     for path in rows["path"]:
         found = companions.get(Path(path), [])
-        files.append([{"kind": "video", "path": str(p), "bytes": p.stat().st_size, "digest": digest(p)} for p in found])
+        files.append([{"kind": "video", "path": str(p), "size": p.stat().st_size, "digest": digest(p)} for p in found])
     rows["companion_files"] = files
     return rows

@@ -1,3 +1,5 @@
+import hashlib
+
 import pandas as pd
 
 from photo_dedup.companions import attach_companions, keep_raw_jpeg_pairs
@@ -14,7 +16,7 @@ def rows_of(*members: tuple[str, str, bool]) -> pd.DataFrame:
                 "format": fmt,
                 "keep": keep,
                 "reason": "",
-                "bytes": 1,
+                "size": 1,
                 "match": "keeper" if number == 0 else "looks the same",
             }  # fmt: skip
             for number, (path, fmt, keep) in enumerate(members)
@@ -40,7 +42,7 @@ def test_a_video_goes_with_a_removed_photo_only_if_no_staying_photo_uses_it(tmp_
     removed, kept = str(tmp_path / "IMG_1.HEIC"), str(tmp_path / "IMG_1.JPG")
     rows = rows_of(("/k.heic", "HEIF", True), (removed, "HEIF", False))
     attached = attach_companions(rows, {removed: [["video", str(video)]]})
-    assert attached.loc[1, "companions"] == str(video) and attached.loc[1, "companion_bytes"] == 5
+    assert attached.loc[1, "companions"] == str(video) and attached.loc[1, "companion_size"] == 5
     assert attached.loc[1, "companion_files"][0]["kind"] == "video"
     shared = attach_companions(rows, {removed: [["video", str(video)]], kept: [["video", str(video)]]})
     assert shared.loc[1, "companions"] == ""
@@ -65,3 +67,28 @@ def test_keep_all_keeps_every_member_the_decision_covers():
     kept = keep_all_decided(rows, [frozenset({"k", "d1"})])
     assert list(kept["keep"]) == [True, True, False]
     assert kept.loc[1, "reason"] == "kept: you chose keep all for this group"
+
+
+def test_companion_digests_are_remembered_until_the_file_changes(tmp_path, monkeypatch):
+    import os
+
+    from photo_dedup import digests
+    from photo_dedup.digests import DigestCache
+
+    video, cache = tmp_path / "IMG_1.MOV", tmp_path / "cache" / "companion-digests.json"
+    video.write_bytes(b"video")
+    first = DigestCache(cache).size_and_digest
+    assert first(str(video)) == (5, hashlib.sha256(b"video").hexdigest())
+    DigestCache(cache).save()  # nothing new: no write
+    assert not cache.exists()
+    remembered = DigestCache(cache)
+    remembered.size_and_digest(str(video))
+    remembered.save()
+    read = []
+    monkeypatch.setattr(digests, "file_digest", lambda path: read.append(path) or "recomputed")
+    assert DigestCache(cache).size_and_digest(str(video))[1] == hashlib.sha256(b"video").hexdigest() and not read
+    video.write_bytes(b"VIDEO")  # same size, new content and mtime
+    os.utime(video, ns=(1, 1))
+    assert DigestCache(cache).size_and_digest(str(video))[1] == "recomputed" and read == [str(video)]
+    cache.write_text("{damaged")
+    assert DigestCache(cache).size_and_digest(str(video))[1] == "recomputed"

@@ -17,7 +17,7 @@ def test_page_escapes_names_links_thumbnail_files_and_sorts_by_savings(tmp_path)
             (cache / "thumbs").mkdir(parents=True, exist_ok=True)
             Image.new("RGB", (8, 8)).save(cache / thumbnail)
             row = dict.fromkeys(GROUP_COLUMNS, "")
-            row.update(group_id=group, path=f"/lib/{group}/{name}", keep=member == 0, bytes=size, digest=digest,
+            row.update(group_id=group, path=f"/lib/{group}/{name}", keep=member == 0, size=size, digest=digest,
                        thumbnail=thumbnail, name=name, folder=f"/lib/{group}", width=8, height=8, distance=0,
                        match="keeper" if member == 0 else "looks the same", reason="r")  # fmt: skip
             rows.append(row)

@@ -57,7 +57,7 @@ def test_every_output_file_is_written(run):
     ):
         assert (results / name).stat().st_size > 0, name
     rows = pd.read_csv(results / "groups.csv", keep_default_na=False)
-    for column in ("group_id", "path", "keep", "reason", "format", "width", "height", "bytes", "taken", "distance"):
+    for column in ("group_id", "path", "keep", "reason", "format", "width", "height", "size", "taken", "distance"):
         assert column in rows.columns
     summary = json.loads((results / "groups.json").read_text())["summary"]
     assert summary["groups"] == rows[rows["relation"] == "copy"]["group_id"].nunique()

@@ -18,6 +18,7 @@ from photo_dedup.chunk_file import DamagedChunk
 from photo_dedup.companion_files import read_takeout
 from photo_dedup.companions import attach_companions, keep_all_decided, keep_raw_jpeg_pairs
 from photo_dedup.decisions import Decisions, load_decisions
+from photo_dedup.digests import DigestCache
 from photo_dedup.grouping import copy_groups
 from photo_dedup.keeper import DEFAULT_RULES, KeeperRanking, present
 from photo_dedup.photo_table import PhotoTable, load_photo_table
@@ -55,12 +56,14 @@ def find_groups(
     photos_catalog: str | None = None,
     photos_csv: str | None = None,
     photos_script: str | None = None,
+    companion_digests: str | None = None,
 ) -> None:
     """The gather step: every chunk's sidecars in; groups, tables and Photos' duplicate list out.
 
     Inputs are the chunk files, the scan report, the decisions file (if any) and the catalog of
     the Apple Photos libraries found; outputs are groups.csv/json, unreadable.csv, the candidate
     pairs' measurements, and (for Photos) apple-photos-duplicates.csv and .applescript.
+    `companion_digests` is a cache file of the companions' SHA-256s (kept across runs).
     """
     started = time.monotonic()
     scan = json.loads(Path(scan_file).read_text(encoding="utf-8"))
@@ -89,7 +92,9 @@ def find_groups(
         groups += review_groups(table, evidence.pairs[evidence.similar], groups, ranking, SIMILAR, decisions)
     rows = keep_all_decided(group_rows(table, groups), decisions.keep_all)
     rows = keep_raw_jpeg_pairs(rows, raw_jpeg_pairs)
-    rows = attach_companions(rows, scan.get("companions", {}))
+    digests = DigestCache(companion_digests)
+    rows = attach_companions(rows, scan.get("companions", {}), digests.size_and_digest)
+    digests.save()
     rows = apply_photos_rules(rows, assets)
     unreadable = pd.concat([failed, pd.DataFrame(scan["problems"], columns=["path", "reason"])], ignore_index=True)
     summary = summarise(rows, unreadable, scan["counts"])

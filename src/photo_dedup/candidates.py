@@ -36,7 +36,8 @@ def band_radius(max_distance: int) -> int:
 
 def hamming(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Bitwise Hamming distance of two uint64 arrays, element by element."""
-    return np.bitwise_count(np.bitwise_xor(a, b)).astype(np.int64)
+    distance: np.ndarray = np.bitwise_count(np.bitwise_xor(a, b)).astype(np.int64)
+    return distance
 
 
 def close_pairs(hashes: np.ndarray, max_distance: int) -> np.ndarray:

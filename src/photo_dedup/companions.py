@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -75,11 +75,20 @@ def _kept(rows: pd.DataFrame, which: list[bool], reason: str) -> pd.DataFrame:
     return rows
 
 
-def attach_companions(rows: pd.DataFrame, companions: Mapping[str, list[list[str]]]) -> pd.DataFrame:
-    """Add the files that go with each removed photo (kind, path, bytes, SHA-256).
+def _size_and_digest(path: str) -> tuple[int, str]:
+    return os.path.getsize(path), file_digest(path)
+
+
+def attach_companions(
+    rows: pd.DataFrame,
+    companions: Mapping[str, list[list[str]]],
+    size_and_digest: Callable[[str], tuple[int, str]] = _size_and_digest,
+) -> pd.DataFrame:
+    """Add the files that go with each removed photo (kind, path, size, SHA-256).
 
     A companion goes only if every photo that uses it is removed (a Takeout JSON shared by a photo
     and its `-edited` copy stays while either stays), and never from inside a Photos library.
+    `size_and_digest` may remember digests across runs (the workflow passes a DigestCache's).
     """
     rows = rows.copy()
     attached: list[list[dict[str, Any]]] = [[] for _ in range(len(rows))]
@@ -94,11 +103,11 @@ def attach_companions(rows: pd.DataFrame, companions: Mapping[str, list[list[str
                 if removed_users[companion] != users[companion] or under_bundle(companion):
                     continue
                 try:
-                    size, digest = os.path.getsize(companion), file_digest(companion)
+                    size, digest = size_and_digest(companion)
                 except OSError:
                     continue
-                attached[position].append({"kind": kind, "path": companion, "bytes": size, "digest": digest})
+                attached[position].append({"kind": kind, "path": companion, "size": size, "digest": digest})
     rows["companion_files"] = pd.Series(attached, index=rows.index, dtype=object)
     rows["companions"] = ["\n".join(item["path"] for item in files) for files in attached]
-    rows["companion_bytes"] = [sum(item["bytes"] for item in files) for files in attached]
+    rows["companion_size"] = [sum(item["size"] for item in files) for files in attached]
     return rows

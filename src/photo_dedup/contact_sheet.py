@@ -133,14 +133,14 @@ def render_contact_sheet(
                 record[key] = display_text(str(record[key]))
             for key in ("photos_uuid", "photos_name", "photos_curation", "handled_by", "companions", "takeout"):
                 record[key] = display_text(str(record.get(key) or ""))
-            record["human_bytes"] = human_bytes(int(record["bytes"]))
+            record["human_bytes"] = human_bytes(int(record["size"]))
         removable = [r for r in records if not r["keep"]]
         groups.append(
             {
                 "group_id": group_id,
                 "members": records,
-                "savings": sum(int(r["bytes"]) for r in removable),
-                "human_savings": human_bytes(sum(int(r["bytes"]) for r in removable)),
+                "savings": sum(int(r["size"]) for r in removable),
+                "human_savings": human_bytes(sum(int(r["size"]) for r in removable)),
                 "kinds": sorted({r["match"] for r in removable}),
                 "relation": str(records[0].get("relation") or "copy"),
                 "folder": os.path.dirname(records[0]["path"]),

@@ -140,7 +140,8 @@ def _box(luma: np.ndarray, x: float, y: float, width: float, height: float) -> n
     rows = (y + steps * height) * LUMA_SIDE - 0.5
     columns = (x + steps * width) * LUMA_SIDE - 0.5
     grid_rows, grid_columns = np.meshgrid(rows, columns, indexing="ij")
-    return map_coordinates(luma, [grid_rows, grid_columns], order=1, mode="nearest")
+    sampled: np.ndarray = map_coordinates(luma, [grid_rows, grid_columns], order=1, mode="nearest")
+    return sampled
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:

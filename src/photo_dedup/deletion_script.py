@@ -73,9 +73,9 @@ def removal_actions(rows: pd.DataFrame) -> list[dict[str, object]]:
                     "group_id": group_id,
                     "keeper": keeper["path"],
                     "keeper_dir": os.path.dirname(keeper["path"]),
-                    "keeper_size": int(keeper["bytes"]),
+                    "keeper_size": int(keeper["size"]),
                     "keeper_digest": keeper["digest"],
-                    **_file_to_move(photo["path"], int(photo["bytes"]), photo["digest"]),
+                    **_file_to_move(photo["path"], int(photo["size"]), photo["digest"]),
                     "companions": _companions(photo),
                 }
             )
@@ -99,7 +99,7 @@ def _companions(photo: Mapping[Hashable, Any]) -> list[dict[str, object]]:
     """The files that move with a photo (video, Takeout JSON, editors' sidecars)."""
     files = photo.get("companion_files")
     return [
-        _file_to_move(item["path"], int(item["bytes"]), item["digest"])
+        _file_to_move(item["path"], int(item["size"]), item["digest"])
         for item in (files if isinstance(files, list) else [])
         if not under_bundle(item["path"])
     ]

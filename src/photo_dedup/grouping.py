@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -20,7 +19,7 @@ from scipy.sparse.csgraph import connected_components
 from photo_dedup.candidates import close_pairs, hamming
 from photo_dedup.decisions import Decisions
 from photo_dedup.keeper import KeeperRanking, mark_conversions
-from photo_dedup.photo_table import PhotoTable
+from photo_dedup.photo_table import PhotoRecord, PhotoTable
 from photo_dedup.verify import MatchThresholds, PairEvidence, measure_pairs
 
 
@@ -81,9 +80,7 @@ def copy_groups(
     for a, b in matched.tolist():
         neighbours.setdefault(a, set()).add(b)
         neighbours.setdefault(b, set()).add(a)
-    records: list[dict[str, Any]] = [
-        {str(key): value for key, value in row.items()} for row in table.photos.to_dict("records")
-    ]
+    records = table.records()
     members_of: dict[int, list[int]] = {}
     for index, label in enumerate(labels.tolist()):
         members_of.setdefault(label, []).append(index)
@@ -99,7 +96,7 @@ def copy_groups(
 def _groups_around_keepers(
     members: list[int],
     neighbours: dict[int, set[int]],
-    records: list[dict[str, Any]],
+    records: list[PhotoRecord],
     ranking: KeeperRanking,
     phash: np.ndarray,
 ) -> list[Group]:

@@ -19,9 +19,10 @@ import numpy as np
 from photo_dedup.apple_photos import curation_count, describe_curation
 from photo_dedup.formats import LOSSLESS_FORMATS, format_rank
 from photo_dedup.jpeg_grid import was_jpeg
+from photo_dedup.photo_table import PhotoRecord
 from photo_dedup.settings import default
 
-Photo = dict[str, Any]
+Photo = PhotoRecord
 
 # Names that editors and copy tools give derived files: "IMG_1 (1).jpg", "x-edited", "x copy".
 DERIVED_NAME = re.compile(

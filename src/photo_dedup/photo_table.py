@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import numpy as np
 import pandas as pd
@@ -16,27 +16,41 @@ from photo_dedup.signature import COLOUR_SIDE, LUMA_SIDE, decode_colours, decode
 # Sidecars written before a column was renamed name it the old way.
 _OLD_NAMES = {"colourfulness": "colorfulness"}
 
-# Columns kept for every photo; signatures go into arrays, not the frame.
-COLUMNS = [
-    "path",
-    "digest",
-    "size",
-    "format",
-    "width",
-    "height",
-    "taken",
-    "make",
-    "model",
-    "has_gps",
-    "software",
-    "orientation",
-    "thumbnail",
-    "colourfulness",
-    "jpeg_quality",
-    "jpeg_grid",
-    "phash",
-    "dhash",
-]
+
+class SidecarFacts(TypedDict):
+    """What the gather step keeps of a readable photo's sidecar (its signatures go into arrays)."""
+
+    path: str
+    digest: str  # SHA-256 of the bytes
+    size: int  # bytes
+    format: str
+    width: int  # upright, in pixels
+    height: int
+    taken: str | None  # EXIF capture time
+    make: str | None
+    model: str | None
+    has_gps: bool | None
+    software: str | None
+    orientation: int | None
+    thumbnail: str  # relative to the cache folder
+    colourfulness: float
+    jpeg_quality: int | None  # estimated from the quantisation tables
+    jpeg_grid: float | None  # how strongly the pixels show JPEG's 8x8 grid
+    phash: str
+    dhash: str
+
+
+class PhotoRecord(SidecarFacts, total=False):
+    """One photo from the gather step on: its sidecar's facts plus what the gather step learns."""
+
+    apple: dict[str, Any] | None  # its Apple Photos asset
+    edits: str  # its editors' sidecars, by name
+    takeout: str  # caption and people from its Google Takeout JSON
+    conversion: str  # why it is a conversion of another member of its group, or ""
+
+
+# Columns kept for every photo.
+COLUMNS = list(SidecarFacts.__annotations__)
 
 
 @dataclass
@@ -51,6 +65,12 @@ class PhotoTable:
 
     def __len__(self) -> int:
         return len(self.photos)
+
+    def records(self) -> list[PhotoRecord]:
+        """Each photo as a plain record, row i = photo i (a new list each call: callers add keys)."""
+        return [
+            cast(PhotoRecord, {str(key): value for key, value in row.items()}) for row in self.photos.to_dict("records")
+        ]
 
     def subset(self, keep: np.ndarray) -> PhotoTable:
         """The photos where `keep` is true, with their signatures."""

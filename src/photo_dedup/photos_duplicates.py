@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import pandas as pd
@@ -22,6 +22,7 @@ import pandas as pd
 from photo_dedup.apple_photos import describe_curation, under_bundle
 from photo_dedup.atomic import write_text
 from photo_dedup.keeper import KeeperRanking
+from photo_dedup.photo_table import PhotoRecord
 from photo_dedup.tables import group_keepers, write_csv
 
 HANDLED_IN_PHOTOS = "Apple Photos"
@@ -67,18 +68,19 @@ def _photos_rule(row: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> tuple[boo
     return None
 
 
-def _photo(row: Any) -> dict[str, Any]:
-    """A groups-table row in the shape the keeper rules read."""
-    return {
+def _photo(row: Any) -> PhotoRecord:
+    """A groups-table row in the shape the keeper rules read (only the facts the quality rules use)."""
+    facts = {
         "path": row["path"],
         "digest": row["digest"],
         "width": row["width"],
         "height": row["height"],
         "format": row["format"],
-        "size": row["bytes"],
+        "size": row["size"],
         "jpeg_quality": row["jpeg_quality"],
         "conversion": row["conversion"],
     }
+    return cast(PhotoRecord, facts)
 
 
 def _better(loose: Any, keeper: Any) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,7 @@ from photo_dedup.keeper import present
 
 if TYPE_CHECKING:  # types only: grouping builds on the tables helpers, not the other way round
     from photo_dedup.grouping import Group
-    from photo_dedup.photo_table import PhotoTable
+    from photo_dedup.photo_table import PhotoRecord, PhotoTable
 
 # The `match` value of each group's kept photo. Other members may be kept too (a "keep all"
 # decision, a RAW+JPEG pair), so `keep` alone does not say which photo the group is built around.
@@ -31,7 +31,7 @@ GROUP_COLUMNS = [
     "format",
     "width",
     "height",
-    "bytes",
+    "size",
     "taken",
     "camera",
     "gps",
@@ -52,9 +52,9 @@ GROUP_COLUMNS = [
     "edits",
     "takeout",
     "companions",
-    "companion_bytes",
+    "companion_size",
 ]
-# Written to groups.json only (a list per photo): each companion's kind, path, bytes and SHA-256.
+# Written to groups.json only (a list per photo): each companion's kind, path, size and SHA-256.
 JSON_ONLY_COLUMNS = ["companion_files"]
 
 
@@ -75,12 +75,12 @@ def group_keepers(rows: pd.DataFrame) -> pd.DataFrame:
 
 def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
     """One row per photo in a group: the keeper first, then the copies best first."""
-    photos = table.photos
+    photos = table.records()
     rows: list[dict[str, Any]] = []
     for group in groups:
-        lacks = keeper_lacks(photos.iloc[group.keeper], [photos.iloc[i] for i in group.members[1:]])
+        lacks = keeper_lacks(photos[group.keeper], [photos[i] for i in group.members[1:]])
         for index in group.members:
-            photo = photos.iloc[index]
+            photo = photos[index]
             is_keeper = index == group.keeper
             rows.append(
                 {
@@ -92,7 +92,7 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
                     "format": photo["format"],
                     "width": int(photo["width"]),
                     "height": int(photo["height"]),
-                    "bytes": int(photo["size"]),
+                    "size": int(photo["size"]),
                     "taken": _text(photo["taken"]),
                     "camera": _camera(photo),
                     "gps": present(photo["has_gps"]),
@@ -101,8 +101,8 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
                     "conversion": group.conversion.get(index, ""),
                     "keeper_lacks": lacks if is_keeper else "",
                     "jpeg_quality": _quality(photo["jpeg_quality"]),
-                    "edits": _text(photo["edits"]) if "edits" in photo else "",
-                    "takeout": _text(photo["takeout"]) if "takeout" in photo else "",
+                    "edits": _text(photo.get("edits")),
+                    "takeout": _text(photo.get("takeout")),
                     "digest": photo["digest"],
                     "folder": os.path.dirname(photo["path"]),
                     "name": os.path.basename(photo["path"]),
@@ -141,12 +141,12 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _camera(photo: Any) -> str:
+def _camera(photo: PhotoRecord) -> str:
     return " ".join(part for part in (_text(photo["make"]), _text(photo["model"])) if part)
 
 
 # What a removed copy may know that the keeper does not: (words, does this photo have it).
-_METADATA = (
+_METADATA: tuple[tuple[str, Callable[[PhotoRecord], bool]], ...] = (
     ("capture time", lambda photo: bool(_text(photo["taken"]))),
     ("GPS", lambda photo: present(photo["has_gps"])),
     ("camera", lambda photo: bool(_camera(photo))),
@@ -154,7 +154,7 @@ _METADATA = (
 )
 
 
-def keeper_lacks(keeper: Any, others: list[Any]) -> str:
+def keeper_lacks(keeper: PhotoRecord, others: list[PhotoRecord]) -> str:
     """The metadata that another member has and the keeper lacks, in words ("" if none)."""
     return ", ".join(words for words, has in _METADATA if not has(keeper) and any(has(other) for other in others))
 
@@ -164,7 +164,7 @@ def summarise(rows: pd.DataFrame, unreadable: pd.DataFrame, scan_counts: Mapping
     removed = rows[~rows["keep"]] if len(rows) else rows
     in_photos = removed["handled_by"] != "" if "handled_by" in removed else pd.Series(False, index=removed.index)
     by_script = removed[~in_photos]
-    companion_bytes = int(by_script["companion_bytes"].sum()) if "companion_bytes" in by_script else 0
+    companion_size = int(by_script["companion_size"].sum()) if "companion_size" in by_script else 0
     relation = rows["relation"] if "relation" in rows else pd.Series("copy", index=rows.index)
     return {
         "photos_scanned": int(scan_counts.get("photo", 0)),
@@ -174,7 +174,7 @@ def summarise(rows: pd.DataFrame, unreadable: pd.DataFrame, scan_counts: Mapping
         "similar_groups": int(rows.loc[relation == "similar", "group_id"].nunique()) if len(rows) else 0,
         "photos_in_groups": int(len(rows)),
         "files_to_remove": int(len(by_script)),
-        "bytes_to_reclaim": int(by_script["bytes"].sum()) + companion_bytes if len(by_script) else 0,
+        "bytes_to_reclaim": int(by_script["size"].sum()) + companion_size if len(by_script) else 0,
         "photos_duplicates": int(in_photos.sum()),
         "keepers_lacking_metadata": int(rows[rows["keeper_lacks"] != ""]["group_id"].nunique()) if len(rows) else 0,
         "videos_skipped": int(scan_counts.get("video", 0)),
@@ -251,9 +251,28 @@ def _plain(value: Any) -> Any:
 def read_groups_json(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame]:
     """groups.json back as (one row per photo in a group, summary, unreadable files)."""
     document = json.loads(Path(path).read_text(encoding="utf-8"))
-    records = [{"group_id": group["group_id"], **member} for group in document["groups"] for member in group["members"]]
+    records = [
+        {"group_id": group["group_id"], **_renamed(member)}
+        for group in document["groups"]
+        for member in group["members"]
+    ]
     rows = pd.DataFrame(records, columns=GROUP_COLUMNS + JSON_ONLY_COLUMNS)
     rows["keep"] = rows["keep"].astype(bool)
     rows["companion_files"] = [files if isinstance(files, list) else [] for files in rows["companion_files"]]
     unreadable = pd.DataFrame(document.get("unreadable", []), columns=["path", "reason"])
     return rows, document["summary"], unreadable
+
+
+# groups.json written before this name change called a size `bytes` (a companion's too).
+_OLD_NAMES = {"bytes": "size", "companion_bytes": "companion_size"}
+
+
+def _renamed(member: dict[str, Any]) -> dict[str, Any]:
+    """A member of a groups.json written by any version, with today's names."""
+    if "bytes" not in member:
+        return member
+    member = {_OLD_NAMES.get(key, key): value for key, value in member.items()}
+    member["companion_files"] = [
+        {_OLD_NAMES.get(key, key): value for key, value in item.items()} for item in member.get("companion_files") or []
+    ]
+    return member

@@ -28,7 +28,7 @@ from photo_dedup.crops import crop_or_turn_pairs, same_moment_pairs
 from photo_dedup.decisions import Decisions
 from photo_dedup.grouping import Group, around_keepers
 from photo_dedup.keeper import KeeperRanking, mark_conversions
-from photo_dedup.photo_table import PhotoTable
+from photo_dedup.photo_table import PhotoRecord, PhotoTable
 from photo_dedup.verify import PairEvidence
 
 EDIT, SIMILAR = "edit", "similar"
@@ -84,10 +84,10 @@ def review_groups(
     members_of: dict[int, list[int]] = {}
     for index in sorted(neighbours):
         members_of.setdefault(int(labels[index]), []).append(index)
-    records = table.photos.to_dict("records")
+    records = table.records()
     groups = []
     for component in members_of.values():
-        photos = {i: {str(k): v for k, v in records[i].items()} for i in component}
+        photos = {i: PhotoRecord(**records[i]) for i in component}  # copies: conversions are marked on them
         mark_conversions(list(photos.values()))
         best_first = sorted(component, key=lambda i: ranking.key(photos[i]))
         for ordered in around_keepers(best_first, neighbours):  # as with copies: no chaining
@@ -105,7 +105,7 @@ def _keepers_of(n: int, copy_groups: list[Group]) -> np.ndarray:
 
 
 def _review_group(
-    table: PhotoTable, records: list[dict[Any, Any]], relation: str, ordered: list[int], decisions: Decisions | None
+    table: PhotoTable, records: list[PhotoRecord], relation: str, ordered: list[int], decisions: Decisions | None
 ) -> Group:
     """A group shown for review: all kept, unless the user chose the one photo to keep."""
     choice = decisions.chosen_in({records[i]["digest"] for i in ordered}) if decisions else None

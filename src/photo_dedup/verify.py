@@ -79,7 +79,8 @@ def _window(gradients: np.ndarray, dy: int, dx: int) -> np.ndarray:
 
 def _centred_norm(windows: np.ndarray) -> np.ndarray:
     flat = windows.reshape(len(windows), -1)
-    return np.sqrt(np.maximum((flat * flat).sum(axis=1) - flat.sum(axis=1) ** 2 / flat.shape[1], 1e-12))
+    norm: np.ndarray = np.sqrt(np.maximum((flat * flat).sum(axis=1) - flat.sum(axis=1) ** 2 / flat.shape[1], 1e-12))
+    return norm
 
 
 def _gradients_and_inner(luma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -213,7 +214,8 @@ def _chromaticity_shift(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     cb = b.astype(np.float32) + 1.0
     ra = ca[..., :2] / ca.sum(axis=-1, keepdims=True)
     rb = cb[..., :2] / cb.sum(axis=-1, keepdims=True)
-    return np.abs(ra - rb).sum(axis=-1).reshape(len(a), COLOUR_SIDE * COLOUR_SIDE).mean(axis=1)
+    shift: np.ndarray = np.abs(ra - rb).sum(axis=-1).reshape(len(a), COLOUR_SIDE * COLOUR_SIDE).mean(axis=1)
+    return shift
 
 
 _MIN_GRID_SPREAD = 8.0  # grey levels: the spread of the 16 cells' brightness a colour map needs
@@ -221,7 +223,9 @@ _MIN_GRID_SPREAD = 8.0  # grey levels: the spread of the 16 cells' brightness a 
 
 def _grid_spread(grids: np.ndarray) -> np.ndarray:
     """Standard deviation of the brightness of each 4x4 grid's cells (0 for a flat picture)."""
-    return grids.reshape(len(grids), COLOUR_SIDE * COLOUR_SIDE, 3).astype(np.float32).mean(axis=2).std(axis=1)
+    cells = grids.reshape(len(grids), COLOUR_SIDE * COLOUR_SIDE, 3).astype(np.float32)
+    spread: np.ndarray = cells.mean(axis=2).std(axis=1)
+    return spread
 
 
 def _colour_map(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -21,5 +21,6 @@ rule find_groups:
         keeper=keeper_settings(),
         raw_jpeg_pairs=config["raw_jpeg_pairs"],
         similar_shots=config["similar_shots"],
+        companion_digests=f"{CACHE_DIR}/companion-digests.json",
     script:
         "../../scripts/find_groups.py"

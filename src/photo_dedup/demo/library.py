@@ -9,7 +9,9 @@ broken files.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -17,7 +19,7 @@ from skimage import data
 
 from photo_dedup.demo import variants
 
-PHOTOS = {
+PHOTOS: dict[str, Callable[[], Any]] = {
     "astronaut": data.astronaut,
     "chelsea": data.chelsea,
     "coffee": data.coffee,
