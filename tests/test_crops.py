@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import signature_table
 from PIL import Image
@@ -46,3 +47,18 @@ def test_photos_without_a_capture_time_are_never_paired(photos):
     image = photos["chelsea"]
     table = table_of([image, image.rotate(90, expand=True)], [None, None])
     assert len(same_moment_pairs(table)) == 0
+
+
+def test_the_crop_search_correlates_as_scikit_image_does(photos):
+    from skimage.feature import match_template
+
+    from photo_dedup.crops import _normalised_cross_correlation
+
+    rng = np.random.default_rng(0)
+    grey = np.asarray(photos["coffee"].convert("L").resize((32, 32)), dtype=np.float32)
+    for h, w in [(32, 32), (16, 24), (5, 31), (20, 9)]:
+        top, left = rng.integers(0, 33 - h), rng.integers(0, 33 - w)
+        template = grey[top : top + h, left : left + w] + rng.normal(0, 4, (h, w)).astype(np.float32)
+        ours = _normalised_cross_correlation(grey, template)
+        assert np.allclose(ours, match_template(grey, template), atol=1e-4)
+        assert np.unravel_index(int(np.argmax(ours)), ours.shape) == (top, left)

@@ -10,7 +10,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import jinja2
 import pandas as pd
@@ -52,13 +52,37 @@ def _place(path: str) -> str:
     return path.lstrip("/")
 
 
-def removal_actions(rows: pd.DataFrame) -> list[dict[str, object]]:
+class FileMove(TypedDict):
+    """One file the script moves into the quarantine (and restore.sh puts back)."""
+
+    id: str  # its journal entry and temporary file
+    path: str
+    dir: str
+    size: int  # bytes, checked before the move
+    digest: str  # SHA-256, checked before the move
+    place: str  # where it goes inside the quarantine
+    restore_line: str
+
+
+class Removal(FileMove):
+    """One duplicate to remove: the file, the kept photo that must still be there and the same, and
+    the files that go with it."""
+
+    group_id: str
+    keeper: str
+    keeper_dir: str
+    keeper_size: int
+    keeper_digest: str
+    companions: list[FileMove]
+
+
+def removal_actions(rows: pd.DataFrame) -> list[Removal]:
     """One action per duplicate, with its keeper's path, size and digest.
 
     A row that names its group's keeper itself (the same path) is never an action: removing it
     would remove the kept photo.
     """
-    actions: list[dict[str, object]] = []
+    actions: list[Removal] = []
     keepers = group_keepers(rows)
     for group_id, members in rows.groupby("group_id", sort=False):
         keeper = keepers.loc[[group_id]].iloc[0]
@@ -70,7 +94,7 @@ def removal_actions(rows: pd.DataFrame) -> list[dict[str, object]]:
                 continue  # an Apple Photos asset: Photos removes it (apple-photos-duplicates.applescript)
             actions.append(
                 {
-                    "group_id": group_id,
+                    "group_id": str(group_id),
                     "keeper": keeper["path"],
                     "keeper_dir": os.path.dirname(keeper["path"]),
                     "keeper_size": int(keeper["size"]),
@@ -82,7 +106,7 @@ def removal_actions(rows: pd.DataFrame) -> list[dict[str, object]]:
     return actions
 
 
-def _file_to_move(path: str, size: int, digest: str) -> dict[str, object]:
+def _file_to_move(path: str, size: int, digest: str) -> FileMove:
     """What the script needs to move one file: its ID, folder, size, SHA-256, place and restore line."""
     return {
         "id": action_id(path),
@@ -95,7 +119,7 @@ def _file_to_move(path: str, size: int, digest: str) -> dict[str, object]:
     }
 
 
-def _companions(photo: Mapping[Hashable, Any]) -> list[dict[str, object]]:
+def _companions(photo: Mapping[Hashable, Any]) -> list[FileMove]:
     """The files that move with a photo (video, Takeout JSON, editors' sidecars)."""
     files = photo.get("companion_files")
     return [
@@ -105,9 +129,9 @@ def _companions(photo: Mapping[Hashable, Any]) -> list[dict[str, object]]:
     ]
 
 
-def action_bytes(action: Mapping[str, Any]) -> int:
+def action_bytes(action: Removal) -> int:
     """The bytes an action frees: the duplicate's and those of the files that go with it."""
-    return int(action["size"]) + sum(int(companion["size"]) for companion in action["companions"])
+    return action["size"] + sum(companion["size"] for companion in action["companions"])
 
 
 def write_deletion_script(
