@@ -7,6 +7,7 @@ import functools
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,6 +21,7 @@ T = TypeVar("T")
 
 
 GRAIN_FIELDS = 4
+FIRST_SHOT = datetime(2022, 7, 1, 8, 0, 0)
 
 
 @functools.cache
@@ -63,7 +65,8 @@ def _camera_photo(job: tuple[Path, int, int, int]) -> Path:
     rng = np.random.default_rng([seed, i])
     photos = _photos()
     frame = _varied(photos[i % len(photos)], rng, (4000, 3000))
-    exif = variants.camera_exif(taken=f"2022:07:{1 + i % 28:02d} 12:{i % 60:02d}:00")
+    taken = FIRST_SHOT + timedelta(seconds=47 * i)  # one photo a moment, as outside bursts
+    exif = variants.camera_exif(taken=taken.strftime("%Y:%m:%d %H:%M:%S"))
     path = root / f"folder-{i // per_folder:03d}" / f"IMG_{i:05d}.jpg"
     return variants.save_original(frame, path, exif, quality=92)
 

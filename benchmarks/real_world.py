@@ -98,7 +98,8 @@ def main() -> None:
         print(f"  {'ok ' if got == expected else 'MISS'} {expected:<8} -> {got:<8} {key[0]} ~ {key[1]}")
     truth = {(min(p), max(p)) for p, tier in PAIRS.items() if tier == "copy"}
     found_copies = {pair for pair, tier in tiers.items() if tier == "copy"}
-    unlabelled = {pair: tier for pair, tier in tiers.items() if (min(pair), max(pair)) not in PAIRS}
+    labelled = {(min(pair), max(pair)) for pair in PAIRS}
+    unlabelled = {pair: tier for pair, tier in tiers.items() if pair not in labelled}
     hits = len(truth & found_copies)
     print(
         f"copy tier: precision {hits / len(found_copies) if found_copies else 1.0:.3f}, "

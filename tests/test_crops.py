@@ -52,13 +52,24 @@ def test_photos_without_a_capture_time_are_never_paired(photos):
 def test_the_crop_search_correlates_as_scikit_image_does(photos):
     from skimage.feature import match_template
 
-    from photo_dedup.crops import _normalised_cross_correlation
+    from photo_dedup.crops import _correlator
 
     rng = np.random.default_rng(0)
     grey = np.asarray(photos["coffee"].convert("L").resize((32, 32)), dtype=np.float32)
+    correlate = _correlator(grey)
     for h, w in [(32, 32), (16, 24), (5, 31), (20, 9)]:
         top, left = rng.integers(0, 33 - h), rng.integers(0, 33 - w)
         template = grey[top : top + h, left : left + w] + rng.normal(0, 4, (h, w)).astype(np.float32)
-        ours = _normalised_cross_correlation(grey, template)
+        ours = correlate(template)
         assert np.allclose(ours, match_template(grey, template), atol=1e-4)
         assert np.unravel_index(int(np.argmax(ours)), ours.shape) == (top, left)
+
+
+def test_a_second_holding_more_photos_than_any_burst_is_not_searched(photos):
+    """A camera whose clock was never set stamps every photo alike: its pairs would grow with the square."""
+    from photo_dedup.crops import MAX_PHOTOS_A_MOMENT
+
+    frames = [photos["coffee"].resize((64, 48)).rotate(k) for k in range(MAX_PHOTOS_A_MOMENT + 1)]
+    n = MAX_PHOTOS_A_MOMENT
+    assert len(same_moment_pairs(table_of(frames[:n], ["2000-01-01T00:00:00"] * n))) == n * (n - 1) // 2
+    assert len(same_moment_pairs(table_of(frames, ["2000-01-01T00:00:00"] * (n + 1)))) == 0

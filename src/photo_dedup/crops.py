@@ -11,12 +11,16 @@ them), and verified on the 64x64 grey pictures:
   there the gradients must correlate as well as a copy's. The best box must leave at most
   `MAX_CROP_AREA` of the picture: a burst neighbour, moved by a few percent, lines up best with
   a box of 0.9 or more.
-Photos with no capture time are never paired here.
+Photos with no capture time are never paired here, nor are those of a "moment" holding more than
+`MAX_PHOTOS_A_MOMENT` photos: no burst is that fast, but a camera whose clock was never set stamps
+every photo with one time, and the pairs grow with the square of their number.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -26,6 +30,9 @@ from scipy.ndimage import gaussian_filter, map_coordinates
 from photo_dedup.photo_table import PhotoTable
 from photo_dedup.signature import LUMA_SIDE
 
+log = logging.getLogger(__name__)
+
+MAX_PHOTOS_A_MOMENT = 30  # a 30-frames-a-second burst; more in one second is a clock, not a shot
 MIN_CROP_STRUCTURE = 0.9  # gradient correlation of the crop and its box in the original
 MAX_CROP_AREA = 0.88  # at most this much of the original's area is left in a crop
 MIN_TURN_STRUCTURE = 0.9
@@ -51,9 +58,19 @@ def same_moment_pairs(table: PhotoTable, stand_in: np.ndarray | None = None) -> 
             if group not in chosen or index == group:
                 chosen[group] = index
     pairs = []
+    crowded = 0
     for chosen in moments.values():
         members = sorted(chosen.values())
+        if len(members) > MAX_PHOTOS_A_MOMENT:
+            crowded += len(members)
+            continue
         pairs += [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+    if crowded:
+        log.info(
+            "%d photos in seconds that hold more than %d photos each: not searched for crops",
+            crowded,
+            MAX_PHOTOS_A_MOMENT,
+        )
     return np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
 
@@ -65,10 +82,15 @@ def crop_or_turn_pairs(table: PhotoTable, pairs: np.ndarray) -> np.ndarray:
     found = []
     for a, b in pairs.tolist():
         luma = {i: table.luma[i].astype(np.float32) for i in (a, b)}
-        # A crop holds fewer pixels than its original (editors do not blow crops up), so only the
-        # smaller photo is looked for inside the larger one.
+        # The smaller photo is looked for inside the larger one first (an editor's crop holds fewer
+        # pixels), then the other way: a crop exported at a fixed size (a 4:3 photo and its square
+        # crop, both 500 px wide) holds more pixels than its original.
         big, small = (a, b) if pixels[a] >= pixels[b] else (b, a)
-        if _turned(luma[a], luma[b]) or _cropped(luma[big], aspect[big], luma[small], aspect[small]):
+        if (
+            _turned(luma[a], luma[b])
+            or _cropped(luma[big], aspect[big], luma[small], aspect[small])
+            or _cropped(luma[small], aspect[small], luma[big], aspect[big])
+        ):
             found.append((a, b))
     return np.array(found, dtype=np.int64).reshape(-1, 2)
 
@@ -95,13 +117,14 @@ def _cropped(luma_a: np.ndarray, aspect_a: float, luma_b: np.ndarray, aspect_b: 
     blurred = gaussian_filter(luma_a, 0.7)
     coarse = blurred.reshape(_SIDE, 2, _SIDE, 2).mean(axis=(1, 3))
     best = (-1.0, 0.0, 0.0, 0.0)  # score, width, x, y (fractions of A)
+    correlate = _correlator(coarse)
     for width in _WIDTHS:
         height = width * aspect_a / aspect_b
         if not 0.4 <= height <= 1.0:
             continue
         size = (max(4, round(width * _SIDE)), max(4, round(height * _SIDE)))
         template = np.asarray(Image.fromarray(luma_b).resize(size, Image.Resampling.BOX), dtype=np.float32)
-        scores = _normalised_cross_correlation(coarse, template)
+        scores = correlate(template)
         row, column = np.unravel_index(int(np.argmax(scores)), scores.shape)
         if scores[row, column] > best[0]:
             best = (float(scores[row, column]), float(width), float(column) / _SIDE, float(row) / _SIDE)
@@ -129,26 +152,31 @@ def _cropped(luma_a: np.ndarray, aspect_a: float, luma_b: np.ndarray, aspect_b: 
     return _gradient_correlation(_box(luma_a, x, y, width, height), target) >= MIN_CROP_STRUCTURE
 
 
-def _normalised_cross_correlation(image: np.ndarray, template: np.ndarray) -> np.ndarray:
-    """The template's correlation with each window of the image it fits in (what skimage's
-    match_template gives without padding). Written out because the pictures are 32x32: the FFT
-    route costs ~0.6 ms a call in overhead and importing scikit-image 1.4 s, numpy 0.05 ms."""
-    h, w = template.shape
-    centred = template - template.mean()
-    n = template.size
-    sums, squares = (_window_sums(values, h, w) for values in (image, image * image))
-    products = np.einsum("ijkl,kl->ij", sliding_window_view(image, (h, w)), centred)
-    spread = np.sqrt(np.maximum(squares - sums * sums / n, 0.0) * float((centred * centred).sum()))
-    scores: np.ndarray = np.where(spread > 1e-6, products / np.maximum(spread, 1e-6), 0.0)
-    return scores
+def _correlator(image: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A function giving a template's normalised cross-correlation with each window of `image` it
+    fits in (what skimage's match_template gives without padding). Written out because the pictures
+    are 32x32: the FFT route costs ~0.6 ms a call in overhead and importing scikit-image 1.4 s; here
+    the window sums come from summed-area tables made once per image."""
+    tables = []
+    for values in (image.astype(np.float64), image.astype(np.float64) ** 2):
+        table = np.zeros((values.shape[0] + 1, values.shape[1] + 1))
+        table[1:, 1:] = values.cumsum(axis=0).cumsum(axis=1)
+        tables.append(table)
 
+    def window_sums(table: np.ndarray, h: int, w: int) -> np.ndarray:
+        sums: np.ndarray = table[h:, w:] - table[:-h, w:] - table[h:, :-w] + table[:-h, :-w]
+        return sums
 
-def _window_sums(values: np.ndarray, h: int, w: int) -> np.ndarray:
-    """The sum of every h x w window, from a summed-area table."""
-    table = np.zeros((values.shape[0] + 1, values.shape[1] + 1), dtype=np.float64)
-    table[1:, 1:] = values.cumsum(axis=0).cumsum(axis=1)
-    sums: np.ndarray = table[h:, w:] - table[:-h, w:] - table[h:, :-w] + table[:-h, :-w]
-    return sums
+    def correlate(template: np.ndarray) -> np.ndarray:
+        h, w = template.shape
+        centred = template - template.mean()
+        sums, squares = window_sums(tables[0], h, w), window_sums(tables[1], h, w)
+        products = np.einsum("ijkl,kl->ij", sliding_window_view(image, (h, w)), centred)
+        spread = np.sqrt(np.maximum(squares - sums * sums / template.size, 0.0) * float((centred * centred).sum()))
+        scores: np.ndarray = np.where(spread > 1e-6, products / np.maximum(spread, 1e-6), 0.0)
+        return scores
+
+    return correlate
 
 
 def _shrunk(luma: np.ndarray) -> np.ndarray:
