@@ -16,7 +16,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
 
-from photo_dedup.sidecar_store import Record, dumps
+from photo_dedup.sidecar_record import Sidecar
+from photo_dedup.sidecar_store import dumps
 
 END_KEY = "chunk_end"
 # The end line is short; reading this much from the end of the file always holds it.
@@ -39,7 +40,7 @@ class ChunkWriter:
         self._sha = hashlib.sha256()
         self._count = 0
 
-    def write(self, record: Record) -> None:
+    def write(self, record: Sidecar) -> None:
         line = dumps(record) + "\n"
         self._handle.write(line)
         self._sha.update(line.encode("utf-8"))
@@ -82,7 +83,7 @@ def looks_whole(path: str | Path, expected_records: int) -> bool:
     return found is not None and found[0]["records"] == expected_records
 
 
-def read_records(path: str | Path) -> Iterator[Record]:
+def read_records(path: str | Path) -> Iterator[Sidecar]:
     """Every record of a chunk file, checked against its end line as it is read.
 
     Raises:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 from PIL import Image
 
@@ -25,9 +24,6 @@ class ExifFacts:
     orientation: int | None = None
     software: str | None = None
     has_gps: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _text(value: object) -> str | None:

@@ -9,7 +9,6 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict
 from pathlib import Path
 
 from photo_dedup.atomic import replacing
@@ -18,7 +17,8 @@ from photo_dedup.chunks import read_manifest
 from photo_dedup.decode import UnreadablePhoto, decode_photo
 from photo_dedup.digests import file_digest
 from photo_dedup.scan import FileEntry
-from photo_dedup.sidecar_store import Record, SidecarStore
+from photo_dedup.sidecar_record import Sidecar
+from photo_dedup.sidecar_store import SidecarStore
 from photo_dedup.signature import compute_signature
 
 log = logging.getLogger(__name__)
@@ -29,32 +29,41 @@ WORK_SIZE = 320  # long side of the decoded image used for hashes and the thumbn
 THUMBNAIL_QUALITY = 82
 
 
-def content_record(path: str, digest: str, store: SidecarStore, max_pixels: int) -> Record:
+def content_record(path: str, digest: str, store: SidecarStore, max_pixels: int) -> Sidecar:
     """Decode once and describe the bytes: format, upright size, EXIF, hashes, thumbnail."""
-    record: Record = {"version": FINGERPRINT_VERSION, "error": None}
     try:
         decoded = decode_photo(path, WORK_SIZE, max_pixels)
     except UnreadablePhoto as error:
-        record["error"] = str(error)
-        return record
+        return {"version": FINGERPRINT_VERSION, "error": str(error)}
     thumbnail = store.thumbnail_path(digest)
     with replacing(thumbnail) as tmp:
         decoded.image.save(tmp, "JPEG", quality=THUMBNAIL_QUALITY)
-    record.update(
-        format=decoded.format,
-        width=decoded.width,
-        height=decoded.height,
-        decoder=decoded.decoder,
-        jpeg_quality=decoded.jpeg_quality,
-        jpeg_grid=decoded.jpeg_grid,
-        thumbnail=str(thumbnail.relative_to(store.root)),
-        **decoded.exif.as_dict(),
-        **compute_signature(decoded.image).as_dict(),
-    )
-    return record
+    exif, signature = decoded.exif, compute_signature(decoded.image)
+    return {
+        "version": FINGERPRINT_VERSION,
+        "error": None,
+        "format": decoded.format,
+        "width": decoded.width,
+        "height": decoded.height,
+        "decoder": decoded.decoder,
+        "jpeg_quality": decoded.jpeg_quality,
+        "jpeg_grid": decoded.jpeg_grid,
+        "thumbnail": str(thumbnail.relative_to(store.root)),
+        "taken": exif.taken,
+        "make": exif.make,
+        "model": exif.model,
+        "orientation": exif.orientation,
+        "software": exif.software,
+        "has_gps": exif.has_gps,
+        "phash": signature.phash,
+        "dhash": signature.dhash,
+        "luma64": signature.luma64,
+        "rgb4": signature.rgb4,
+        "colourfulness": signature.colourfulness,
+    }
 
 
-def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) -> tuple[Record, str]:
+def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) -> tuple[Sidecar, str]:
     """The sidecar of one photo and how it was obtained ("reused", "digest", "decoded", "failed").
 
     Never raises for a bad photo: the sidecar's `error` says what went wrong.
@@ -64,7 +73,8 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
         stat = os.stat(path, follow_symlinks=False)
     except OSError as error:
         # vanished since the scan: nothing to key a sidecar by
-        return _failure(asdict(entry), f"file cannot be read: {error.strerror}"), "failed"
+        scanned: Sidecar = {"path": path, "size": entry.size, "mtime_ns": entry.mtime_ns}
+        return _failure(scanned, f"file cannot be read: {error.strerror}"), "failed"
     previous = store.read_sidecar(path)
     if (
         previous is not None
@@ -75,7 +85,7 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
         and store.thumbnail_whole(previous.get("thumbnail"))
     ):
         return previous, "reused"
-    base: Record = {"path": path, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    base: Sidecar = {"path": path, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     if stat.st_size == 0:
         return _failure(base, "empty file (0 bytes)", store), "failed"
     try:
@@ -93,14 +103,14 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
         content = content_record(path, digest, store, max_pixels)
         store.write_content(digest, content)
         how = "decoded"
-    record = {**content, **base, "digest": digest}
+    record: Sidecar = {**content, **base, "digest": digest}
     store.write_sidecar(record)
     return record, ("failed" if record["error"] else how)
 
 
-def _failure(base: Record, reason: str, store: SidecarStore | None = None) -> Record:
+def _failure(base: Sidecar, reason: str, store: SidecarStore | None = None) -> Sidecar:
     """The sidecar of a photo that could not be read (kept in `store` when given)."""
-    record = {**base, "version": FINGERPRINT_VERSION, "error": reason, "digest": None}
+    record: Sidecar = {**base, "version": FINGERPRINT_VERSION, "error": reason}
     if store is not None:
         store.write_sidecar(record)
     return record

@@ -5,43 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict, cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from photo_dedup.chunk_file import read_records
+from photo_dedup.sidecar_record import Sidecar
 from photo_dedup.signature import COLOUR_SIDE, LUMA_SIDE, decode_colours, decode_luma, hash_bits
 
 # Sidecars written before a column was renamed name it the old way.
 _OLD_NAMES = {"colourfulness": "colorfulness"}
 
 
-class SidecarFacts(TypedDict):
-    """What the gather step keeps of a readable photo's sidecar (its signatures go into arrays)."""
-
-    path: str
-    digest: str  # SHA-256 of the bytes
-    size: int  # bytes
-    format: str
-    width: int  # upright, in pixels
-    height: int
-    taken: str | None  # EXIF capture time
-    make: str | None
-    model: str | None
-    has_gps: bool | None
-    software: str | None
-    orientation: int | None
-    thumbnail: str  # relative to the cache folder
-    colourfulness: float
-    jpeg_quality: int | None  # estimated from the quantisation tables
-    jpeg_grid: float | None  # how strongly the pixels show JPEG's 8x8 grid
-    phash: str
-    dhash: str
-
-
-class PhotoRecord(SidecarFacts, total=False):
-    """One photo from the gather step on: its sidecar's facts plus what the gather step learns."""
+class PhotoRecord(Sidecar, total=False):
+    """One photo from the gather step on: the facts of its sidecar (those in COLUMNS) plus what the
+    gather step learns of it."""
 
     apple: dict[str, Any] | None  # its Apple Photos asset
     edits: str  # its editors' sidecars, by name
@@ -49,8 +28,28 @@ class PhotoRecord(SidecarFacts, total=False):
     conversion: str  # why it is a conversion of another member of its group, or ""
 
 
-# Columns kept for every photo.
-COLUMNS = list(SidecarFacts.__annotations__)
+# The sidecar fields kept for every readable photo; its signatures go into arrays instead.
+COLUMNS: list[str] = [
+    "path",
+    "digest",
+    "size",
+    "format",
+    "width",
+    "height",
+    "taken",
+    "make",
+    "model",
+    "has_gps",
+    "software",
+    "orientation",
+    "thumbnail",
+    "colourfulness",
+    "jpeg_quality",
+    "jpeg_grid",
+    "phash",
+    "dhash",
+]
+assert set(COLUMNS) <= set(Sidecar.__annotations__)
 
 
 @dataclass
@@ -83,7 +82,7 @@ class PhotoTable:
         )
 
 
-def iter_sidecars(chunk_files: Iterable[str | Path]) -> Iterator[dict[str, Any]]:
+def iter_sidecars(chunk_files: Iterable[str | Path]) -> Iterator[Sidecar]:
     """Stream sidecar records from chunk files, one at a time, each file checked as it is read.
 
     Raises:
@@ -116,7 +115,8 @@ def load_photo_table(chunk_files: Sequence[str | Path]) -> tuple[PhotoTable, pd.
     columns: dict[str, list[Any]] = {column: [] for column in COLUMNS}
     failed: list[dict[str, str]] = []
     n = 0
-    for record in iter_sidecars(chunk_files):
+    for sidecar in iter_sidecars(chunk_files):
+        record = cast("dict[str, Any]", sidecar)  # read by name: older sidecars may use older names
         if record.get("error"):
             failed.append({"path": record["path"], "reason": record["error"]})
             continue

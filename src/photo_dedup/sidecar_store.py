@@ -13,11 +13,10 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from photo_dedup.atomic import write_text
-
-Record = dict[str, Any]
+from photo_dedup.sidecar_record import Sidecar
 
 
 class SidecarStore:
@@ -47,16 +46,16 @@ class SidecarStore:
         except OSError:
             return False
 
-    def read_sidecar(self, photo_path: str) -> Record | None:
+    def read_sidecar(self, photo_path: str) -> Sidecar | None:
         return _read_json(self.sidecar_path(photo_path))
 
-    def read_content(self, digest: str) -> Record | None:
+    def read_content(self, digest: str) -> Sidecar | None:
         return _read_json(self.content_path(digest))
 
-    def write_sidecar(self, record: Record) -> None:
+    def write_sidecar(self, record: Sidecar) -> None:
         _write_json(self.sidecar_path(record["path"]), record)
 
-    def write_content(self, digest: str, record: Record) -> None:
+    def write_content(self, digest: str, record: Sidecar) -> None:
         _write_json(self.content_path(digest), record)
 
 
@@ -73,19 +72,19 @@ def cache_name(name: str) -> str:
     return os.fsdecode(raw[:100]).encode("utf-8", "ignore").decode("utf-8", "ignore") + "~" + digest
 
 
-def dumps(record: Record) -> str:
+def dumps(record: Sidecar) -> str:
     """Deterministic JSON: sorted keys, no trailing spaces."""
     return json.dumps(record, sort_keys=True, ensure_ascii=True)
 
 
-def _read_json(path: Path) -> Record | None:
+def _read_json(path: Path) -> Sidecar | None:
     try:
         with open(path, encoding="utf-8") as handle:
             value = json.load(handle)
     except (OSError, ValueError):
         return None
-    return value if isinstance(value, dict) else None
+    return cast(Sidecar, value) if isinstance(value, dict) else None
 
 
-def _write_json(path: Path, record: Record) -> None:
+def _write_json(path: Path, record: Sidecar) -> None:
     write_text(path, dumps(record) + "\n")

@@ -29,15 +29,6 @@ class Signature:
     rgb4: str
     colourfulness: float
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "phash": self.phash,
-            "dhash": self.dhash,
-            "luma64": self.luma64,
-            "rgb4": self.rgb4,
-            "colourfulness": self.colourfulness,
-        }
-
 
 def compute_signature(image: Image.Image) -> Signature:
     """Hashes and verification signature of an upright RGB image (any size)."""

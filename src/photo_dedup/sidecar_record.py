@@ -1,0 +1,40 @@
+"""The sidecar: what the fingerprint step records of each photo, field by field.
+
+A leaf module (no pandas, no decoders), so the fingerprint jobs and the gather step share one
+definition. A photo that cannot be read has only the first group of fields and an `error`.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class Sidecar(TypedDict, total=False):
+    # the file, as the scan saw it
+    path: str
+    size: int  # bytes
+    mtime_ns: int
+    digest: str  # SHA-256 of the bytes (absent when they cannot be read)
+    version: int  # FINGERPRINT_VERSION that wrote it
+    error: str | None  # why the photo cannot be read; the fields below are then absent
+    # the picture
+    format: str
+    width: int  # upright, in pixels
+    height: int
+    decoder: str  # how it was decoded ("draft", "full", "raw-preview", ...)
+    jpeg_quality: int | None  # estimated from the quantisation tables
+    jpeg_grid: float | None  # how strongly the pixels show JPEG's 8x8 grid
+    thumbnail: str  # relative to the cache folder
+    # EXIF (exif_facts.ExifFacts)
+    taken: str | None
+    make: str | None
+    model: str | None
+    orientation: int | None
+    software: str | None
+    has_gps: bool
+    # the signature (signature.Signature)
+    phash: str
+    dhash: str
+    luma64: str  # base64 of the 64x64 grey picture
+    rgb4: str  # base64 of the 4x4 colour grid
+    colourfulness: float
