@@ -80,7 +80,7 @@ def copy_groups(
     for a, b in matched.tolist():
         neighbours.setdefault(a, set()).add(b)
         neighbours.setdefault(b, set()).add(a)
-    records = table.records()
+    records = table.records(neighbours)
     members_of: dict[int, list[int]] = {}
     for index, label in enumerate(labels.tolist()):
         members_of.setdefault(label, []).append(index)
@@ -96,7 +96,7 @@ def copy_groups(
 def _groups_around_keepers(
     members: list[int],
     neighbours: dict[int, set[int]],
-    records: list[PhotoRecord],
+    records: dict[int, PhotoRecord],
     ranking: KeeperRanking,
     phash: np.ndarray,
 ) -> list[Group]:

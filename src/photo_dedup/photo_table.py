@@ -65,11 +65,15 @@ class PhotoTable:
     def __len__(self) -> int:
         return len(self.photos)
 
-    def records(self) -> list[PhotoRecord]:
-        """Each photo as a plain record, row i = photo i (a new list each call: callers add keys)."""
-        return [
-            cast(PhotoRecord, {str(key): value for key, value in row.items()}) for row in self.photos.to_dict("records")
-        ]
+    def records(self, rows: Iterable[int]) -> dict[int, PhotoRecord]:
+        """The photos in `rows` as plain records, keyed by row (new ones each call: callers add keys).
+        Only these rows are converted: the groups hold a small part of a large library."""
+        wanted = sorted(set(rows))
+        converted = self.photos.iloc[wanted].to_dict("records")
+        return {
+            row: cast(PhotoRecord, {str(k): v for k, v in record.items()})
+            for row, record in zip(wanted, converted, strict=True)
+        }
 
     def subset(self, keep: np.ndarray) -> PhotoTable:
         """The photos where `keep` is true, with their signatures."""

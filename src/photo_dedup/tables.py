@@ -75,7 +75,7 @@ def group_keepers(rows: pd.DataFrame) -> pd.DataFrame:
 
 def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
     """One row per photo in a group: the keeper first, then the copies best first."""
-    photos = table.records()
+    photos = table.records(index for group in groups for index in group.members)
     rows: list[dict[str, Any]] = []
     for group in groups:
         lacks = keeper_lacks(photos[group.keeper], [photos[i] for i in group.members[1:]])

@@ -84,12 +84,11 @@ def review_groups(
     members_of: dict[int, list[int]] = {}
     for index in sorted(neighbours):
         members_of.setdefault(int(labels[index]), []).append(index)
-    records = table.records()
+    records = table.records(neighbours)
     groups = []
     for component in members_of.values():
-        photos = {i: PhotoRecord(**records[i]) for i in component}  # copies: conversions are marked on them
-        mark_conversions(list(photos.values()))
-        best_first = sorted(component, key=lambda i: ranking.key(photos[i]))
+        mark_conversions([records[i] for i in component])
+        best_first = sorted(component, key=lambda i: ranking.key(records[i]))
         for ordered in around_keepers(best_first, neighbours):  # as with copies: no chaining
             groups.append(_review_group(table, records, relation, ordered, decisions))
     groups.sort(key=lambda group: records[group.keeper]["path"])
@@ -105,7 +104,7 @@ def _keepers_of(n: int, copy_groups: list[Group]) -> np.ndarray:
 
 
 def _review_group(
-    table: PhotoTable, records: list[PhotoRecord], relation: str, ordered: list[int], decisions: Decisions | None
+    table: PhotoTable, records: dict[int, PhotoRecord], relation: str, ordered: list[int], decisions: Decisions | None
 ) -> Group:
     """A group shown for review: all kept, unless the user chose the one photo to keep."""
     choice = decisions.chosen_in({records[i]["digest"] for i in ordered}) if decisions else None

@@ -120,8 +120,11 @@ def _structure_and_alignment(
     """Gradient correlation and alignment of each pair (see `_measured`), with the pairs that hold a
     photo under SMALL_SIDE pixels compared on blurred pictures."""
     short_side = np.minimum(table.photos["width"].to_numpy(), table.photos["height"].to_numpy())
-    small = np.flatnonzero(short_side[pairs].min(axis=1, initial=SMALL_SIDE) < SMALL_SIDE)
-    structure, alignment = _measured(table.luma, pairs, min_structure, batch)
+    with_small = short_side[pairs].min(axis=1, initial=SMALL_SIDE) < SMALL_SIDE
+    structure, alignment = np.full(len(pairs), np.nan), np.full(len(pairs), np.nan)
+    large = np.flatnonzero(~with_small)
+    structure[large], alignment[large] = _measured(table.luma, pairs[large], min_structure, batch)
+    small = np.flatnonzero(with_small)
     if len(small):
         ids, local = np.unique(pairs[small], return_inverse=True)
         blurred = gaussian_filter(table.luma[ids].astype(np.float32), sigma=(0, _SMALL_BLUR, _SMALL_BLUR))
