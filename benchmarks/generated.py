@@ -26,6 +26,7 @@ FIRST_SHOT = datetime(2022, 7, 1, 8, 0, 0)
 # candidate pairs the gather step measured were two frames of one photo, which no real library holds.
 # Frames of 20-50 % show different parts of a photo, as different photos do.
 DISTINCT_ZOOM = (0.2, 0.5)
+VARIED_ZOOM = (0.55, 1.0)  # the phone and small photos' frames
 
 
 @functools.cache
@@ -47,7 +48,7 @@ def _grain_fields(size: tuple[int, int]) -> list[Image.Image]:
 
 
 def _varied(
-    photo: Image.Image, rng: np.random.Generator, size: tuple[int, int], zoom: tuple[float, float] = (0.55, 1.0)
+    photo: Image.Image, rng: np.random.Generator, size: tuple[int, int], zoom: tuple[float, float] = VARIED_ZOOM
 ) -> Image.Image:
     """A different-looking frame from a real photo: crop (`zoom`: its side over the photo's), flip,
     colour, then grain at full size."""
@@ -67,26 +68,30 @@ def _varied(
     return frame
 
 
-def _camera_photo(job: tuple[Path, int, int, int]) -> Path:
+def _frame(
+    job: tuple[Path, int, int, int], size: tuple[int, int], zoom: tuple[float, float] = VARIED_ZOOM
+) -> tuple[Image.Image, Path]:
+    """Photo `i` of a job: its frame (its own random numbers, so any process makes the same one)
+    and its path without a suffix."""
     root, i, seed, per_folder = job
-    rng = np.random.default_rng([seed, i])
     photos = _photos()
-    frame = _varied(photos[i % len(photos)], rng, (4000, 3000), zoom=DISTINCT_ZOOM)
-    taken = FIRST_SHOT + timedelta(seconds=47 * i)  # one photo a moment, as outside bursts
+    frame = _varied(photos[i % len(photos)], np.random.default_rng([seed, i]), size, zoom)
+    return frame, root / f"folder-{i // per_folder:03d}" / f"IMG_{i:05d}"
+
+
+def _camera_photo(job: tuple[Path, int, int, int]) -> Path:
+    frame, path = _frame(job, (4000, 3000), zoom=DISTINCT_ZOOM)
+    taken = FIRST_SHOT + timedelta(seconds=47 * job[1])  # one photo a moment, as outside bursts
     exif = variants.camera_exif(taken=taken.strftime("%Y:%m:%d %H:%M:%S"))
-    path = root / f"folder-{i // per_folder:03d}" / f"IMG_{i:05d}.jpg"
-    return variants.save_original(frame, path, exif, quality=92)
+    return variants.save_original(frame, path.with_suffix(".jpg"), exif, quality=92)
 
 
 def _phone_photo(job: tuple[Path, int, int, int]) -> list[Path]:
-    root, i, seed, per_folder = job
-    rng = np.random.default_rng([seed, i])
-    photos = _photos()
-    frame = _varied(photos[i % len(photos)], rng, (4032, 3024))
-    path = root / f"folder-{i // per_folder:03d}" / f"IMG_{i:05d}.heic"
+    frame, path = _frame(job, (4032, 3024))
+    path = path.with_suffix(".heic")
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.save(path, quality=80, enc_params={"preset": "ultrafast"})  # x265 at its default takes ~15 s a photo
-    if i % 10:
+    if job[1] % 10:
         return [path]
     return [path, variants.recompressed(frame, path.with_suffix(".jpg"), quality=85)]
 

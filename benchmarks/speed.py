@@ -98,11 +98,16 @@ def czkawka(library: Path) -> float:
     return time.monotonic() - started if done.returncode == 0 else float("nan")
 
 
-def side_by_side(title: str, library: Path, workdir: Path, cores: int, files: int, note: str = "") -> None:
-    """The workflow cold and no-op, then czkawka twice, on the same library; one block of output."""
+def cold_then_noop(workdir: Path, library: Path, cores: int) -> tuple[float, float, float]:
+    """The workflow's cold run, its peak memory (MB) and a no-op rerun right after."""
     cold = snakemake(workdir, library, cores)
     rss = LAST_RUN_PEAK_MB[0]
-    noop = snakemake(workdir, library, cores)
+    return cold, rss, snakemake(workdir, library, cores)
+
+
+def side_by_side(title: str, library: Path, workdir: Path, cores: int, files: int, note: str = "") -> None:
+    """The workflow cold and no-op, then czkawka twice, on the same library; one block of output."""
+    cold, rss, noop = cold_then_noop(workdir, library, cores)
     first, second = czkawka(library), czkawka(library)
     print(f"{title}, {files} files:")
     print(f"  workflow cold {cold:.1f} s ({files / cold:.1f} files/s, peak {rss:.0f} MB), no-op {noop:.1f} s")
@@ -174,9 +179,7 @@ def big_photo_run(args: argparse.Namespace, base: Path) -> None:
     floor = decode_floor(paths, args.cores, base / "floor-cache")
     a = naive(paths, args.cores) if not args.no_naive else float("nan")
     workdir = base / "work"
-    b = snakemake(workdir, library, args.cores)
-    rss = LAST_RUN_PEAK_MB[0]
-    c = snakemake(workdir, library, args.cores)
+    b, rss, c = cold_then_noop(workdir, library, args.cores)
     modify(paths[:10])
     started = time.time()
     d = snakemake(workdir, library, args.cores)
