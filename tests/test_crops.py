@@ -65,11 +65,13 @@ def test_the_crop_search_correlates_as_scikit_image_does(photos):
         assert np.unravel_index(int(np.argmax(ours)), ours.shape) == (top, left)
 
 
-def test_a_second_holding_more_photos_than_any_burst_is_not_searched(photos):
+def test_a_second_holding_more_photos_than_any_burst_is_not_searched(photos, caplog):
     """A camera whose clock was never set stamps every photo alike: its pairs would grow with the square."""
     from photo_dedup.crops import MAX_PHOTOS_A_MOMENT
 
     frames = [photos["coffee"].resize((64, 48)).rotate(k) for k in range(MAX_PHOTOS_A_MOMENT + 1)]
     n = MAX_PHOTOS_A_MOMENT
     assert len(same_moment_pairs(table_of(frames[:n], ["2000-01-01T00:00:00"] * n))) == n * (n - 1) // 2
-    assert len(same_moment_pairs(table_of(frames, ["2000-01-01T00:00:00"] * (n + 1)))) == 0
+    with caplog.at_level("INFO", logger="photo_dedup.crops"):
+        assert len(same_moment_pairs(table_of(frames, ["2000-01-01T00:00:00"] * (n + 1)))) == 0
+    assert f"{n + 1} photos in seconds that hold more than {n} photos each" in caplog.text  # the log says so
