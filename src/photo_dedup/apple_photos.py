@@ -8,21 +8,30 @@ keywords, title, people, edits, Recently Deleted, and whether the original is st
 
 The database is read from a copy in a temporary folder (SQLite touches the files of a
 database it opens, even only to read it, and nothing may be written inside the library).
+
+An asset's original need not lie in the bundle: with "Copy items to the Photos library" off,
+Photos keeps a *referenced* original where it was imported from. It is an asset all the same,
+listed under its real path (the path the scan finds it by), and never moved by this tool either.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 BUNDLE_SUFFIX = ".photoslibrary"
 _DATABASE_FILES = ("Photos.sqlite", "Photos.sqlite-wal", "Photos.sqlite-shm", "photos.db", "metaSchema.db")
+# How a catalog is made from a database; part of its stamp, so that a catalog made by an older
+# version is read again. 2: referenced originals under their real path.
+CATALOG_FORMAT = 2
 
 Asset = dict[str, Any]
 
@@ -41,8 +50,9 @@ def bundle_of(path: str) -> str | None:
 
 
 def database_stamp(bundle: str) -> list[list[Any]]:
-    """Size and mtime of the database files: the catalog is read again only when they change."""
-    stamp = []
+    """Size and mtime of the database files (and the catalog format): the catalog is read again
+    only when they change."""
+    stamp: list[list[Any]] = [["catalog format", CATALOG_FORMAT]]
     for name in _DATABASE_FILES:
         with contextlib.suppress(OSError):
             stat = os.stat(os.path.join(bundle, "database", name))
@@ -60,15 +70,16 @@ def _shadow_library(bundle: str) -> Iterator[str]:
             source = os.path.join(bundle, "database", name)
             if os.path.exists(source):
                 shutil.copyfile(source, os.path.join(shadow, "database", name))
-        os.symlink(os.path.join(bundle, "originals"), os.path.join(shadow, "originals"))
+        # an absolute target: a relative one would be read from inside the temporary folder
+        os.symlink(os.path.join(os.path.abspath(bundle), "originals"), os.path.join(shadow, "originals"))
         yield shadow
 
 
 def read_photos_library(bundle: str) -> dict[str, Asset]:
     """Every original file of a Photos library, by its real path, with what Photos knows of it.
 
-    Assets whose original is not stored locally (iCloud) have no file; they are listed under
-    the key "missing:<uuid>" so that they can be counted.
+    Assets whose original is not stored locally (iCloud, or a referenced file not on this disk)
+    have no file; they are listed under the key "missing:<uuid>" so that they can be counted.
 
     Raises:
         OSError, ValueError: the database cannot be read (the caller reports it and goes on).
@@ -82,14 +93,87 @@ def read_photos_library(bundle: str) -> dict[str, Asset]:
             database = osxphotos.PhotosDB(dbfile=shadow)
         except Exception as error:  # noqa: BLE001 - osxphotos raises many kinds for a bad database
             raise ValueError(f"cannot read the Photos database of {bundle}: {error}") from error
+        listing = functools.cache(_names_in)  # folders of referenced originals, listed once
         for photo in [*database.photos(), *database.photos(intrash=True)]:
-            facts = _facts(photo, bundle)
-            if photo.path:
-                path = os.path.join(bundle, os.path.relpath(photo.path, shadow))
-                assets[path] = facts
-            else:
-                assets[f"missing:{photo.uuid}"] = facts
+            path = original_path(photo, shadow, bundle, listing)
+            assets[path or f"missing:{photo.uuid}"] = {**_facts(photo, bundle), "missing": path is None}
     return dict(sorted(assets.items()))
+
+
+def original_path(
+    photo: Any, shadow: str, bundle: str, listing: Callable[[str], frozenset[str]] | None = None
+) -> str | None:
+    """Where an asset's original lies, as the scan lists it, or None when it is not on disk.
+
+    `photo` is osxphotos' PhotoInfo for the shadow library `shadow` of `bundle`. An original in
+    the library is reached through the shadow: its path is rebuilt under the real bundle. A
+    referenced original lies outside: it is listed under its real path (links resolved, each
+    name spelled as its folder lists it; see `on_disk_spelling`).
+    """
+    path = photo.path or (recorded_path(photo) if photo.isreference else None)
+    if not path:
+        return None
+    if path.startswith(shadow.rstrip("/") + "/"):
+        return os.path.join(bundle, os.path.relpath(path, shadow))
+    return on_disk_spelling(path, listing) if os.path.isfile(path) else None
+
+
+def recorded_path(photo: Any) -> str | None:
+    """The path the database records for a referenced original (its folder and file name).
+
+    osxphotos gives no `path` for an asset its database flags as missing, and for a referenced
+    file that flag says nothing about the disk (osxphotos issues #108 and #883: it stays "there"
+    when the file is gone, and the sample library's referenced originals are flagged missing).
+    So the recorded place is looked at here; whether a file is there decides.
+    """
+    info = getattr(photo, "_info", None)  # osxphotos has no public name for the recorded folder
+    if not isinstance(info, dict):
+        return None
+    folder, name = info.get("directory"), info.get("filename")
+    if isinstance(folder, str) and folder.startswith("/") and isinstance(name, str) and name:
+        return os.path.join(folder, name)
+    return None
+
+
+def on_disk_spelling(path: str, listing: Callable[[str], frozenset[str]] | None = None) -> str:
+    """`path` with its links resolved and each name spelled as its folder lists it.
+
+    A Mac's file system finds a name given in another Unicode form or case (osxphotos gives names
+    composed, NFC; an HFS+ disk stores them decomposed), but the scan lists the folder's own
+    spelling, and a Photos asset must be found under the path the scan gives its file.
+
+    Args:
+        path: an existing file.
+        listing: the names in a folder (a cached `_names_in` when many paths are spelled).
+    """
+    names_in = listing or _names_in
+    spelled = "/"
+    for name in os.path.realpath(path).split("/"):
+        if name:
+            spelled = os.path.join(spelled, _listed_name(spelled, name, names_in(spelled)))
+    return spelled
+
+
+def _names_in(folder: str) -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
+
+
+def _listed_name(folder: str, name: str, names: frozenset[str]) -> str:
+    """The name `folder` lists for the file `name` reaches (the same file, spelled another way)."""
+    if name in names:
+        return name
+    wanted = unicodedata.normalize("NFC", name).casefold()
+    with contextlib.suppress(OSError):
+        target = os.stat(os.path.join(folder, name))
+        for listed in sorted(names):
+            if unicodedata.normalize("NFC", listed).casefold() == wanted and os.path.samestat(
+                os.stat(os.path.join(folder, listed)), target
+            ):
+                return listed
+    return name
 
 
 def _facts(photo: Any, bundle: str) -> Asset:
@@ -101,7 +185,6 @@ def _facts(photo: Any, bundle: str) -> Asset:
         "favorite": bool(photo.favorite),
         "hidden": bool(photo.hidden),
         "in_trash": bool(photo.intrash),
-        "missing": bool(photo.ismissing) or not photo.path,
         "albums": albums,
         "keywords": sorted(photo.keywords or []),
         "title": photo.title or "",
