@@ -7,6 +7,8 @@
 - An asset of another Photos library stays (this tool cannot merge across libraries).
 - A loose copy of an asset is removed by the file script when the asset is at least as good;
   a better loose copy (more pixels, better format or quality) stays, and the group says so.
+- An asset is never the file script's: with a loose keeper (reordered rules, your choice) it stays.
+  That holds for a referenced original too (kept outside the bundle, listed by its real path).
 Assets in Recently Deleted are not live copies: they are left out before grouping.
 """
 
@@ -58,7 +60,11 @@ def _photos_rule(row: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> tuple[boo
         # a file Photos does not track cannot vouch for removing a copy
         return True, "kept: its other copy is a file Photos does not track", ""
     if not keeper["photos_uuid"]:
-        return None  # a loose keeper: Photos assets rank first, so the group holds none
+        if row["photos_uuid"]:
+            # the keeper rules put a loose file first (reordered rules, or your choice): the file
+            # script never removes an asset, and Photos cannot merge it into a file it lacks
+            return True, "kept: an Apple Photos asset (only Photos may remove it)", ""
+        return None  # a loose keeper and a loose copy: the file script's business
     if row["photos_uuid"] and row["photos_library"] == keeper["photos_library"]:
         return False, "duplicate in Apple Photos: goes into the album " + DUPLICATES_ALBUM, HANDLED_IN_PHOTOS
     if row["photos_uuid"]:
