@@ -125,6 +125,7 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None) 
     roots, notes = distinct_roots(roots)
     excludes = list(config["exclude"])
     scan = scan_library(roots, excludes)
+    notes += scan.notes  # one folder reached through two mounts (the roots are distinct already)
     chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]), cores)
     cache = Path(workdir) / CACHE_DIR
     write_manifests(chunks, cache / "manifests")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -46,8 +47,11 @@ class ScanResult:
     counts: Counter[str] = field(default_factory=Counter)
     # Files that go with a photo: photo path -> [[kind, path], ...] (see companion_files).
     companions: dict[str, list[list[str]]] = field(default_factory=dict)
-    # (device, inode) of every photo listed: a file reached by a second path (a hard link) is listed once.
-    seen_files: dict[tuple[int, int], str] = field(default_factory=dict)
+    # (device, inode) of every photo listed -> its path and root: a file reached by a second path
+    # (a hard link, a bind mount) is listed once.
+    seen_files: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    # (size, mtime_ns, ctime_ns) -> (device, path, root) of the photo listed first (see _times_key)
+    seen_times: dict[tuple[int, int, int], tuple[int, str, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     # Apple Photos libraries found (their originals are scanned; Photos manages them)
     bundles: list[str] = field(default_factory=list)
@@ -115,25 +119,57 @@ def scan_library(roots: list[str], excludes: tuple[str, ...] | list[str]) -> Sca
     """
     result = ScanResult()
     walk_roots, result.notes = distinct_roots(roots)
+    seen_twice: Counter[tuple[str, str]] = Counter()  # (root walked, root seen first) -> files seen twice
     for root in walk_roots:
         if is_bundle(root):
             result.bundles.append(root)
-        _walk(root, root, excludes, result)
+        _walk(root, excludes, result, seen_twice)
+    result.notes += [
+        f"{count} photos under {root} are the same files as under {first} (same size, modification and "
+        "change times on another device: one folder reached through two mounts?): listed once"
+        for (root, first), count in sorted(seen_twice.items())
+    ]
     result.photos.sort()
     result.problems.sort()
     return result
 
 
-def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: ScanResult) -> None:
+@dataclass
+class _Folder:
+    """A folder being walked: its entries still to visit, and what it holds so far (for companions)."""
+
+    path: str
+    entries: Iterator[os.DirEntry[str]]
+    photos: list[str] = field(default_factory=list)
+    others: dict[str, str] = field(default_factory=dict)  # lower-case name -> name: videos and sidecars
+
+
+def _open_folder(folder: str, out: ScanResult) -> _Folder | None:
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as error:
         out.problems.append(Problem(folder, f"folder cannot be read: {error.strerror}"))
         out.counts["unreadable"] += 1
-        return
-    photos_here: list[str] = []
-    others_here: dict[str, str] = {}  # lower-case name -> name: videos and sidecars, for companions
-    for entry in entries:
+        return None
+    return _Folder(folder, iter(entries))
+
+
+def _walk(
+    root: str, excludes: tuple[str, ...] | list[str], out: ScanResult, seen_twice: Counter[tuple[str, str]]
+) -> None:
+    """Depth first, each folder's entries by name, a subfolder walked where its name comes: with a
+    stack of folders, not recursion, so a tree of any depth is walked (Python stops at ~1,000 calls)."""
+    top = _open_folder(root, out)
+    stack = [top] if top else []
+    while stack:
+        folder = stack[-1]
+        entry = next(folder.entries, None)
+        if entry is None:
+            stack.pop()
+            if folder.photos and folder.others:
+                out.companions.update(find_companions(folder.path, folder.photos, folder.others))
+            continue
         relative = os.path.relpath(entry.path, root).replace(os.sep, "/")
         if is_excluded(relative, excludes):
             out.counts["excluded"] += 1
@@ -149,14 +185,16 @@ def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: Sc
         if entry.is_dir(follow_symlinks=False):
             if is_bundle(entry.name):
                 out.bundles.append(entry.path)
-            _walk(root, entry.path, excludes, out)
+            below = _open_folder(entry.path, out)
+            if below:
+                stack.append(below)
             continue
         if not entry.is_file(follow_symlinks=False):
             out.counts["other"] += 1
             continue
         kind = kind_of(entry.name)
         if kind == "video" or is_sidecar_name(entry.name):
-            others_here[entry.name.lower()] = entry.name
+            folder.others[entry.name.lower()] = entry.name
         if kind != "photo":
             out.counts[kind] += 1
             continue
@@ -165,17 +203,50 @@ def _walk(root: str, folder: str, excludes: tuple[str, ...] | list[str], out: Sc
             out.counts["unreadable"] += 1
             continue
         stat = entry.stat(follow_symlinks=False)
-        identity = (stat.st_dev, stat.st_ino)
-        if identity in out.seen_files:
-            # a hard link: the same file as a photo listed already; removing one name frees nothing
-            out.counts["hard links (same file listed once)"] += 1
+        if _seen_already(entry.path, stat, root, out, seen_twice):
             continue
-        out.seen_files[identity] = entry.path
         out.photos.append(FileEntry(entry.path, stat.st_size, stat.st_mtime_ns))
         out.counts["photo"] += 1
-        photos_here.append(entry.name)
-    if photos_here and others_here:
-        out.companions.update(find_companions(folder, photos_here, others_here))
+        folder.photos.append(entry.name)
+
+
+def _seen_already(
+    path: str, stat: os.stat_result, root: str, out: ScanResult, seen_twice: Counter[tuple[str, str]]
+) -> bool:
+    """Whether this file is one listed already under another name: a hard link (same device and
+    inode), or the same file reached through a second mount (see `_times_key`). Removing either
+    name would free nothing, and the "duplicate" would be the photo itself."""
+    identity = (stat.st_dev, stat.st_ino)
+    if identity in out.seen_files:
+        if stat.st_nlink > 1:
+            out.counts["hard links (same file listed once)"] += 1
+        else:  # a file with one name, seen twice: a bind mount (it keeps the device number)
+            out.counts["same file seen through two mounts (listed once)"] += 1
+            seen_twice[(root, out.seen_files[identity][1])] += 1
+        return True
+    key = _times_key(stat)
+    first = out.seen_times.get(key)
+    if first is not None and first[0] != stat.st_dev:
+        out.counts["same file seen through two mounts (listed once)"] += 1
+        seen_twice[(root, first[2])] += 1
+        return True
+    out.seen_files[identity] = (path, root)
+    out.seen_times.setdefault(key, (stat.st_dev, path, root))
+    return False
+
+
+def _times_key(stat: os.stat_result) -> tuple[int, int, int]:
+    """What one file shows through every mount of it: size, modification and change time.
+
+    Two paths on different devices (st_dev) can be one file: a folder reached through two mounts
+    (Unraid's /mnt/user and /mnt/disk1, a NAS share mounted twice, bindfs, sshfs), where the inode
+    numbers may differ too. The change time (ctime) is set by the kernel whenever a file is
+    written or its metadata changes and cannot be set by users or copy tools, so an independent
+    copy (even one keeping the mtime, as cp -p and rsync -t do) almost never shares it to the
+    nanosecond. Taking such a pair for one file errs the safe way: both are kept. On one device
+    the inode decides (a copy made in the same clock tick may share the times there).
+    """
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 def inside(path: str | Path, folder: str | Path) -> bool:

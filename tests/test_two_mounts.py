@@ -1,0 +1,103 @@
+"""One folder reached through two mounts is one set of files, never duplicates of themselves.
+
+Real mounts: a bind mount (same device number, so the inode tells), a bindfs FUSE view (another
+device number: only size, mtime and ctime tell) and a tmpfs holding a real copy (another device, a
+kept mtime, but its own ctime: a true duplicate). Each test is skipped, with the reason, where
+mounting is refused (not root, no FUSE, no bindfs).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from photo_dedup.scan import scan_library
+
+TWO_MOUNTS = "same file seen through two mounts (listed once)"
+Mount = Callable[[list[str], Path], Path]
+
+
+@pytest.fixture
+def mount() -> Iterator[Mount]:
+    """mount(command, target): run a mount command onto `target`; unmounted again at the end."""
+    mounted: list[Path] = []
+
+    def run(command: list[str], target: Path) -> Path:
+        target.mkdir(parents=True, exist_ok=True)
+        if shutil.which(command[0]) is None:
+            pytest.skip(f"{command[0]} is not installed (Debian: apt-get install {command[0]})")
+        done = subprocess.run([*command, str(target)], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            pytest.skip(f"mounting refused here: {' '.join(command)}: {done.stderr.strip()}")
+        mounted.append(target)
+        return target
+
+    yield run
+    for target in reversed(mounted):
+        if subprocess.run(["umount", str(target)], check=False).returncode != 0:
+            subprocess.run(["umount", "-l", str(target)], check=False)
+
+
+def library(root: Path) -> list[Path]:
+    photos = [root / "2024" / "IMG_1.jpg", root / "2024" / "IMG_2.jpg", root / "IMG_3.png"]
+    for number, photo in enumerate(photos):
+        photo.parent.mkdir(parents=True, exist_ok=True)
+        photo.write_bytes(bytes([number]) * (100 + number))
+    return photos
+
+
+def test_a_bind_mount_lists_each_photo_once_and_says_so(tmp_path: Path, mount: Mount) -> None:
+    photos = library(tmp_path / "disk1")
+    view = mount(["mount", "--bind", str(tmp_path / "disk1")], tmp_path / "user")
+    assert (view / "IMG_3.png").read_bytes() == photos[2].read_bytes()
+
+    result = scan_library([str(tmp_path / "disk1"), str(view)], [])
+
+    assert [entry.path for entry in result.photos] == sorted(str(photo) for photo in photos)
+    assert result.counts[TWO_MOUNTS] == 3
+    assert result.counts["hard links (same file listed once)"] == 0
+    assert any(f"3 photos under {view} are the same files as under {tmp_path / 'disk1'}" in n for n in result.notes)
+
+
+def test_a_fuse_view_on_another_device_lists_each_photo_once(tmp_path: Path, mount: Mount) -> None:
+    photos = library(tmp_path / "disk1")
+    view = mount(["bindfs", "--no-allow-other", str(tmp_path / "disk1")], tmp_path / "share")
+    assert os.stat(view).st_dev != os.stat(tmp_path / "disk1").st_dev  # what defeats the inode check
+
+    result = scan_library([str(view), str(tmp_path / "disk1")], [])
+
+    seen_through_view = sorted(str(view / photo.relative_to(tmp_path / "disk1")) for photo in photos)
+    assert [entry.path for entry in result.photos] == seen_through_view
+    assert result.counts[TWO_MOUNTS] == 3
+    assert any("one folder reached through two mounts" in note for note in result.notes)
+
+
+def test_a_real_copy_on_another_device_is_still_a_duplicate(tmp_path: Path, mount: Mount) -> None:
+    """A copy keeping size and mtime (cp -p) has its own ctime: it is listed, to be found as a copy."""
+    photos = library(tmp_path / "disk1")
+    other = mount(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs"], tmp_path / "usb")
+    copy = other / "IMG_1.jpg"
+    shutil.copy2(photos[0], copy)
+    assert os.stat(copy).st_mtime_ns == os.stat(photos[0]).st_mtime_ns
+
+    result = scan_library([str(tmp_path / "disk1"), str(other)], [])
+
+    assert str(copy) in [entry.path for entry in result.photos]
+    assert len(result.photos) == 4
+    assert result.counts[TWO_MOUNTS] == 0
+
+
+def test_copies_made_in_one_clock_tick_on_one_device_are_all_listed(tmp_path: Path) -> None:
+    """On one device the inode decides: copies sharing size, mtime and (coarse) ctime stay apart."""
+    original = library(tmp_path)[0]
+    copies = [tmp_path / f"copy{number}.jpg" for number in range(20)]
+    for copy in copies:
+        shutil.copy2(original, copy)
+    result = scan_library([str(tmp_path)], [])
+    assert len(result.photos) == 3 + len(copies)
+    assert result.counts[TWO_MOUNTS] == 0
