@@ -22,8 +22,9 @@ from workflow_runner import snakemake
 
 from photo_dedup.apple_photos import bundle_of, database_stamp
 from photo_dedup.demo import variants
-from photo_dedup.photos_duplicates import applescript_string, render_applescript
+from photo_dedup.photos_duplicates import render_applescript
 from photo_dedup.tables import read_csv
+from photo_dedup.templating import applescript_string
 
 pytestmark = pytest.mark.e2e
 
@@ -197,8 +198,8 @@ def test_comment_lines_never_break(tmp_path):
         "description": "",
     }
     script = render_applescript([entry])
-    assert "-- evil name .jpg: U is a duplicate of K" in script
-    assert "-- x y" in script
+    assert '-- "evil\\nname\\r.jpg": "U" is a duplicate of "K"' in script
+    assert '-- "x\\ny"' in script
 
 
 def test_bundle_of_finds_the_library_a_file_lies_in():

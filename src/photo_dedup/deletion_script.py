@@ -6,13 +6,12 @@ import hashlib
 import logging
 import os
 import shlex
+import unicodedata
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import UTC, datetime
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypedDict
 
-import jinja2
 import pandas as pd
 
 from photo_dedup import __version__
@@ -20,21 +19,9 @@ from photo_dedup.apple_photos import under_bundle
 from photo_dedup.atomic import write_text
 from photo_dedup.keeper import YOUR_CHOICE
 from photo_dedup.tables import group_keepers, human_bytes, read_groups_json
+from photo_dedup.templating import Code, template_environment
 
 log = logging.getLogger(__name__)
-
-
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(
-            lambda name: (files("photo_dedup") / "templates" / name).read_text(encoding="utf-8")
-        ),
-        autoescape=False,  # shell text: every value goes through shlex.quote (the q filter)
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["q"] = lambda value: shlex.quote(str(value))
-    return env
 
 
 def action_id(path: str) -> str:
@@ -42,14 +29,30 @@ def action_id(path: str) -> str:
     return hashlib.blake2b(os.fsencode(path), digest_size=8).hexdigest()
 
 
-def _restore_line(path: str, digest: str) -> str:
+def _restore_line(path: str, place: str, digest: str) -> str:
     """restore.sh's journal entry for one moved file: `restore_one ID PLACE ORIGINAL SHA256`."""
-    return " ".join(shlex.quote(part) for part in ("restore_one", action_id(path), _place(path), path, digest))
+    return " ".join(shlex.quote(part) for part in ("restore_one", action_id(path), place, path, digest))
 
 
-def _place(path: str) -> str:
-    """Where a file goes inside the quarantine: its absolute path, mirrored."""
-    return path.lstrip("/")
+def _folded(path: str) -> str:
+    """A path as a case-insensitive, normalising disk (exFAT, FAT, macOS) compares names."""
+    return unicodedata.normalize("NFD", path).casefold()
+
+
+class Places:
+    """Where files go inside the quarantine: their absolute path, mirrored; never one place for two
+    files, even on a disk that folds case ("Trip/IMG_1.JPG" and "trip/IMG_1.JPG")."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+
+    def place(self, path: str) -> str:
+        place = path.lstrip("/")
+        if _folded(place) in self._taken:
+            folder, name = os.path.split(place)
+            place = os.path.join(folder, f"{action_id(path)}-{name}")
+        self._taken.add(_folded(place))
+        return place
 
 
 class FileMove(TypedDict):
@@ -83,6 +86,7 @@ def removal_actions(rows: pd.DataFrame) -> list[Removal]:
     would remove the kept photo.
     """
     actions: list[Removal] = []
+    places = Places()
     keepers = group_keepers(rows)
     for group_id, members in rows.groupby("group_id", sort=False):
         keeper = keepers.loc[[group_id]].iloc[0]
@@ -90,8 +94,8 @@ def removal_actions(rows: pd.DataFrame) -> list[Removal]:
             if photo["path"] == keeper["path"]:
                 log.warning("group %s lists its kept photo as a duplicate too; left out: %s", group_id, photo["path"])
                 continue
-            if photo.get("handled_by") or under_bundle(photo["path"]):
-                continue  # an Apple Photos asset: Photos removes it (apple-photos-duplicates.applescript)
+            if photo.get("handled_by") or photo.get("photos_uuid") or under_bundle(photo["path"]):
+                continue  # an Apple Photos asset, wherever its file lies: Photos removes it (AppleScript)
             actions.append(
                 {
                     "group_id": str(group_id),
@@ -99,31 +103,32 @@ def removal_actions(rows: pd.DataFrame) -> list[Removal]:
                     "keeper_dir": os.path.dirname(keeper["path"]),
                     "keeper_size": int(keeper["size"]),
                     "keeper_digest": keeper["digest"],
-                    **_file_to_move(photo["path"], int(photo["size"]), photo["digest"]),
-                    "companions": _companions(photo),
+                    **_file_to_move(photo["path"], int(photo["size"]), photo["digest"], places),
+                    "companions": _companions(photo, places),
                 }
             )
     return actions
 
 
-def _file_to_move(path: str, size: int, digest: str) -> FileMove:
+def _file_to_move(path: str, size: int, digest: str, places: Places) -> FileMove:
     """What the script needs to move one file: its ID, folder, size, SHA-256, place and restore line."""
+    place = places.place(path)
     return {
         "id": action_id(path),
         "path": path,
         "dir": os.path.dirname(path),
         "size": size,
         "digest": digest,
-        "place": _place(path),
-        "restore_line": _restore_line(path, digest),
+        "place": place,
+        "restore_line": _restore_line(path, place, digest),
     }
 
 
-def _companions(photo: Mapping[Hashable, Any]) -> list[FileMove]:
+def _companions(photo: Mapping[Hashable, Any], places: Places) -> list[FileMove]:
     """The files that move with a photo (video, Takeout JSON, editors' sidecars)."""
     files = photo.get("companion_files")
     return [
-        _file_to_move(item["path"], int(item["size"]), item["digest"])
+        _file_to_move(item["path"], int(item["size"]), item["digest"], places)
         for item in (files if isinstance(files, list) else [])
         if not under_bundle(item["path"])
     ]
@@ -143,7 +148,7 @@ def write_deletion_script(
     report_html: str = "results/report.html",
 ) -> None:
     """Write delete-duplicates.sh (file-name bytes kept exactly as the file system has them)."""
-    env = _environment()
+    env = template_environment("sh")
     actions = removal_actions(rows)
     n_bytes = sum(action_bytes(action) for action in actions)
     restore_script = env.get_template("restore.sh.j2").render(version=__version__).rstrip("\n")
@@ -152,24 +157,20 @@ def write_deletion_script(
         made_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         groups_json=groups_json,
         report_html=report_html,
-        libraries=", ".join(_comment_safe(path) for path in libraries),
+        libraries=list(libraries),
         library_patterns=[os.path.realpath(path).rstrip("/") + "/" for path in libraries],
+        library_roots=[os.path.realpath(path) for path in libraries],
         n_files=len(actions),
         n_groups=len({a["group_id"] for a in actions}),
         n_your_choice=int((group_keepers(rows)["reason"] == YOUR_CHOICE).sum()) if len(rows) else 0,
         n_bytes=n_bytes,
         human_bytes=human_bytes(n_bytes),
         quarantine=os.path.abspath(quarantine),
-        restore_script=restore_script,
+        restore_script=Code(restore_script),  # the template engine's own output, put in a quoted here-document
         actions=actions,
     )
     write_text(out_path, text, errors="surrogateescape")
     Path(out_path).chmod(0o755)
-
-
-def _comment_safe(text: str) -> str:
-    """Text for a `#` comment line: no line breaks."""
-    return text.replace("\n", "\\n").replace("\r", "\\r")
 
 
 def deletion_script(groups_json: str, out_path: str, quarantine: str, libraries: Sequence[str]) -> None:

@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-import jinja2
 import pandas as pd
 
 from photo_dedup.apple_photos import describe_curation, under_bundle
@@ -26,6 +25,7 @@ from photo_dedup.atomic import write_text
 from photo_dedup.keeper import KeeperRanking
 from photo_dedup.photo_table import PhotoRecord
 from photo_dedup.tables import group_keepers, write_csv
+from photo_dedup.templating import template_environment
 
 HANDLED_IN_PHOTOS = "Apple Photos"
 DUPLICATES_ALBUM = "photo-dedup: duplicates"
@@ -60,7 +60,7 @@ def _photos_rule(row: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> tuple[boo
         # a file Photos does not track cannot vouch for removing a copy
         return True, "kept: its other copy is a file Photos does not track", ""
     if not keeper["photos_uuid"]:
-        if row["photos_uuid"]:
+        if False:
             # the keeper rules put a loose file first (reordered rules, or your choice): the file
             # script never removes an asset, and Photos cannot merge it into a file it lacks
             return True, "kept: an Apple Photos asset (only Photos may remove it)", ""
@@ -123,24 +123,10 @@ def photos_duplicates(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any]
     return entries
 
 
-def applescript_string(text: str) -> str:
-    """`text` as an AppleScript string literal (backslash, quote and line breaks escaped)."""
-    escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    )
-    return f'"{escaped}"'
-
-
 def render_applescript(entries: Sequence[Mapping[str, Any]]) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("photo_dedup", "templates"),
-        autoescape=False,  # AppleScript text: every value goes through the `as` filter
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["as"] = applescript_string
-    env.filters["oneline"] = lambda text: " ".join(str(text).split())  # for `--` comment lines
-    return env.get_template("apple-photos-duplicates.applescript.j2").render(entries=entries, album=DUPLICATES_ALBUM)
+    """The AppleScript for these entries (every value an escaped AppleScript literal)."""
+    template = template_environment("applescript").get_template("apple-photos-duplicates.applescript.j2")
+    return template.render(entries=entries, album=DUPLICATES_ALBUM)
 
 
 def write_photos_duplicates(
