@@ -60,7 +60,7 @@ def _photos_rule(row: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> tuple[boo
         # a file Photos does not track cannot vouch for removing a copy
         return True, "kept: its other copy is a file Photos does not track", ""
     if not keeper["photos_uuid"]:
-        if False:
+        if row["photos_uuid"]:
             # the keeper rules put a loose file first (reordered rules, or your choice): the file
             # script never removes an asset, and Photos cannot merge it into a file it lacks
             return True, "kept: an Apple Photos asset (only Photos may remove it)", ""
