@@ -79,3 +79,82 @@ def test_deep_excludes_still_apply(deep_library: tuple[Path, list[str]]) -> None
     root, expected = deep_library
     result = scan_library([str(root)], ["d/" * 600 + "**"])
     assert [entry.path for entry in result.photos] == [p for p in expected if p.count("/d") < 600]
+
+
+def deep_decisions(depth: int) -> str:
+    """A valid JSON decisions file with one extra value nested `depth` levels deep."""
+    return '{"decisions": [], "note": ' + "[" * depth + "]" * depth + "}"
+
+
+HOSTILE_DECISIONS = {
+    "nested 100,000 deep": (deep_decisions(100_000), "nested more than 32 levels deep"),
+    "nested 100,000 deep and cut short": ("[" * 100_000, "decisions.json: "),
+    "not UTF-8": (b'{"decisions": [{"action": "keep_all", "members": ["\xff"]}]}', "not UTF-8 text: byte 52"),
+    "a number too large": ('{"decisions": [], "version": 1e999}', "the number 1e999 is too large"),
+    "Infinity": ('{"decisions": [], "version": Infinity}', "Infinity is not a JSON number"),
+    "an integer of 5,000 digits": ('{"decisions": [], "version": ' + "9" * 5000 + "}", "not valid JSON"),
+    "a repeated key": (
+        '{"decisions": [{"action": "keep_all", "action": "not_duplicates", "members": ["a", "b"]}]}',
+        "the key 'action' appears twice in one object",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_DECISIONS)
+def test_a_hostile_decisions_file_is_one_line_not_a_crash(tmp_path: Path, name: str) -> None:
+    from photo_dedup.decisions import load_decisions
+    from photo_dedup.decisions_file import DecisionsProblem
+
+    content, problem = HOSTILE_DECISIONS[name]
+    path = tmp_path / "decisions.json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(DecisionsProblem) as raised:
+        load_decisions(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ") and problem in message
+    assert "\n" not in message and len(message) < 300
+
+
+def test_a_2_gb_decisions_file_is_refused_unread(tmp_path: Path) -> None:
+    from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
+
+    path = tmp_path / "decisions.json"
+    with open(path, "wb") as handle:  # sparse: 2 GB long, no blocks on disk
+        handle.truncate(2 * 1024**3)
+    with pytest.raises(DecisionsProblem, match=r"too large for a decisions file \(2147 MB; at most 64 MB\)"):
+        load_decisions_document(path)
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path: Path) -> None:
+    from photo_dedup.decisions_file import load_decisions_document, nesting_depth
+
+    assert nesting_depth(deep_decisions(31)) == 32  # the object, then 31 arrays
+    assert nesting_depth(deep_decisions(32)) == 33  # the most it counts
+    path = tmp_path / "decisions.json"
+    path.write_text('{"decisions": [{"action": "keep_all", "members": ["' + "[{" * 500 + '\\"", "b"]}]}')
+    assert load_decisions_document(path)[0]["members"][1] == "b"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", ["nested 100,000 deep", "not UTF-8", "a repeated key"])
+def test_the_run_stops_with_one_line_and_withdraws_the_old_results(tmp_path: Path, name: str) -> None:
+    from workflow_runner import snakemake
+
+    library, workdir = tmp_path / "library", tmp_path / "work"
+    library.mkdir()
+    (workdir / "results").mkdir(parents=True)
+    for old in ("report.html", "delete-duplicates.sh", "groups.json"):
+        (workdir / "results" / old).write_text("from an earlier run\n")
+    content = HOSTILE_DECISIONS[name][0]
+    (workdir / "decisions.json").write_bytes(content if isinstance(content, bytes) else content.encode())
+
+    result = snakemake(workdir, "--config", f"library={library}")
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output and "RecursionError" not in output
+    lines = [line for line in output.splitlines() if line.startswith("photo-dedup: ")]
+    assert len(lines) == 1, output
+    assert "decisions.json" in lines[0] and HOSTILE_DECISIONS[name][1] in lines[0]
+    assert "the previous results were withdrawn (results/groups.json, results/report.html, " in lines[0]
+    assert sorted(os.listdir(workdir / "results")) == []

@@ -7,6 +7,11 @@ module stays light: no numpy or pandas.
 from __future__ import annotations
 
 import json
+import math
+import os
+import re
+import stat
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +22,16 @@ class DecisionsProblem(ValueError):
     """The decisions file cannot be understood; the message says where."""
 
 
+# A decisions file holds a few hundred bytes a decision: 64 MB is some 200,000 of them. Its JSON is
+# nested four deep ({"decisions": [{"members": [...]}]}); Python's parser recurses once a level and
+# fails past about a thousand, so deeper files are refused before they are parsed.
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 32
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_INNERMOST = re.compile(r"\[\]|\{\}")
+
+
 def load_decisions_document(path: str | Path) -> list[dict[str, Any]]:
     """The decisions in a decisions file, checked entry by entry.
 
@@ -24,9 +39,27 @@ def load_decisions_document(path: str | Path) -> list[dict[str, Any]]:
         DecisionsProblem: one line naming the file and what is wrong with it.
     """
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise DecisionsProblem(f"{path}: cannot be read ({error})") from error
+        facts = os.stat(path)
+        if not stat.S_ISREG(facts.st_mode):
+            raise DecisionsProblem(f"{path}: not a regular file")
+        size = facts.st_size
+        if size > MAX_BYTES:
+            raise DecisionsProblem(
+                f"{path}: too large for a decisions file ({size / 1e6:.0f} MB; at most {MAX_BYTES // 2**20} MB)"
+            )
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise DecisionsProblem(f"{path}: cannot be read ({error.strerror or error})") from error
+    except UnicodeDecodeError as error:
+        raise DecisionsProblem(f"{path}: cannot be read (not UTF-8 text: byte {error.start + 1})") from error
+    if nesting_depth(text) > MAX_DEPTH:
+        raise DecisionsProblem(f"{path}: nested more than {MAX_DEPTH} levels deep, not a photo-dedup decisions file")
+    try:
+        document = json.loads(
+            text, object_pairs_hook=_without_repeated_keys, parse_constant=_no_constant, parse_float=_finite
+        )
+    except RecursionError as error:  # refused above already; kept so that no file can crash the run
+        raise DecisionsProblem(f"{path}: nested too deep to read") from error
     except ValueError as error:
         raise DecisionsProblem(f"{path}: not valid JSON ({error})") from error
     if not isinstance(document, dict) or not isinstance(document.get("decisions"), list):
@@ -42,3 +75,36 @@ def load_decisions_document(path: str | Path) -> list[dict[str, Any]]:
         if action == "keep" and not isinstance(entry.get("keeper"), str):
             raise DecisionsProblem(f"{path}: decision {number}: a keep decision needs the keeper's digest")
     return entries
+
+
+def nesting_depth(text: str) -> int:
+    """How deep the arrays and objects of a JSON text nest, up to MAX_DEPTH + 1 (brackets inside
+    strings do not count; where they do not pair up, how deep they pair); no recursion."""
+    brackets = _NOT_A_BRACKET.sub("", _STRING.sub("", text))
+    for depth in range(MAX_DEPTH + 1):
+        inner = _INNERMOST.sub("", brackets)
+        if inner == brackets:  # none left, or unbalanced: the parser names the mistake
+            return depth
+        brackets = inner
+    return MAX_DEPTH + 1
+
+
+def _without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object, refused where a key repeats (JSON would keep the last silently: which decision?)."""
+    document = dict(pairs)
+    if len(document) < len(pairs):
+        counts = Counter(key for key, _ in pairs)
+        repeated = next(key for key, _ in pairs if counts[key] > 1)
+        raise ValueError(f"the key {repeated[:40]!r} appears twice in one object")
+    return document
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is too large")
+    return value

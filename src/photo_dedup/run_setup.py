@@ -96,12 +96,18 @@ def check_decisions(path: str, workdir: str) -> None:
 
 
 def withdraw_results(workdir: str) -> list[str]:
-    """Remove the report files of an earlier run; returns the names removed."""
+    """Remove the report files of an earlier run; returns the names removed (and, said so, any that
+    could not be: one left behind must not pass silently for a current one)."""
     removed = []
     for name in RESULT_FILES:
-        with contextlib.suppress(FileNotFoundError):
+        try:
             os.unlink(os.path.join(workdir, RESULTS_DIR, name))
-            removed.append(f"{RESULTS_DIR}/{name}")
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            removed.append(f"{RESULTS_DIR}/{name} NOT removed: {error.strerror}")
+            continue
+        removed.append(f"{RESULTS_DIR}/{name}")
     return removed
 
 
