@@ -10,4 +10,5 @@ with logging_to(snakemake.log[0]):
         plot_link=snakemake.params.plot_link,
         out_path=snakemake.output.html,
         cache_dir=snakemake.params.cache_dir,
+        decisions_name=snakemake.params.decisions,
     )

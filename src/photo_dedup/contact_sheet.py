@@ -9,21 +9,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import jinja2
 import pandas as pd
 
 from photo_dedup import __version__
 from photo_dedup.atomic import copy_file, display_text, write_text
 from photo_dedup.decisions_file import load_decisions_document
 from photo_dedup.tables import human_bytes, read_groups_json
-
-
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("photo_dedup", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
+from photo_dedup.templating import template_environment
 
 
 def file_url(path: str) -> str:
@@ -117,6 +109,7 @@ def render_contact_sheet(
     cache_dir: str | Path,
     distance_plot: str | None = None,
     previous_decisions: list[dict[str, Any]] | None = None,
+    decisions_name: str = "decisions.json",
 ) -> None:
     out_path = Path(out_path)
     thumbs = copy_thumbnails(rows, cache_dir, out_path.parent / "thumbs")
@@ -148,7 +141,7 @@ def render_contact_sheet(
         )
     groups.sort(key=lambda group: (-group["savings"], group["group_id"]))  # the page's default order
     html = (
-        _environment()
+        template_environment("html")
         .get_template("report.html.j2")
         .render(
             version=__version__,
@@ -162,6 +155,7 @@ def render_contact_sheet(
             previous_decisions=previous_decisions or [],
             kept_apart=kept_apart(previous_decisions or []),
             run_id=run_id(rows),
+            decisions_name=decisions_name,
         )
     )
     write_text(out_path, html, errors="replace")
@@ -173,6 +167,7 @@ def contact_sheet(
     plot_link: str,
     out_path: str,
     cache_dir: str,
+    decisions_name: str = "decisions.json",
 ) -> None:
     """The contact-sheet step: read groups.json, write report.html and its thumbnails."""
     rows, summary, unreadable = read_groups_json(groups_json)
@@ -185,4 +180,5 @@ def contact_sheet(
         cache_dir,
         distance_plot=plot_link,
         previous_decisions=previous,
+        decisions_name=decisions_name,
     )

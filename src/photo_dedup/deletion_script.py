@@ -94,8 +94,8 @@ def removal_actions(rows: pd.DataFrame) -> list[Removal]:
             if photo["path"] == keeper["path"]:
                 log.warning("group %s lists its kept photo as a duplicate too; left out: %s", group_id, photo["path"])
                 continue
-            if photo.get("handled_by") or photo.get("photos_uuid") or under_bundle(photo["path"]):
-                continue  # an Apple Photos asset, wherever its file lies: Photos removes it (AppleScript)
+            if _text(photo.get("handled_by")) or _text(photo.get("photos_uuid")) or under_bundle(photo["path"]):
+                continue  # an Apple Photos asset (a referenced original outside the bundle too): Photos' alone
             actions.append(
                 {
                     "group_id": str(group_id),
@@ -108,6 +108,11 @@ def removal_actions(rows: pd.DataFrame) -> list[Removal]:
                 }
             )
     return actions
+
+
+def _text(value: object) -> str:
+    """A text column's value; a missing one (NaN from an older groups.json) is empty."""
+    return value if isinstance(value, str) else ""
 
 
 def _file_to_move(path: str, size: int, digest: str, places: Places) -> FileMove:

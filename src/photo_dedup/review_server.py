@@ -1,39 +1,64 @@
-"""`photo-dedup-review`: the contact sheet served on this machine only, so that decisions need no file moved.
+"""`photo-dedup-review`: the contact sheet served on this machine, to the person who started it only.
 
 It serves `results/` on 127.0.0.1 (never another address). The page then saves its decisions
-straight into `decisions.json` (checked, then written whole) and can run the workflow again,
-with the configuration of the last run. Originals are served only for photos listed in
-`results/groups.json`, looked up by their SHA-256.
+straight into the decisions file the workflow reads (checked, then written whole) and can run the
+workflow again, with the configuration of the last run.
+
+Who may use it (as Jupyter does it): a random token is made at start and printed in the address;
+the first visit with `?token=...` exchanges it for a cookie (HttpOnly, SameSite=Strict), and every
+request without the cookie or the token gets 403. The Host header must name this server
+(127.0.0.1, localhost or [::1] with its port), so a DNS-rebound name gets nothing; a POST must come
+from this server's own page (Origin or Referer) and carry JSON. Originals are served only for
+photos listed in `results/groups.json`, only as regular files (no symbolic link) whose size and
+SHA-256 still match it.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
+import hmac
 import json
 import os
+import secrets
+import stat
 import subprocess
 import sys
 import tempfile
 import threading
 from http import HTTPStatus
+from http.cookies import CookieError, SimpleCookie
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from photo_dedup.atomic import write_text
 from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
 from photo_dedup.workflow_command import snakemake_command
 
 LAST_CONFIG = Path("cache") / "last-config.json"
+DEFAULT_DECISIONS = "decisions.json"
 MAX_BODY = 20 * 1024 * 1024
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+class Refused(Exception):
+    """A request this server does not answer; the message is the one line it sends back."""
+
+    def __init__(self, status: HTTPStatus, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class ReviewHandler(SimpleHTTPRequestHandler):
     """Files under results/, plus POST /decisions, POST /rerun and GET /original/<sha256>."""
 
     workdir: Path
+    token: str
     rerun_lock = threading.Lock()
+    timeout = 60  # seconds a client may take to send its request
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, directory=str(self.workdir / "results"), **kwargs)
@@ -41,55 +66,140 @@ class ReviewHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass  # quiet: the terminal shows the page's address only
 
+    @property
+    def cookie_name(self) -> str:
+        # cookies are shared by every port of a host: one name a server
+        return f"photo_dedup_review_{self.server.server_address[1]}"
+
     def do_GET(self) -> None:  # noqa: N802 - the base class's name
-        if self.path in ("/", ""):
-            self.send_response(HTTPStatus.FOUND)
-            self.send_header("Location", "/report.html")
-            self.end_headers()
-            return
-        if self.path.startswith("/original/"):
-            self._send_original(self.path.removeprefix("/original/"))
-            return
-        super().do_GET()
+        self._answer(self._get)
+
+    def do_HEAD(self) -> None:  # noqa: N802 - the base class's name
+        self._answer(self._get)
 
     def do_POST(self) -> None:  # noqa: N802 - the base class's name
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too large")
+        self._answer(self._post)
+
+    def _answer(self, handle: Any) -> None:
+        try:
+            handle()
+        except Refused as refused:
+            self._reply(refused.status, str(refused))
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went away
+
+    def _get(self) -> None:
+        path, query = self._checked_target()
+        token = query.get("token", [""])[0]
+        if token and hmac.compare_digest(token.encode(), self.token.encode()):
+            self.send_response(HTTPStatus.FOUND)  # the token becomes a cookie and leaves the address
+            self.send_header("Set-Cookie", f"{self.cookie_name}={self.token}; HttpOnly; SameSite=Strict; Path=/")
+            self.send_header("Location", "/report.html")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
-        body = self.rfile.read(length)
-        if self.path == "/decisions":
+        self._require_the_user()
+        if path in ("/", ""):
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", "/report.html")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif path.startswith("/original/"):
+            self._send_original(path.removeprefix("/original/"))
+        else:
+            super().do_GET() if self.command == "GET" else super().do_HEAD()
+
+    def _post(self) -> None:
+        path, _ = self._checked_target()
+        self._require_the_user()
+        self._require_this_page()
+        body = self._body()
+        if path == "/decisions":
             self._save_decisions(body)
-        elif self.path == "/rerun":
+        elif path == "/rerun":
             self._rerun()
         else:
-            self._reply(HTTPStatus.NOT_FOUND, "unknown")
+            raise Refused(HTTPStatus.NOT_FOUND, "unknown")
+
+    def _checked_target(self) -> tuple[str, dict[str, list[str]]]:
+        """The request's path and query, once the Host is this server's and the address is sound."""
+        port = self.server.server_address[1]
+        if self.headers.get("Host", "") not in {f"{name}:{port}" for name in LOCAL_NAMES}:
+            raise Refused(HTTPStatus.FORBIDDEN, "forbidden: this server answers only to 127.0.0.1, localhost or [::1]")
+        target = urlsplit(self.path)
+        try:
+            path = unquote(target.path, errors="strict") if target.path else "/"
+        except UnicodeDecodeError as error:
+            raise Refused(HTTPStatus.BAD_REQUEST, "bad request: the address is not UTF-8") from error
+        if any(ord(char) < 32 or char == "\x7f" for char in path) or not path.startswith("/"):
+            raise Refused(HTTPStatus.BAD_REQUEST, "bad request: the address holds control characters")
+        return path, parse_qs(target.query)
+
+    def _require_the_user(self) -> None:
+        """Only a browser that came through the printed address (its cookie) or carries the token."""
+        cookie = SimpleCookie()
+        with contextlib.suppress(CookieError):
+            cookie.load(self.headers.get("Cookie", ""))
+        morsel = cookie.get(self.cookie_name)
+        given = morsel.value if morsel is not None else parse_qs(urlsplit(self.path).query).get("token", [""])[0]
+        if not (given and hmac.compare_digest(given.encode(), self.token.encode())):
+            raise Refused(
+                HTTPStatus.FORBIDDEN, "forbidden: open the address photo-dedup-review printed (it holds a token)"
+            )
+
+    def _require_this_page(self) -> None:
+        """A POST comes from this server's own page and carries JSON (no form, no other site)."""
+        own = {f"http://{name}:{self.server.server_address[1]}" for name in LOCAL_NAMES}
+        origin = self.headers.get("Origin")
+        if origin is None:
+            referer = urlsplit(self.headers.get("Referer", ""))
+            origin = f"{referer.scheme}://{referer.netloc}" if referer.netloc else ""
+        if origin not in own:
+            raise Refused(HTTPStatus.FORBIDDEN, "forbidden: a change must come from the review page itself")
+        content_type = self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if content_type != "application/json":
+            raise Refused(HTTPStatus.FORBIDDEN, "forbidden: changes are sent as application/json")
+
+    def _body(self) -> bytes:
+        text = self.headers.get("Content-Length")
+        if text is None:
+            raise Refused(HTTPStatus.LENGTH_REQUIRED, "the request needs a Content-Length")
+        if not text.strip().isdigit():
+            raise Refused(HTTPStatus.BAD_REQUEST, "bad request: Content-Length is not a length")
+        length = int(text)
+        if length > MAX_BODY:
+            raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"too large: at most {MAX_BODY // 2**20} MB")
+        return self.rfile.read(length)
 
     def _reply(self, status: HTTPStatus, text: str) -> None:
-        data = text.encode("utf-8", "replace")
+        data = (text + "\n").encode("utf-8", "replace")
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        self.send_error(HTTPStatus.NOT_FOUND, "no listing")
+        return None
 
     def _save_decisions(self, body: bytes) -> None:
-        target = self.workdir / "decisions.json"
+        target = decisions_path(self.workdir)
         with tempfile.TemporaryDirectory() as tmp:
             candidate = Path(tmp) / "decisions.json"
             candidate.write_bytes(body)
             try:
                 entries = load_decisions_document(candidate)
             except DecisionsProblem as problem:
-                self._reply(HTTPStatus.BAD_REQUEST, str(problem).replace(str(candidate), "the page's decisions"))
-                return
+                message = str(problem).replace(str(candidate), "the page's decisions")
+                raise Refused(HTTPStatus.BAD_REQUEST, message) from problem
         write_text(target, json.dumps({"version": 1, "decisions": entries}, indent=1, sort_keys=True) + "\n")
         self._reply(HTTPStatus.OK, f"saved {len(entries)} decision(s) to {target}")
 
     def _rerun(self) -> None:
         if not self.rerun_lock.acquire(blocking=False):
-            self._reply(HTTPStatus.CONFLICT, "a run is already going")
-            return
+            raise Refused(HTTPStatus.CONFLICT, "a run is already going")
         try:
             extra = ["--quiet", "all"]
             if (self.workdir / LAST_CONFIG).exists():
@@ -103,37 +213,87 @@ class ReviewHandler(SimpleHTTPRequestHandler):
         self._reply(status, "\n".join(output[-12:]))
 
     def _send_original(self, digest: str) -> None:
-        path = originals(self.workdir).get(digest)
-        if path is None or not os.path.isfile(path):
-            self._reply(HTTPStatus.NOT_FOUND, "not a photo of this review")
-            return
-        with open(path, "rb") as handle:
-            data = handle.read()
+        listed = originals(self.workdir).get(digest)
+        data = read_unchanged(listed) if listed is not None else None
+        if listed is None or data is None:
+            raise Refused(HTTPStatus.NOT_FOUND, "not a photo of this review, or changed since the analysis")
         self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Type", self.guess_type(listed.path))
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
 
-def originals(workdir: Path) -> dict[str, str]:
-    """SHA-256 -> path of every photo in the groups of the current results."""
+class ListedPhoto:
+    """A photo of the current results: where it is and what it was at analysis."""
+
+    def __init__(self, path: str, size: int, digest: str) -> None:
+        self.path, self.size, self.digest = path, size, digest
+
+
+def originals(workdir: Path) -> dict[str, ListedPhoto]:
+    """SHA-256 -> every photo in the groups of the current results."""
     try:
         document = json.loads((workdir / "results" / "groups.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        members = [member for group in document["groups"] for member in group["members"]]
+        return {m["digest"]: ListedPhoto(m["path"], int(m["size"]), m["digest"]) for m in members}
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return {}
-    return {member["digest"]: member["path"] for group in document["groups"] for member in group["members"]}
 
 
-def make_server(workdir: Path, port: int = 0) -> ThreadingHTTPServer:
-    """A review server for `workdir` on 127.0.0.1 (port 0: any free port)."""
-    handler = type("BoundReviewHandler", (ReviewHandler,), {"workdir": workdir.resolve()})
-    return ThreadingHTTPServer(("127.0.0.1", port), handler)
+def read_unchanged(photo: ListedPhoto) -> bytes | None:
+    """The photo's bytes if it is still a regular file (not a link) of its recorded size and SHA-256."""
+    try:
+        descriptor = os.open(photo.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except (OSError, ValueError):
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size != photo.size:
+            return None
+        data = handle.read(photo.size + 1)
+    if len(data) != photo.size or hashlib.sha256(data).hexdigest() != photo.digest:
+        return None
+    return data
+
+
+def decisions_path(workdir: Path) -> Path:
+    """The decisions file the workflow reads: the last run's `decisions` setting, in the working folder."""
+    try:
+        configured = json.loads((workdir / LAST_CONFIG).read_text(encoding="utf-8")).get("decisions")
+    except (OSError, ValueError, AttributeError, RecursionError):
+        configured = None
+    return workdir / (configured if isinstance(configured, str) and configured else DEFAULT_DECISIONS)
+
+
+class ReviewServer(ThreadingHTTPServer):
+    """The review server with its token and the address that opens it."""
+
+    daemon_threads = True
+    token: str
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/?token={self.token}"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        print(f"photo-dedup-review: a request failed: {type(error).__name__}: {error}", file=sys.stderr)
+
+
+def make_server(workdir: Path, port: int = 0) -> ReviewServer:
+    """A review server for `workdir` on 127.0.0.1 (port 0: any free port), with a new token."""
+    token = secrets.token_urlsafe(32)
+    handler = type("BoundReviewHandler", (ReviewHandler,), {"workdir": workdir.resolve(), "token": token})
+    server = ReviewServer(("127.0.0.1", port), handler)
+    server.token = token
+    return server
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Serve the contact sheet on this machine; decisions go to decisions.json."
+        description="Serve the contact sheet on this machine, to you only; decisions go to the decisions file."
     )
     parser.add_argument("--workdir", default=".", help="the folder you run snakemake in (default: here)")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
@@ -142,8 +302,14 @@ def main(argv: list[str] | None = None) -> int:
     if not (workdir / "results" / "report.html").exists():
         print(f"photo-dedup: no results/report.html in {workdir.resolve()}: run snakemake first", file=sys.stderr)
         return 2
-    server = make_server(workdir, args.port)
-    print(f"photo-dedup: review at http://127.0.0.1:{server.server_address[1]}/report.html (Ctrl-C to stop)")
+    try:
+        server = make_server(workdir, args.port)
+    except OSError as error:
+        print(f"photo-dedup: cannot listen on 127.0.0.1:{args.port} ({error.strerror}): try --port", file=sys.stderr)
+        return 2
+    print(f"photo-dedup: review at {server.url}")
+    print("  Open this address: its token lets in only you (other pages and users get 403).")
+    print(f"  Saved decisions go to {decisions_path(workdir)}. Ctrl-C stops the server.", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     return 0

@@ -12,6 +12,7 @@ rule contact_sheet:
         cache_dir=CACHE_ROOT,
         # the page links the plot, which distance_plot makes beside it at the same time
         plot_link="pair-distances.png",
+        decisions=config["decisions"],
     script:
         "../../scripts/contact_sheet.py"
 

@@ -1,0 +1,212 @@
+"""The review server answers only the person who started it (issue: cross-site requests, DNS
+rebinding, other local users, links swapped in, hostile request framing). A real server on
+127.0.0.1, spoken to over real sockets."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from photo_dedup.review_server import make_server
+
+DECISIONS = {"version": 1, "decisions": [{"action": "keep_all", "members": ["a" * 64, "b" * 64]}]}
+
+
+@pytest.fixture()
+def served(tmp_path, capfd):
+    """A working folder with results for one group of two photos, and its server running."""
+    library = tmp_path / "library"
+    library.mkdir()
+    members = []
+    for name, content in (("keep.jpg", b"\xff\xd8 the kept photo"), ("copy.jpg", b"\xff\xd8 its copy")):
+        (library / name).write_bytes(content)
+        digest = hashlib.sha256(content).hexdigest()
+        members.append({"path": str(library / name), "size": len(content), "digest": digest})
+    workdir = tmp_path / "work"
+    (workdir / "results").mkdir(parents=True)
+    (workdir / "results" / "report.html").write_text("<html>the page</html>")
+    groups = {"groups": [{"group_id": "g1", "members": members}], "summary": {}}
+    (workdir / "results" / "groups.json").write_text(json.dumps(groups))
+    (workdir / "decisions.json").write_text(json.dumps(DECISIONS))
+    server = make_server(workdir)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield {"server": server, "workdir": workdir, "members": members, "library": library}
+    server.shutdown()
+    server.server_close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def request(server, method, path, body=None, headers=None, host=None):
+    """One raw HTTP request; returns (status, body text, headers)."""
+    port = server.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    connection.putheader("Host", host or f"127.0.0.1:{port}")
+    for name, value in (headers or {}).items():
+        connection.putheader(name, value)
+    connection.endheaders(body)
+    response = connection.getresponse()
+    text = response.read().decode("utf-8", "replace")
+    connection.close()
+    return response.status, text, dict(response.getheaders())
+
+
+def own_page_headers(server, **extra):
+    port = server.server_address[1]
+    return {
+        "Cookie": f"photo_dedup_review_{port}={server.token}",
+        "Origin": f"http://127.0.0.1:{port}",
+        "Content-Type": "application/json",
+        **extra,
+    }
+
+
+def post(server, path, body: bytes, headers):
+    return request(server, "POST", path, body, {"Content-Length": str(len(body)), **headers})
+
+
+def unchanged(served) -> bool:
+    saved = json.loads((served["workdir"] / "decisions.json").read_text())
+    return saved == DECISIONS and not (served["workdir"] / ".snakemake").exists()
+
+
+def test_the_printed_address_lets_the_user_in_with_a_cookie(served):
+    server = served["server"]
+    assert server.url.startswith(f"http://127.0.0.1:{server.server_address[1]}/?token=")
+    status, _, headers = request(server, "GET", "/?token=" + server.token)
+    assert status == 302 and headers["Location"] == "/report.html"
+    cookie = headers["Set-Cookie"]
+    assert f"={server.token}" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    status, text, _ = request(server, "GET", "/report.html", headers={"Cookie": cookie.split(";")[0]})
+    assert status == 200 and "the page" in text
+
+
+@pytest.mark.parametrize("path", ["/report.html", "/groups.json", "/", "/original/" + "0" * 64])
+def test_without_the_token_every_request_is_refused(served, path):
+    """Another local user (or any program) that does not have the printed token gets nothing."""
+    server = served["server"]
+    path = path.replace("0" * 64, served["members"][0]["digest"])
+    for headers in ({}, {"Cookie": f"photo_dedup_review_{server.server_address[1]}=wrong"}):
+        status, text, _ = request(server, "GET", path, headers=headers)
+        assert status == 403 and text.startswith("forbidden"), (path, status, text)
+    status, _, _ = request(server, "GET", "/report.html?token=" + "x" * len(server.token))
+    assert status == 403
+
+
+def test_a_foreign_host_header_is_refused_even_with_the_token(served):
+    """DNS rebinding: a page at evil.example resolved to 127.0.0.1 sends Host: evil.example."""
+    server = served["server"]
+    port = server.server_address[1]
+    for path in ("/groups.json", "/original/" + served["members"][0]["digest"], "/?token=" + server.token):
+        status, _, _ = request(server, "GET", path, headers=own_page_headers(server), host=f"evil.example:{port}")
+        assert status == 403
+    body = json.dumps({"decisions": []}).encode()
+    status, _, _ = post(
+        server, "/decisions", body, own_page_headers(server) | {"Origin": f"http://evil.example:{port}"}
+    )
+    assert status == 403
+    status, _, _ = request(server, "GET", "/groups.json", headers=own_page_headers(server), host="127.0.0.1:1")
+    assert status == 403
+    assert unchanged(served)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"Content-Type": "text/plain"},  # a cross-site fetch with no preflight
+        {"Content-Type": "application/x-www-form-urlencoded"},  # a plain HTML form
+        {"Content-Type": "multipart/form-data; boundary=x"},
+        {"Origin": "http://127.0.0.1:9"},  # a page on another port of this machine
+        {"Origin": "null"},  # a sandboxed frame or file:// page
+        {"Origin": "http://evil.example"},
+    ],
+)
+@pytest.mark.parametrize("path", ["/decisions", "/rerun"])
+def test_changes_from_other_pages_are_refused(served, change, path):
+    server = served["server"]
+    status, text, _ = post(server, path, json.dumps({"decisions": []}).encode(), own_page_headers(server) | change)
+    assert status == 403 and text.startswith("forbidden")
+    assert unchanged(served)
+
+
+def test_a_post_without_origin_needs_this_pages_referer(served):
+    server = served["server"]
+    headers = own_page_headers(server)
+    del headers["Origin"]
+    body = json.dumps({"decisions": []}).encode()
+    assert post(server, "/decisions", body, headers | {"Referer": "http://evil.example/x"})[0] == 403
+    assert post(server, "/decisions", body, headers)[0] == 403
+    assert unchanged(served)
+    referer = f"http://127.0.0.1:{server.server_address[1]}/report.html"
+    assert post(server, "/decisions", body, headers | {"Referer": referer})[0] == 200
+
+
+def test_the_page_saves_where_the_run_reads(served):
+    server, workdir = served["server"], served["workdir"]
+    (workdir / "cache").mkdir()
+    (workdir / "cache" / "last-config.json").write_text(json.dumps({"decisions": "reviews/mine.json"}))
+    (workdir / "reviews").mkdir()
+    status, text, _ = post(server, "/decisions", json.dumps(DECISIONS).encode(), own_page_headers(server))
+    assert status == 200 and str(workdir / "reviews" / "mine.json") in text
+    assert json.loads((workdir / "reviews" / "mine.json").read_text())["decisions"] == DECISIONS["decisions"]
+
+
+@pytest.mark.parametrize(
+    ("length", "status"),
+    [(None, 411), ("-1", 400), ("abc", 400), ("1e3", 400), (str(21 * 2**20), 413)],
+)
+def test_a_bad_content_length_is_refused(served, length, status):
+    server = served["server"]
+    headers = own_page_headers(server)
+    if length is not None:
+        headers["Content-Length"] = length
+    got, _, _ = request(server, "POST", "/decisions", b"", headers)
+    assert got == status
+    assert unchanged(served)
+
+
+@pytest.mark.parametrize("path", ["/report%00.html", "/%00", "/thumbs/%ff%fe.jpg", "/a%0d%0aSet-Cookie:x"])
+def test_a_bad_address_gets_400_and_no_traceback(served, path):
+    server = served["server"]
+    status, _, _ = request(server, "GET", path, headers=own_page_headers(server))
+    assert status == 400
+
+
+def test_originals_are_served_only_while_they_are_what_was_analysed(served, tmp_path):
+    server, library = served["server"], served["library"]
+    keeper, copy = served["members"]
+    headers = own_page_headers(server)
+    status, text, _ = request(server, "GET", "/original/" + keeper["digest"], headers=headers)
+    assert status == 200 and text.endswith(" the kept photo")
+    assert request(server, "GET", "/original/" + "f" * 64, headers=headers)[0] == 404
+    # a link swapped in for the photo after the analysis: it would serve any file the user can read
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes((library / "keep.jpg").read_bytes())  # even one with the same bytes
+    (library / "keep.jpg").unlink()
+    (library / "keep.jpg").symlink_to(secret)
+    assert request(server, "GET", "/original/" + keeper["digest"], headers=headers)[0] == 404
+    # the same size, other content
+    (library / "copy.jpg").write_bytes(b"x" * copy["size"])
+    assert request(server, "GET", "/original/" + copy["digest"], headers=headers)[0] == 404
+
+
+def test_no_directory_listing(served):
+    server = served["server"]
+    (served["workdir"] / "results" / "thumbs").mkdir()
+    status, _, _ = request(server, "GET", "/thumbs/", headers=own_page_headers(server))
+    assert status == 404
+
+
+def test_two_servers_on_one_machine_do_not_share_a_cookie(served):
+    other = make_server(Path(served["workdir"]))
+    try:
+        assert other.token != served["server"].token
+        port = served["server"].server_address[1]
+        assert f"photo_dedup_review_{port}" != f"photo_dedup_review_{other.server_address[1]}"
+    finally:
+        other.server_close()
