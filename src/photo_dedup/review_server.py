@@ -67,9 +67,13 @@ class ReviewHandler(SimpleHTTPRequestHandler):
         pass  # quiet: the terminal shows the page's address only
 
     @property
+    def port(self) -> int:
+        return int(self.server.server_port)  # type: ignore[attr-defined]  # an HTTPServer's
+
+    @property
     def cookie_name(self) -> str:
         # cookies are shared by every port of a host: one name a server
-        return f"photo_dedup_review_{self.server.server_address[1]}"
+        return f"photo_dedup_review_{self.port}"
 
     def do_GET(self) -> None:  # noqa: N802 - the base class's name
         self._answer(self._get)
@@ -123,7 +127,7 @@ class ReviewHandler(SimpleHTTPRequestHandler):
 
     def _checked_target(self) -> tuple[str, dict[str, list[str]]]:
         """The request's path and query, once the Host is this server's and the address is sound."""
-        port = self.server.server_address[1]
+        port = self.port
         if self.headers.get("Host", "") not in {f"{name}:{port}" for name in LOCAL_NAMES}:
             raise Refused(HTTPStatus.FORBIDDEN, "forbidden: this server answers only to 127.0.0.1, localhost or [::1]")
         target = urlsplit(self.path)
@@ -149,7 +153,7 @@ class ReviewHandler(SimpleHTTPRequestHandler):
 
     def _require_this_page(self) -> None:
         """A POST comes from this server's own page and carries JSON (no form, no other site)."""
-        own = {f"http://{name}:{self.server.server_address[1]}" for name in LOCAL_NAMES}
+        own = {f"http://{name}:{self.port}" for name in LOCAL_NAMES}
         origin = self.headers.get("Origin")
         if origin is None:
             referer = urlsplit(self.headers.get("Referer", ""))
