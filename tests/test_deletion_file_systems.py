@@ -14,6 +14,7 @@ import pytest
 from deletion_helpers import make_rows, snapshot
 
 from photo_dedup.deletion_script import write_deletion_script
+from photo_dedup.run_setup import ConfigProblem, check_roots
 
 SHELLS = [shell for shell in (["dash"], ["bash"]) if shutil.which(shell[0])]
 MODES = {"delete": ["--delete", "-y"], "quarantine": ["-y"]}
@@ -93,8 +94,9 @@ def test_two_scripts_with_opposite_keepers_run_together_leave_one_copy(tmp_path,
     one = write_script(tmp_path / "one.sh", {a: [b] for a, b in pairs}, tmp_path / "q1", library)
     other = write_script(tmp_path / "other.sh", {b: [a] for a, b in pairs}, tmp_path / "q2", library)
     results: dict[str, subprocess.CompletedProcess[str]] = {}
+    args = MODES[mode]
     threads = [
-        threading.Thread(target=lambda n=name, s=script: results.__setitem__(n, run(shell, s, *MODES[mode], cwd=tmp_path)))
+        threading.Thread(target=lambda n=name, s=script: results.__setitem__(n, run(shell, s, *args, cwd=tmp_path)))
         for name, script in (("one", one), ("other", other))
     ]
     for thread in threads:
@@ -209,3 +211,16 @@ def test_a_quarantine_typed_in_another_case_of_the_library_is_refused(exfat_quar
     result = run(shell, script, "-y", "--quarantine", str(exfat_quarantine / "photos" / "q"), cwd=tmp_path)
     assert result.returncode == 2 and "overlaps the library" in result.stderr
     assert duplicate.exists() and not (exfat_quarantine / "Photos" / "q").exists()
+
+
+def test_a_working_folder_typed_in_another_case_of_the_library_is_refused(exfat_quarantine, tmp_path):
+    """The run's own check (cache/ and results/ must stay outside the library), on a real exFAT disk."""
+    library = exfat_quarantine / "Lib"
+    library.mkdir()
+    workdir = exfat_quarantine / "lib" / "work"
+    with pytest.raises(ConfigProblem, match="would be inside the library") as refused:
+        check_roots([str(library)], str(workdir), str(tmp_path / "quarantine"))
+    assert refused.value.workdir_inside_library
+    with pytest.raises(ConfigProblem, match="quarantine folder"):
+        check_roots([str(library)], str(tmp_path / "work"), str(exfat_quarantine / "LIB" / "q"))
+    check_roots([str(library)], str(tmp_path / "work"), str(tmp_path / "quarantine"))  # outside: fine

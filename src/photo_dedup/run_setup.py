@@ -75,11 +75,13 @@ def check_roots(roots: list[str], workdir: str, quarantine: str) -> None:
             ("the results folder", os.path.join(workdir, RESULTS_DIR)),
             ("the quarantine folder", quarantine),
         ):
-            if inside(path, root):
+            # case folded: on a case-insensitive disk "lib/results" is inside "Lib"
+            if inside(path, root, fold_case=True):
                 raise ConfigProblem(
-                    f"{name} ({path}) would be inside the library {root}: run photo-dedup from a "
-                    "folder outside the library (nothing may be written inside it)",
-                    workdir_inside_library=inside(workdir, root),
+                    f"{name} ({path}) would be inside the library {root} (names compared as a "
+                    "case-insensitive disk does): run photo-dedup from a folder outside the library "
+                    "(nothing may be written inside it)",
+                    workdir_inside_library=inside(workdir, root, fold_case=True),
                 )
 
 

@@ -7,6 +7,7 @@ and unreadable files or folders are reported, never fatal.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 from collections import Counter
@@ -249,7 +250,27 @@ def _times_key(stat: os.stat_result) -> tuple[int, int, int]:
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
-def inside(path: str | Path, folder: str | Path) -> bool:
-    """True when `path` is `folder` or lies below it (after resolving links on both)."""
+def inside(path: str | Path, folder: str | Path, fold_case: bool = False) -> bool:
+    """True when `path` is `folder` or lies below it: links resolved, one folder reached twice (the
+    same device and inode) and, with `fold_case`, names that differ only in case (a case-insensitive
+    disk takes "lib" for "Lib"; exFAT even gives the two spellings two inodes)."""
     real_path, real_folder = os.path.realpath(path), os.path.realpath(folder)
-    return real_path == real_folder or real_path.startswith(real_folder.rstrip(os.sep) + os.sep)
+    spellings = [(real_path, real_folder)]
+    if fold_case:
+        spellings.append((real_path.casefold(), real_folder.casefold()))
+    for text, prefix in spellings:
+        if text == prefix or text.startswith(prefix.rstrip(os.sep) + os.sep):
+            return True
+    try:
+        target = os.stat(real_folder)
+    except OSError:
+        return False
+    above = real_path
+    while True:
+        with contextlib.suppress(OSError):
+            if os.path.samestat(os.stat(above), target):
+                return True
+        parent = os.path.dirname(above)
+        if parent == above:
+            return False
+        above = parent
