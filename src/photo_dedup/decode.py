@@ -4,6 +4,12 @@ Cost matters here (this runs once per photo): JPEGs are decoded with DCT
 scaling (`Image.draft`), camera RAWs use their embedded JPEG preview when it
 shows the same frame as the sensor image and fall back to a half-size
 demosaic, and everything else is decoded once and reduced at once.
+
+A photo is vouched for only by its main image, whole: a HEIF whose image data
+ends past the end of the file, or a camera RAW whose sensor data LibRaw cannot
+unpack (or that ends past the end of the file), is unreadable even where a
+decoder would paint the missing part or a preview would still show
+(integrity.py).
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ import rawpy
 from PIL import Image, ImageCms
 
 from photo_dedup.exif_facts import ExifFacts, read_exif_facts
-from photo_dedup.formats import is_raw
+from photo_dedup.formats import MULTI_FRAME_FORMATS, is_raw
+from photo_dedup.integrity import MissingData, check_heif, check_tiff
 from photo_dedup.jpeg_grid import jpeg_grid_score
 
 pillow_heif.register_heif_opener()
@@ -44,6 +51,8 @@ class DecodedPhoto:
         decoder: how the small image was obtained (for logs and benchmarks).
         jpeg_quality: libjpeg-style quality (1-100) estimated from the quantisation tables, for JPEGs.
         jpeg_grid: for lossless formats, how strongly the pixels show JPEG's 8x8 block grid (see jpeg_grid).
+        frames: frames of an animation or pages of a multi-page file (GIF, WebP, APNG, TIFF), else 1;
+            only the first is decoded.
     """
 
     image: Image.Image
@@ -54,6 +63,7 @@ class DecodedPhoto:
     decoder: str
     jpeg_quality: int | None = None
     jpeg_grid: float | None = None
+    frames: int = 1
 
 
 def decode_photo(path: str, size: int, max_pixels: int) -> DecodedPhoto:
@@ -111,6 +121,12 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
         exif = read_exif_facts(im)
         width, height = im.size
         _refuse_if_too_large(width, height)
+        if fmt in ("HEIF", "AVIF"):  # libheif paints a missing grid tile and says nothing
+            try:
+                check_heif(path)
+            except MissingData as error:
+                raise UnreadablePhoto(error.reason("HEIC" if fmt == "HEIF" else fmt)) from error
+        frames = _frame_count(im)
         quality = estimate_jpeg_quality(getattr(im, "quantization", None))
         icc = im.info.get("icc_profile")
         if im.format == "JPEG":
@@ -119,7 +135,7 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
             # image is damaged looking whole, and it might then be kept over an intact copy.
             scale = size / max(width, height)
             im.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale))))
-        elif hasattr(im, "n_frames") and getattr(im, "n_frames", 1) > 1:
+        elif frames > 1:
             im.seek(0)
         decoder = "draft" if im.size != (width, height) else "full"  # draft() has set the reduced size
         grid = None
@@ -134,7 +150,19 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
     if pending in SIDEWAYS_ORIENTATIONS:
         width, height = height, width
     upright = apply_orientation(small, pending)
-    return DecodedPhoto(upright, width, height, fmt, exif, decoder, quality if fmt == "JPEG" else None, grid)
+    return DecodedPhoto(upright, width, height, fmt, exif, decoder, quality if fmt == "JPEG" else None, grid, frames)
+
+
+def _frame_count(im: Image.Image) -> int:
+    """Frames of an animation or pages of a multi-page file, from the container (none is decoded).
+
+    Only the formats in MULTI_FRAME_FORMATS count: a JPEG's MPF preview (Pillow's MPO) or a HEIF's
+    other images are not frames of the photo.
+    """
+    if _format_name(im.format) not in MULTI_FRAME_FORMATS:
+        return 1
+    count = getattr(im, "n_frames", 1)
+    return count if isinstance(count, int) and count > 1 else 1
 
 
 # Lossless formats a JPEG is often re-saved in (a lossy WebP has a block structure of its own).
@@ -225,6 +253,10 @@ def _to_srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
 
 def _decode_raw(path: str, size: int) -> DecodedPhoto:
     try:
+        check_tiff(path)  # LibRaw may fill compressed sensor data cut short without an error
+    except MissingData as error:
+        raise UnreadablePhoto(error.reason("camera RAW")) from error
+    try:
         raw = rawpy.imread(path)
     except (rawpy.LibRawError, rawpy.NotSupportedError) as error:
         raise UnreadablePhoto(f"camera RAW cannot be read by LibRaw: {error}") from error
@@ -234,6 +266,7 @@ def _decode_raw(path: str, size: int) -> DecodedPhoto:
         _refuse_if_too_large(width, height)
         if sizes.flip in (5, 6):
             width, height = height, width
+        _unpack_sensor_data(raw)
         preview = _raw_preview(raw, width, height, size)
         if preview is not None:
             image, exif = preview
@@ -249,6 +282,17 @@ def _decode_raw(path: str, size: int) -> DecodedPhoto:
             exif = ExifFacts()
             decoder = "raw-half"
     return DecodedPhoto(image, width, height, "RAW", exif, decoder)
+
+
+def _unpack_sensor_data(raw: rawpy.RawPy) -> None:
+    """Decode the sensor data (about 50-100 ms for 12 MP): the preview is trusted only when it unpacks."""
+    try:
+        raw.unpack()
+    except (rawpy.LibRawError, rawpy.NotSupportedError) as error:
+        text = error.args[0].decode("utf-8", "replace") if error.args and isinstance(error.args[0], bytes) else error
+        raise UnreadablePhoto(
+            f"truncated or damaged camera RAW: LibRaw cannot unpack its sensor data ({text})"
+        ) from error
 
 
 def _raw_preview(raw: rawpy.RawPy, width: int, height: int, size: int) -> tuple[Image.Image, ExifFacts] | None:

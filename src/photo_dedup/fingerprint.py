@@ -24,7 +24,7 @@ from photo_dedup.signature import compute_signature
 log = logging.getLogger(__name__)
 
 # Bump when the content record changes meaning, so old cache entries are redone.
-FINGERPRINT_VERSION = 4
+FINGERPRINT_VERSION = 5  # 5: frame counts; cut-short HEIFs and RAWs unreadable
 WORK_SIZE = 320  # long side of the decoded image used for hashes and the thumbnail
 THUMBNAIL_QUALITY = 82
 
@@ -48,6 +48,7 @@ def content_record(path: str, digest: str, store: SidecarStore, max_pixels: int)
         "decoder": decoded.decoder,
         "jpeg_quality": decoded.jpeg_quality,
         "jpeg_grid": decoded.jpeg_grid,
+        "frames": decoded.frames,
         "thumbnail": str(thumbnail.relative_to(store.root)),
         "taken": exif.taken,
         "make": exif.make,

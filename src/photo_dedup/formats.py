@@ -62,6 +62,8 @@ FORMAT_RANK = {
     "GIF": 0,
 }
 LOSSLESS_FORMATS = frozenset({"RAW", "TIFF", "PNG", "BMP"})
+# Formats whose extra frames are part of the picture: animations (GIF, WebP, APNG) and multi-page TIFFs.
+MULTI_FRAME_FORMATS = frozenset({"GIF", "WEBP", "PNG", "TIFF"})
 
 
 def kind_of(path: str | PurePath) -> str:

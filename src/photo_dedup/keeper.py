@@ -58,7 +58,8 @@ def _pixels(photo: Photo) -> int:
 
 
 def _bytes_per_pixel(photo: Photo) -> float:
-    return round(int(photo["size"]) / max(1, _pixels(photo)), 3)
+    """Compared unrounded: a rounded value would tie two copies that differ (the reason shows 2 decimals)."""
+    return int(photo["size"]) / max(1, _pixels(photo))
 
 
 def _jpeg_quality(photo: Photo) -> int:

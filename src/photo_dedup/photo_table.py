@@ -46,6 +46,7 @@ COLUMNS: list[str] = [
     "colourfulness",
     "jpeg_quality",
     "jpeg_grid",
+    "frames",
     "phash",
     "dhash",
 ]

@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.ndimage import gaussian_filter
 
 from photo_dedup.candidates import hamming
@@ -178,7 +179,9 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     on pairs close in hash and aspect, and the alignment only on pairs whose correlation is high
     enough. Copies pass every check; an edit has every edge in place but other colours (a colour or
     tone edit, black and white); a similar shot has the same colours and layout, moved (a burst
-    neighbour). Values not measured for a pair are NaN.
+    neighbour). An animation or a multi-page file is a copy only of one with as many frames (sidecar
+    `frames`): beside a still showing its first frame it is an edit, shown and kept. Values not
+    measured for a pair are NaN.
     """
     photos = table.photos
     aspect = photos["width"].to_numpy(float) / photos["height"].to_numpy(float)
@@ -215,6 +218,8 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         looks_same = same_picture & colours_alike
         nearby = framed_alike & colours_alike & (structure >= thresholds.min_similar_structure) & ~same_picture
     same_bytes = digests[a] == digests[b]
+    frames = _frame_counts(photos)
+    same_frames = frames[a] == frames[b]  # an animation or a multi-page file is no copy of one frame
     return PairEvidence(
         pairs=pairs,
         phash_distance=phash_distance,
@@ -227,10 +232,18 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         levels_residual=levels_residual,
         grey_tint=grey_tint,
         same_bytes=same_bytes,
-        accepted=same_bytes | looks_same,
-        edit=same_picture & ~colours_alike & ~same_bytes,
+        accepted=same_bytes | (looks_same & same_frames),
+        edit=same_picture & ~(colours_alike & same_frames) & ~same_bytes,
         similar=nearby & ~same_bytes,
     )
+
+
+def _frame_counts(photos: pd.DataFrame) -> np.ndarray:
+    """Each photo's frame count (sidecar `frames`; 1 where unknown: a still, or a sidecar older than it)."""
+    if "frames" not in photos:
+        return np.ones(len(photos), dtype=np.int64)
+    counts = pd.to_numeric(photos["frames"], errors="coerce").fillna(1)
+    return np.asarray(counts.to_numpy(dtype=np.float64), dtype=np.int64)
 
 
 def _chromaticity_shift(a: np.ndarray, b: np.ndarray) -> np.ndarray:
