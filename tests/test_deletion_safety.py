@@ -17,14 +17,29 @@ from deletion_helpers import make_rows, snapshot, with_companions
 
 from photo_dedup.deletion_script import write_deletion_script
 
-SHELLS = [shell for shell in (["dash"], ["bash", "--posix"]) if shutil.which(shell[0])]
+SHELLS = [shell for shell in (["dash"], ["bash"], ["bash", "--posix"]) if shutil.which(shell[0])]
+SHELL = ["sh"]
+
+
+@pytest.fixture(autouse=True, params=SHELLS, ids=" ".join)
+def shell(request):
+    """Every test here runs the scripts under each shell in turn."""
+    global SHELL
+    SHELL = request.param
+    yield request.param
+    SHELL = ["sh"]
 
 
 def sh(
     *args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["sh", *map(str, args)], capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})}, cwd=cwd
+        [*SHELL, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
     )
 
 
