@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from photo_dedup.scan import scan_library
@@ -158,3 +159,174 @@ def test_the_run_stops_with_one_line_and_withdraws_the_old_results(tmp_path: Pat
     assert "decisions.json" in lines[0] and HOSTILE_DECISIONS[name][1] in lines[0]
     assert "the previous results were withdrawn (results/groups.json, results/report.html, " in lines[0]
     assert sorted(os.listdir(workdir / "results")) == []
+
+
+# --- identical sets: grouped through one photo of each set, as every pair would group them ---------
+
+
+def jpeg_again(image, quality: int):  # type: ignore[no-untyped-def]
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+
+
+def pictures(photos):  # type: ignore[no-untyped-def]
+    """Originals and what is made of them: copies, an edit, a burst neighbour, blank and smooth frames."""
+    from PIL import Image, ImageEnhance
+
+    chelsea, coffee, rocket = photos["chelsea"], photos["coffee"], photos["rocket"]
+    width, height = chelsea.size
+    smooth = Image.linear_gradient("L").resize((300, 200)).convert("RGB")
+    return [
+        chelsea,  # 0
+        jpeg_again(chelsea, 70),  # 1: recompressed copy
+        chelsea.resize((width // 2, height // 2)),  # 2: resized copy
+        chelsea.convert("L").convert("RGB"),  # 3: black-and-white edit
+        ImageEnhance.Color(chelsea).enhance(1.8),  # 4: colour edit
+        coffee,  # 5
+        jpeg_again(coffee, 60),  # 6
+        rocket.crop((8, 0, rocket.width, rocket.height - 6)),  # 7: like a burst neighbour of 8
+        rocket.crop((0, 6, rocket.width - 8, rocket.height)),  # 8
+        Image.new("RGB", (400, 300), (90, 90, 90)),  # 9: a blank frame
+        smooth,  # 10: smooth: alike, barely aligned
+    ]
+
+
+def library_table(photos, copies: list[tuple[int, int, int]], seed: int = 0):  # type: ignore[no-untyped-def]
+    """A table of `copies`: (picture, files with one SHA-256, SHA-256s), in shuffled order."""
+    from signature_table import table_of
+
+    base = table_of(pictures(photos))
+    rows, digests = [], []
+    for picture, files, contents in copies:
+        for content in range(contents):
+            rows += [picture] * files
+            digests += [f"p{picture}c{content}"] * files
+    order = np.random.default_rng(seed).permutation(len(rows))
+    rows, digests = [rows[i] for i in order], [digests[i] for i in order]
+    frame = base.photos.iloc[rows].reset_index(drop=True)
+    frame["digest"] = digests
+    frame["path"] = [f"/lib/{i:05d}.jpg" for i in range(len(rows))]
+    frame["size"] = [1000 - (i * 7919) % 997 for i in range(len(rows))]
+    from photo_dedup.photo_table import PhotoTable
+
+    return PhotoTable(frame, base.phash[rows], base.dhash[rows], base.luma[rows], base.colours[rows])
+
+
+def all_pairs_groups(table, thresholds, ranking, decisions):  # type: ignore[no-untyped-def]
+    """The grouping as it was: every candidate pair measured, neighbours from every match."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from photo_dedup.grouping import around_keepers, candidate_pairs
+    from photo_dedup.keeper import mark_conversions
+    from photo_dedup.verify import measure_pairs
+
+    evidence = measure_pairs(table, candidate_pairs(table, thresholds), thresholds)
+    digests = table.photos["digest"].to_numpy(dtype=object)
+    if decisions.not_duplicates:
+        apart = decisions.rejected(digests[evidence.pairs[:, 0]], digests[evidence.pairs[:, 1]])
+        evidence.accepted &= ~apart
+        evidence.edit &= ~apart
+        evidence.similar &= ~apart
+    matched = evidence.pairs[evidence.accepted]
+    n = len(table)
+    graph = coo_matrix((np.ones(len(matched)), (matched[:, 0], matched[:, 1])), shape=(n, n))
+    labels = connected_components(graph, directed=False)[1]
+    neighbours: dict[int, set[int]] = {}
+    for a, b in matched.tolist():
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    records = table.records(range(n))
+    groups = []
+    for label in sorted(set(labels.tolist())):
+        members = [i for i in range(n) if labels[i] == label]
+        if len(members) < 2:
+            continue
+        mark_conversions([records[i] for i in members])
+        best_first = sorted(members, key=lambda i: ranking.key(records[i]))
+        groups += [
+            (g[0], frozenset(g[1:]), ranking.reason(records[g[0]], records[g[1]]))
+            for g in around_keepers(best_first, neighbours)
+        ]
+    return sorted(groups, key=lambda group: records[group[0]]["path"]), evidence
+
+
+def outcome(table, groups, evidence, similar_shots: bool = True):  # type: ignore[no-untyped-def]
+    """What a run shows: the copy groups, then the edit and similar groups built on them."""
+    from photo_dedup.keeper import KeeperRanking
+    from photo_dedup.tiers import EDIT, SIMILAR, edit_pairs, review_groups
+
+    ranking = KeeperRanking()
+    copies = [(g.keeper, frozenset(g.members[1:]), g.reason, tuple(sorted(g.distance.items()))) for g in groups]
+    edits = review_groups(table, edit_pairs(table, evidence, groups), groups, ranking, EDIT)
+    similar = review_groups(table, evidence.pairs[evidence.similar], groups, ranking, SIMILAR)
+    return (
+        copies,
+        [(g.keeper, frozenset(g.members)) for g in edits],
+        [(g.keeper, frozenset(g.members)) for g in similar],
+    )
+
+
+IDENTICAL_LIBRARIES = {
+    "byte copies and pixel-identical copies": [(0, 5, 3), (1, 2, 1), (2, 1, 2), (5, 4, 1), (6, 1, 1)],
+    "edits of an identical set": [(0, 3, 2), (3, 2, 2), (4, 1, 3), (1, 1, 1)],
+    "blank and smooth frames": [(9, 2, 4), (10, 1, 3), (10, 2, 1), (7, 1, 1), (8, 2, 1)],
+    "all of it": [(p, 1 + p % 3, 1 + p % 2) for p in range(11)],
+}
+
+
+@pytest.mark.parametrize("name", IDENTICAL_LIBRARIES)
+def test_identical_sets_group_as_every_pair_would(photos, name: str) -> None:  # type: ignore[no-untyped-def]
+    from photo_dedup.decisions import Decisions
+    from photo_dedup.grouping import Group, copy_groups
+    from photo_dedup.keeper import KeeperRanking
+    from photo_dedup.verify import MatchThresholds
+
+    table = library_table(photos, IDENTICAL_LIBRARIES[name])
+    thresholds, ranking = MatchThresholds(), KeeperRanking()
+    groups, evidence = copy_groups(table, thresholds, ranking)
+    expected, every_pair = all_pairs_groups(table, thresholds, ranking, Decisions())
+    assert [(g.keeper, frozenset(g.members[1:]), g.reason) for g in groups] == expected
+    assert len(evidence.pairs) <= len(every_pair.pairs)
+    old_groups = [Group("", keeper, reason, [keeper, *sorted(taken)]) for keeper, taken, reason in expected]
+    assert outcome(table, groups, evidence)[1:] == outcome(table, old_groups, every_pair)[1:]
+
+
+def test_a_not_duplicates_decision_inside_an_identical_set_applies_pair_by_pair(photos) -> None:  # type: ignore[no-untyped-def]
+    from photo_dedup.decisions import Decisions
+    from photo_dedup.grouping import copy_groups
+    from photo_dedup.keeper import KeeperRanking
+    from photo_dedup.verify import MatchThresholds
+
+    table = library_table(photos, [(0, 3, 4), (1, 2, 1), (5, 2, 2)], seed=3)
+    decisions = Decisions(not_duplicates=[frozenset({"p0c0", "p0c1", "p1c0"})])
+    thresholds, ranking = MatchThresholds(), KeeperRanking()
+    groups, _ = copy_groups(table, thresholds, ranking, decisions)
+    expected, _ = all_pairs_groups(table, thresholds, ranking, decisions)
+    assert [(g.keeper, frozenset(g.members[1:]), g.reason) for g in groups] == expected
+    digests = table.photos["digest"]
+    for group in groups:  # none holds two of the photos kept apart, unless byte-identical
+        apart = {digests[i] for i in group.members} & {"p0c0", "p0c1", "p1c0"}
+        assert len(apart) <= 1
+
+
+def test_thousands_of_identical_photos_cost_linear_pairs(photos) -> None:  # type: ignore[no-untyped-def]
+    """2,000 identical frames: 1,000 byte copies and 1,000 pixel-identical files (other bytes).
+    Every pair would be 1,999,000 pairs to measure; one photo of the set with each other is 1,999."""
+    from photo_dedup.grouping import copy_groups
+    from photo_dedup.keeper import KeeperRanking
+    from photo_dedup.verify import MatchThresholds
+
+    table = library_table(photos, [(0, 1000, 1), (0, 1, 1000), (9, 3, 2)], seed=1)
+    groups, evidence = copy_groups(table, MatchThresholds(), KeeperRanking())
+    assert len(evidence.pairs) < 2 * 2000
+    frames = [group for group in groups if len(group.members) == 2000]
+    assert len(frames) == 1
+    byte_copies_of_keeper = 999 if table.photos["digest"][frames[0].keeper] == "p0c0" else 0
+    assert sum(frames[0].same_bytes.values()) == byte_copies_of_keeper
+    assert evidence.accepted.sum() == len(evidence.pairs) == 1999 + 2 * 2  # and each blank frame with its 2 byte copies

@@ -10,13 +10,12 @@ removal looks like its own keeper.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
-from photo_dedup.candidates import close_pairs, hamming
+from photo_dedup.candidates import IdenticalSets, close_pairs, hamming
 from photo_dedup.decisions import Decisions
 from photo_dedup.keeper import KeeperRanking, mark_conversions
 from photo_dedup.photo_table import PhotoRecord, PhotoTable
@@ -46,7 +45,12 @@ def same_digest_pairs(digests: np.ndarray) -> np.ndarray:
 
 
 def candidate_pairs(table: PhotoTable, thresholds: MatchThresholds) -> np.ndarray:
-    """Pairs close in phash or dhash, plus byte-identical pairs; sub-quadratic."""
+    """Every pair close in phash or dhash, plus byte-identical pairs, each photo on its own.
+
+    Quadratic in a set of identical photos (3,000 identical frames: 4.5 million pairs): the grouping
+    searches between identical sets instead (`copy_groups`); this full list is for measuring the
+    search (benchmarks/detection.py).
+    """
     parts = [
         close_pairs(table.phash, thresholds.max_hash_distance),
         close_pairs(table.dhash, thresholds.max_hash_distance),
@@ -62,47 +66,62 @@ def copy_groups(
     ranking: KeeperRanking,
     decisions: Decisions | None = None,
 ) -> tuple[list[Group], PairEvidence]:
-    """Find duplicate groups and the evidence for every candidate pair."""
-    evidence = measure_pairs(table, candidate_pairs(table, thresholds), thresholds)
-    if decisions is not None and decisions.not_duplicates and len(evidence.pairs):
+    """Find duplicate groups and the evidence for the candidate pairs measured.
+
+    Photos with identical fingerprints (every signal the measurements read) measure alike against
+    any photo, so the search and the measurements run once a set of them (candidates.IdenticalSets):
+    10,000 identical frames cost 10,000 pairs, not 50 million. The groups are those every pair would
+    give: each set of copies is matched to others as a whole. The evidence holds the pairs measured
+    for each set (its best photo with each other member) and between sets, not every pair.
+    """
+    sets = identical_sets(table, thresholds.max_hash_distance, decisions)
+    measured = measure_pairs(table, np.concatenate([sets.between, sets.within]), thresholds)
+    if decisions is not None and decisions.not_duplicates and len(measured.pairs):
         digests = table.photos["digest"].to_numpy(dtype=object)
-        apart = decisions.rejected(digests[evidence.pairs[:, 0]], digests[evidence.pairs[:, 1]])
-        evidence.accepted &= ~apart
-        evidence.edit &= ~apart
-        evidence.similar &= ~apart
-    matched = evidence.pairs[evidence.accepted]
-    n = len(table)
-    if n == 0 or len(matched) == 0:
-        return [], evidence
-    graph = coo_matrix((np.ones(len(matched)), (matched[:, 0], matched[:, 1])), shape=(n, n)).tocsr()
-    n_components, labels = connected_components(graph, directed=False)
-    neighbours: dict[int, set[int]] = {}
-    for a, b in matched.tolist():
-        neighbours.setdefault(a, set()).add(b)
-        neighbours.setdefault(b, set()).add(a)
-    records = table.records(neighbours)
+        apart = decisions.rejected(digests[measured.pairs[:, 0]], digests[measured.pairs[:, 1]])
+        measured.accepted &= ~apart
+        measured.edit &= ~apart
+        measured.similar &= ~apart
+    sets.learn(measured.accepted)
+    labels = sets.components()
     members_of: dict[int, list[int]] = {}
     for index, label in enumerate(labels.tolist()):
         members_of.setdefault(label, []).append(index)
+    components = [members for members in members_of.values() if len(members) > 1]
+    records = table.records(i for members in components for i in members)
     groups: list[Group] = []
-    for members in members_of.values():
-        if len(members) < 2:
-            continue
-        groups.extend(_groups_around_keepers(members, neighbours, records, ranking, table.phash))
+    best_first_of: list[list[int]] = []
+    for members in components:
+        mark_conversions([records[i] for i in members])
+        best_first_of.append(sorted(members, key=lambda i: ranking.key(records[i])))
+        groups.extend(_groups_around_keepers(best_first_of[-1], sets.matches, records, ranking, table.phash))
     groups.sort(key=lambda group: records[group.keeper]["path"])
-    return groups, evidence
+    return groups, sets.evidence(measured, best_first_of)
+
+
+def identical_sets(table: PhotoTable, max_distance: int, decisions: Decisions | None = None) -> IdenticalSets:
+    """The photos' prints (photos identical in every signal measured, see IdenticalSets) and the
+    candidate pairs between them; photos named in a "not duplicates" decision stand alone."""
+    photos = table.photos
+    digests = photos["digest"].to_numpy(dtype=object)
+    named = frozenset().union(*decisions.not_duplicates) if decisions is not None else frozenset()
+    alone = np.array([digest in named for digest in digests], dtype=bool)
+    signals = [photos[column].to_numpy(dtype=np.float64) for column in ("width", "height", "colourfulness")] + [
+        table.luma,
+        table.colours,
+    ]
+    return IdenticalSets.of(table.phash, table.dhash, signals, digests, alone, max_distance)
 
 
 def _groups_around_keepers(
-    members: list[int],
-    neighbours: dict[int, set[int]],
+    best_first: list[int],
+    matches: Callable[[int, int], bool],
     records: dict[int, PhotoRecord],
     ranking: KeeperRanking,
     phash: np.ndarray,
 ) -> list[Group]:
-    mark_conversions([records[i] for i in members])
     groups = []
-    for keeper, *taken in around_keepers(sorted(members, key=lambda i: ranking.key(records[i])), neighbours):
+    for keeper, *taken in split_around_keepers(best_first, matches):
         keeper_record = records[keeper]
         groups.append(
             Group(
@@ -121,14 +140,22 @@ def _groups_around_keepers(
 def around_keepers(best_first: list[int], neighbours: dict[int, set[int]]) -> list[list[int]]:
     """Split one connected set of photos without chaining: the best remaining photo takes the photos
     it matches itself, the rest form further groups. Each group is [keeper, *members]."""
+    return split_around_keepers(best_first, lambda keeper, other: other in neighbours.get(keeper, ()))
+
+
+def split_around_keepers(best_first: list[int], matches: Callable[[int, int], bool]) -> list[list[int]]:
+    """`around_keepers` with the matches asked of a function (keeper, other) -> bool."""
     groups = []
     remaining = best_first
     while len(remaining) > 1:
         keeper = remaining[0]
-        taken = [i for i in remaining[1:] if i in neighbours.get(keeper, ())]
-        remaining = [i for i in remaining[1:] if i not in taken]
+        taken = [i for i in remaining[1:] if matches(keeper, i)]
         if taken:
             groups.append([keeper, *taken])
+            gone = set(taken)
+            remaining = [i for i in remaining[1:] if i not in gone]
+        else:
+            remaining = remaining[1:]
     return groups
 
 
