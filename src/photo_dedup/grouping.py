@@ -19,7 +19,7 @@ from photo_dedup.candidates import IdenticalSets, close_pairs, hamming
 from photo_dedup.decisions import Decisions
 from photo_dedup.keeper import KeeperRanking, mark_conversions
 from photo_dedup.photo_table import PhotoRecord, PhotoTable
-from photo_dedup.verify import MatchThresholds, PairEvidence, measure_pairs
+from photo_dedup.verify import MatchThresholds, PairEvidence, frame_counts, measure_pairs
 
 
 @dataclass
@@ -107,6 +107,7 @@ def identical_sets(table: PhotoTable, max_distance: int, decisions: Decisions | 
     named = frozenset().union(*decisions.not_duplicates) if decisions is not None else frozenset()
     alone = np.array([digest in named for digest in digests], dtype=bool)
     signals = [photos[column].to_numpy(dtype=np.float64) for column in ("width", "height", "colourfulness")] + [
+        frame_counts(photos),  # measure_pairs reads it: an animation is no copy of a still
         table.luma,
         table.colours,
     ]

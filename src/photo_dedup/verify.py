@@ -218,7 +218,7 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         looks_same = same_picture & colours_alike
         nearby = framed_alike & colours_alike & (structure >= thresholds.min_similar_structure) & ~same_picture
     same_bytes = digests[a] == digests[b]
-    frames = _frame_counts(photos)
+    frames = frame_counts(photos)
     same_frames = frames[a] == frames[b]  # an animation or a multi-page file is no copy of one frame
     return PairEvidence(
         pairs=pairs,
@@ -238,7 +238,7 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     )
 
 
-def _frame_counts(photos: pd.DataFrame) -> np.ndarray:
+def frame_counts(photos: pd.DataFrame) -> np.ndarray:
     """Each photo's frame count (sidecar `frames`; 1 where unknown: a still, or a sidecar older than it)."""
     if "frames" not in photos:
         return np.ones(len(photos), dtype=np.int64)
