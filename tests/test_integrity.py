@@ -155,3 +155,45 @@ def test_bytes_per_pixel_are_compared_unrounded():
     larger = {"path": "/b/x.png", "digest": "b", "size": 24_001_000, **common}  # 2.0000 vs 2.0003
     assert ranking.best_first([smaller, larger])[0] is larger
     assert ranking.reason(larger, smaller) == "more bytes per pixel (2.00 vs 2.00)"
+
+
+@pytest.mark.e2e
+def test_the_workflow_keeps_intact_copies_over_cut_ones(photos, tmp_path):
+    """End to end: a cut HEIC beside its intact copy, a cut DNG beside the shot's JPEG, an animation
+    beside its first frame. The cut files are unreadable and in no group; nothing but a true copy is
+    to be removed."""
+    from workflow_runner import snakemake
+
+    root = tmp_path / "library"
+    (root / "Phone").mkdir(parents=True)
+    astronaut = photos["astronaut"].resize((1200, 1200))
+    jpeg = variants.save_original(astronaut, root / "Masters" / "astronaut.jpg")
+    heic = root / "Phone" / "astronaut.heic"
+    astronaut.save(heic, quality=90, tile_size=512)
+    cut_heic = cut(heic, 0.99, root / "Phone" / "a.heic")  # the shorter path: it would win the tie
+    shot = variants.save_original(photos["chelsea"], root / "Camera" / "IMG_0005.JPG")
+    cut_dng = cut(
+        variants.camera_raw(photos["chelsea"], tmp_path / "IMG_0005.DNG", preview=True),
+        0.8,
+        root / "Camera" / "IMG_0005.DNG",
+    )
+    still = variants.converted(photos["coffee"], root / "Anim" / "coffee.png")
+    frames = [photos["coffee"].rotate(5 * n) for n in range(4)]
+    frames[0].save(root / "Anim" / "coffee.gif", save_all=True, append_images=frames[1:], duration=100)
+    workdir = tmp_path / "work"
+    result = snakemake(workdir, "--config", f"library={root}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    import pandas as pd
+
+    unreadable = pd.read_csv(workdir / "results" / "unreadable.csv", keep_default_na=False)
+    reasons = dict(zip(unreadable["path"], unreadable["reason"], strict=True))
+    assert set(reasons) == {str(cut_heic), str(cut_dng)}
+    assert reasons[str(cut_heic)].startswith("truncated HEIC: the main image's data ends past the end of the file")
+    assert reasons[str(cut_dng)].startswith("truncated camera RAW")
+    rows = pd.read_csv(workdir / "results" / "groups.csv", keep_default_na=False)
+    copies = rows[rows["relation"] == "copy"]
+    assert set(copies["path"]) == {str(jpeg), str(heic)}
+    assert set(rows[~rows["keep"]]["path"]) <= {str(jpeg), str(heic)}
+    edits = rows[rows["relation"] == "edit"]
+    assert {str(still), str(root / "Anim" / "coffee.gif")} <= set(edits["path"])
+    assert str(shot) not in set(rows["path"])
