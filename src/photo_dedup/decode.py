@@ -285,7 +285,7 @@ def _decode_raw(path: str, size: int) -> DecodedPhoto:
 
 
 def _unpack_sensor_data(raw: rawpy.RawPy) -> None:
-    """Decode the sensor data (about 50-100 ms for 12 MP): the preview is trusted only when it unpacks."""
+    """Decode the sensor data (35-70 ms for 12 MP uncompressed): the preview is trusted only when it unpacks."""
     try:
         raw.unpack()
     except (rawpy.LibRawError, rawpy.NotSupportedError) as error:
