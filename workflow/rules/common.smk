@@ -7,6 +7,7 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from photo_dedup.config_values import ConfigError, normalise_config, schema_problem
+from photo_dedup.run_lock import AnotherRun, claim_folder
 from photo_dedup.run_summary import failure_line, summary_lines
 from photo_dedup.run_setup import (
     CACHE_DIR,
@@ -41,6 +42,12 @@ def cores_at_once():
 # The scan runs here, while Snakemake reads the workflow: what changed in the library decides
 # which fingerprint jobs exist and which are out of date (see photo_dedup/run_setup.py).
 if workflow.is_main_process:
+    try:  # before the scan writes anything: no other run here, and no lock an interrupted one left
+        LOCK_NOTE = claim_folder(os.getcwd())
+    except AnotherRun as problem:
+        sys.exit(f"photo-dedup: {problem}")
+    if LOCK_NOTE:
+        print(f"photo-dedup: {LOCK_NOTE}", file=sys.stderr)
     try:
         RUN = prepare_run(config, workdir=os.getcwd(), cores=cores_at_once())
     except ConfigProblem as problem:

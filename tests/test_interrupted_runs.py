@@ -1,0 +1,73 @@
+"""A killed run never blocks the next one, and a second run never touches a run that is going
+(real Snakemake runs, killed with SIGKILL as a closed terminal or a power cut leaves them)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from library_factory import build_library
+from workflow_runner import snakemake
+
+from photo_dedup.workflow_command import snakemake_command
+
+pytestmark = pytest.mark.e2e
+
+
+def start(workdir: Path, library: Path) -> subprocess.Popen[str]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    command = snakemake_command(workdir, 1, "--config", f"library={library}")
+    return subprocess.Popen(
+        command, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+
+
+def wait_for_lock(workdir: Path, run: subprocess.Popen[str]) -> None:
+    locks = workdir / ".snakemake" / "locks"
+    deadline = time.monotonic() + 120
+    while not (locks.is_dir() and any(locks.iterdir())):
+        assert run.poll() is None, run.stdout.read() if run.stdout else ""
+        assert time.monotonic() < deadline, "the run never took its lock"
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    return build_library(tmp_path_factory.mktemp("interrupted") / "library").root
+
+
+def test_a_run_killed_with_sigkill_does_not_block_the_next(library, tmp_path):
+    workdir = tmp_path / "work"
+    run = start(workdir, library)
+    wait_for_lock(workdir, run)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait(timeout=30)
+    assert any((workdir / ".snakemake" / "locks").iterdir())  # what kill -9 leaves behind
+    again = snakemake(workdir, "--config", f"library={library}")
+    assert again.returncode == 0, again.stdout + again.stderr
+    notes = [line for line in again.stderr.splitlines() if "lock" in line]
+    assert notes == [
+        "photo-dedup: an interrupted run had left its lock behind; nothing else runs in this folder, so it was removed"
+    ]
+    assert (workdir / "results" / "report.html").exists()
+
+
+def test_a_second_run_while_one_is_going_is_refused_and_touches_nothing(library, tmp_path):
+    workdir = tmp_path / "work"
+    first = start(workdir, library)
+    try:
+        wait_for_lock(workdir, first)
+        progress = workdir / "cache" / "progress.json"
+        stamp = progress.stat().st_mtime_ns if progress.exists() else None
+        second = snakemake(workdir, "--config", f"library={library}")
+        assert second.returncode == 1
+        refusals = [line for line in second.stderr.splitlines() if line.startswith("photo-dedup:")]
+        assert len(refusals) == 1 and f"another run is going in this folder (pid {first.pid}, since " in refusals[0]
+        assert (progress.stat().st_mtime_ns if progress.exists() else None) == stamp
+    finally:
+        first.wait(timeout=600)
+    assert first.returncode == 0
