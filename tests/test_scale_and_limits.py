@@ -4,7 +4,8 @@ a full disk, thousands of identical frames. None may crash or lose a photo; each
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -330,3 +331,129 @@ def test_thousands_of_identical_photos_cost_linear_pairs(photos) -> None:  # typ
     byte_copies_of_keeper = 999 if table.photos["digest"][frames[0].keeper] == "p0c0" else 0
     assert sum(frames[0].same_bytes.values()) == byte_copies_of_keeper
     assert evidence.accepted.sum() == len(evidence.pairs) == 1999 + 2 * 2  # and each blank frame with its 2 byte copies
+
+
+# --- a full disk: one line, no traceback ----------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
+    """small_disk(size): a real tmpfs of that size (mount -t tmpfs, as root), unmounted at the end."""
+    import subprocess
+
+    mounted: list[Path] = []
+
+    def mount(size: str) -> Path:
+        folder = tmp_path / f"disk{len(mounted)}"
+        folder.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a small tmpfs here (needs root): {done.stderr.strip()}")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in mounted:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(folder: Path) -> None:
+    """Fill a file system to the last byte."""
+    with open(folder / "filler", "wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 4096)
+        except OSError:
+            pass
+
+
+def test_the_write_helpers_say_where_and_how_much_on_a_full_disk(small_disk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from photo_dedup.atomic import DiskFull, copy_file, replacing, write_text
+
+    disk = small_disk("256k")
+    (disk / "cache").mkdir()
+    write_text(disk / "cache" / "old.json", "the old record\n")
+    fill(disk)
+
+    with pytest.raises(DiskFull) as raised:
+        write_text(disk / "cache" / "old.json", "x" * 250_000)
+    assert raised.value.needed == 250_000 and raised.value.folder == str(disk / "cache")
+    assert str(raised.value) == f"disk full: 0.3 MB needed in {disk / 'cache'}"
+    assert (disk / "cache" / "old.json").read_text() == "the old record\n"  # the old file stays whole
+
+    source = tmp_path / "thumb.jpg"
+    source.write_bytes(b"\xff" * 1_500_000)
+    with pytest.raises(DiskFull, match=r"^disk full: 1\.5 MB needed in .*/results/thumbs$"):
+        copy_file(source, disk / "results" / "thumbs" / "thumb.jpg")
+
+    (disk / "filler").unlink()
+    fill(disk)  # the folders exist now: the temporary file is made, then its writing fails
+    with pytest.raises(DiskFull) as raised, replacing(disk / "cache" / "chunk.jsonl") as tmp, open(tmp, "wb") as out:
+        for _ in range(100):
+            out.write(b"y" * 10_000)
+            out.flush()
+    assert raised.value.needed > 0
+    assert sorted(path.name for path in (disk / "cache").iterdir()) == ["old.json"]  # no temporary file left
+
+
+STEP = """
+import sys
+from photo_dedup.atomic import write_text
+from photo_dedup.step_log import logging_to
+with logging_to("logs/fingerprint/c00001.log"):
+    write_text(sys.argv[1] + "/cache/sidecars/a.json", "x" * 400_000)
+"""
+
+
+def test_steps_on_a_full_disk_say_one_line_once(small_disk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import subprocess
+    import sys
+    import time
+
+    from photo_dedup.run_summary import failure_line
+
+    disk = small_disk("64k")
+    fill(disk)
+    workdir = tmp_path / "work"
+    (workdir / "cache").mkdir(parents=True)
+    (workdir / "cache" / "progress.json").write_text(json.dumps({"started": time.time(), "chunks": {}}))
+    since = time.time() - 1
+    runs = [
+        subprocess.run([sys.executable, "-c", STEP, str(disk)], cwd=workdir, capture_output=True, text=True)
+        for _ in range(3)  # three steps of one run
+    ]
+    assert [run.returncode for run in runs] == [1, 1, 1]
+    assert all("Traceback" not in run.stdout + run.stderr for run in runs)
+    said = [line for run in runs for line in (run.stdout + run.stderr).splitlines()]
+    line = f"photo-dedup: disk full: 0.4 MB needed in {disk / 'cache' / 'sidecars'} (step fingerprint/c00001)"
+    assert said == [line]
+    log = (workdir / "logs" / "fingerprint" / "c00001.log").read_text()
+    assert "step failed: disk full: 0.4 MB needed" in log and "Traceback" not in log
+    assert failure_line(workdir, since) == ""  # said already: the end of the run adds nothing
+    assert failure_line(workdir, since) == line  # (had no step said it, the end of the run would)
+
+
+@pytest.mark.e2e
+def test_a_run_on_a_full_disk_stops_in_one_line(small_disk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+    from workflow_runner import snakemake
+
+    library = tmp_path / "library"
+    rng = np.random.default_rng(0)
+    for i in range(60):  # noise: thumbnails larger than the run's estimate, so the disk fills during the run
+        (library / f"f{i % 3}").mkdir(parents=True, exist_ok=True)
+        pixels = rng.integers(0, 256, (480, 640, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(library / f"f{i % 3}" / f"N{i:03d}.jpg", quality=90)
+
+    for size, step in (("64k", "scan"), ("3000k", "fingerprint/")):
+        workdir = small_disk(size)
+        result = snakemake(workdir, "--quiet", "all", "--config", f"library={library}")  # as the profile has it
+        output = result.stdout + result.stderr
+        assert result.returncode != 0
+        assert "Traceback" not in output and "Errno 28" not in output, output
+        said = [line for line in output.splitlines() if line.startswith("photo-dedup: disk full: ")]
+        assert len(said) == 1, output
+        assert re.fullmatch(rf"photo-dedup: disk full: \d+\.\d MB needed in {workdir}\S* \(step {step}\S*\)", said[0])

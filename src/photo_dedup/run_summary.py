@@ -10,6 +10,8 @@ import json
 import os
 from pathlib import Path
 
+from photo_dedup.atomic import free_bytes
+from photo_dedup.step_log import FAILED, disk_full_marker
 from photo_dedup.tables import human_bytes
 
 RESULTS = Path("results")
@@ -66,17 +68,39 @@ def summary_lines(workdir: str | Path) -> list[str]:
 
 
 def failure_line(workdir: str | Path, since: float) -> str:
-    """One line naming the step that failed and its log (the newest step log written since `since`)."""
+    """One line naming the step that failed and its log (the newest step log written since `since`);
+    for a full disk, what it needed and where, once however many steps it stopped ("" where a step
+    has said so on the terminal already)."""
     logs = Path(workdir) / "logs"
-    failed = []
+    failed, full, written = [], [], []
     for path in logs.rglob("*.log") if logs.is_dir() else []:
         try:
-            if path.stat().st_mtime >= since and "step failed" in path.read_text(encoding="utf-8", errors="replace"):
-                failed.append(path)
+            if path.stat().st_mtime < since:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
+        written.append(path)
+        if FAILED in text:
+            failed.append(path)
+            full += [(path, line) for line in text.splitlines() if f"{FAILED}: disk full: " in line]
+    if full:
+        _, line = max(full, key=lambda found: found[0].stat().st_mtime)
+        said = disk_full_marker(workdir)
+        if said.exists():  # the step said it on the terminal already (step_log.say_once)
+            said.unlink(missing_ok=True)
+            return ""
+        return "photo-dedup: " + line.split(f"{FAILED}: ", 1)[1]
     if not failed:
+        room = free_bytes(workdir)
+        if room is not None and room < DISK_NEARLY_FULL:
+            steps = sorted(path.relative_to(logs).with_suffix("").as_posix() for path in written)
+            where = f" (step {steps[0]})" if steps else ""
+            return f"photo-dedup: disk full: no space left in {os.path.abspath(workdir)}{where}"
         return "photo-dedup: the run stopped with an error; Snakemake's messages above say where."
     newest = max(failed, key=lambda path: path.stat().st_mtime)
     step = newest.relative_to(logs).with_suffix("").as_posix()
     return f"photo-dedup: step {step} failed; see {os.path.relpath(newest, workdir)}"
+
+
+DISK_NEARLY_FULL = 1 << 20  # bytes free: too few to write a step's log and results
