@@ -35,11 +35,13 @@ def is_disk_full(error: BaseException) -> bool:
 
 
 def disk_full_words(error: OSError) -> str:
-    """ "disk full: 2.5 MB needed in /work/cache/thumbs/ab", from a DiskFull or any ENOSPC error."""
+    """What a full disk stopped, from a DiskFull or any ENOSPC error: for example
+    "disk full: 2.5 MB needed in /work/cache/thumbs/ab" ("no space left in ..." where the size is unknown)."""
     if isinstance(error, DiskFull):
         folder, needed = error.folder, error.needed
     else:
-        folder, needed = os.path.dirname(os.path.abspath(os.fsdecode(error.filename or "."))), 0
+        written = os.fsdecode(error.filename) if error.filename else ""
+        folder, needed = (os.path.dirname(os.path.abspath(written)) if written else os.getcwd()), 0
     if needed <= 0:
         return f"disk full: no space left in {folder}"
     return f"disk full: {max(0.1, math.ceil(needed / 100_000) / 10):.1f} MB needed in {folder}"
