@@ -92,3 +92,16 @@ def test_companion_digests_are_remembered_until_the_file_changes(tmp_path, monke
     assert DigestCache(cache).size_and_digest(str(video))[1] == "recomputed" and read == [str(video)]
     cache.write_text("{damaged")
     assert DigestCache(cache).size_and_digest(str(video))[1] == "recomputed"
+
+
+def test_a_video_shared_with_an_apple_photos_asset_stays_with_the_asset(tmp_path):
+    """A referenced Photos original (outside its bundle) and a loose copy beside it share a video:
+    the asset's row may read "removed" (Photos removes it, not the file script), so the video stays."""
+    video = tmp_path / "IMG_1.MOV"
+    video.write_bytes(b"video")
+    asset, loose = str(tmp_path / "IMG_1.JPG"), str(tmp_path / "IMG_1 (1).JPG")
+    rows = rows_of(("/k.jpg", "JPEG", True), (asset, "JPEG", False), (loose, "JPEG", False))
+    companions = {asset: [["video", str(video)]], loose: [["video", str(video)]]}
+    assert attach_companions(rows, companions).loc[2, "companions"] == str(video)  # without the asset known
+    attached = attach_companions(rows, companions, staying=frozenset({asset}))
+    assert attached.loc[1, "companions"] == "" and attached.loc[2, "companions"] == ""

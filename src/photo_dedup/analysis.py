@@ -93,7 +93,7 @@ def find_groups(
     rows = keep_all_decided(group_rows(table, groups), decisions.keep_all)
     rows = keep_raw_jpeg_pairs(rows, raw_jpeg_pairs)
     digests = DigestCache(companion_digests)
-    rows = attach_companions(rows, scan.get("companions", {}), digests.size_and_digest)
+    rows = attach_companions(rows, scan.get("companions", {}), digests.size_and_digest, staying=frozenset(assets))
     digests.save()
     rows = apply_photos_rules(rows, assets)
     unreadable = pd.concat([failed, pd.DataFrame(scan["problems"], columns=["path", "reason"])], ignore_index=True)

@@ -83,21 +83,24 @@ def attach_companions(
     rows: pd.DataFrame,
     companions: Mapping[str, list[list[str]]],
     size_and_digest: Callable[[str], tuple[int, str]] = _size_and_digest,
+    staying: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Add the files that go with each removed photo (kind, path, size, SHA-256).
 
     A companion goes only if every photo that uses it is removed (a Takeout JSON shared by a photo
     and its `-edited` copy stays while either stays), and never from inside a Photos library.
+    Photos in `staying` count as kept whatever their row says (Apple Photos assets, a referenced
+    original outside the bundle too: only Photos removes them, so their video stays with them).
     `size_and_digest` may remember digests across runs (the workflow passes a DigestCache's).
     """
     rows = rows.copy()
     attached: list[list[dict[str, Any]]] = [[] for _ in range(len(rows))]
     if not rows.empty and companions:
-        removed = set(rows.loc[~rows["keep"], "path"])
+        removed = set(rows.loc[~rows["keep"], "path"]) - staying
         users = Counter(path for files in companions.values() for _, path in files)
         removed_users = Counter(path for photo, files in companions.items() if photo in removed for _, path in files)
-        for position, (path, keep) in enumerate(zip(rows["path"], rows["keep"], strict=True)):
-            if keep:
+        for position, path in enumerate(rows["path"]):
+            if path not in removed:
                 continue
             for kind, companion in companions.get(path, []):
                 if removed_users[companion] != users[companion] or under_bundle(companion):
