@@ -457,3 +457,15 @@ def test_a_run_on_a_full_disk_stops_in_one_line(small_disk, tmp_path: Path) -> N
         said = [line for line in output.splitlines() if line.startswith("photo-dedup: disk full: ")]
         assert len(said) == 1, output
         assert re.fullmatch(rf"photo-dedup: disk full: \d+\.\d MB needed in {workdir}\S* \(step {step}\S*\)", said[0])
+
+
+def test_cache_files_are_written_however_deep_their_photo_lies(tmp_path: Path) -> None:
+    """A sidecar's path mirrors its photo's: 1,100 folders to make (Path.mkdir recursed once a level)."""
+    from photo_dedup.atomic import write_text
+
+    target = tmp_path / "cache" / "/".join(["d"] * DEPTH) / "IMG_1.HEIC.json"
+    write_text(target, "{}\n")
+    try:
+        assert target.read_text() == "{}\n"
+    finally:
+        remove_deep_tree(tmp_path / "cache")

@@ -65,7 +65,7 @@ def replacing(path: str | Path, size: int = 0) -> Iterator[Path]:
     """
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent)
         handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
         os.close(handle)
     except OSError as error:
@@ -83,6 +83,18 @@ def replacing(path: str | Path, size: int = 0) -> Iterator[Path]:
         if is_disk_full(error) and not isinstance(error, DiskFull):
             raise DiskFull(path.parent, max(size, written + 1)) from error
         raise
+
+
+def make_folders(folder: Path) -> None:
+    """`folder` and its missing parents, without recursion: Path.mkdir(parents=True) recurses once
+    a missing level and fails below about 1,000 (a cache path mirrors a photo's, however deep)."""
+    missing = []
+    while not folder.is_dir() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    for one in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(one)
 
 
 def write_text(path: str | Path, text: str, errors: str = "strict") -> None:
