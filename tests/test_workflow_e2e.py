@@ -242,3 +242,21 @@ def test_the_readme_command_runs_the_demo(tmp_path):
     kept = {m["path"] for g in json.loads((tmp_path / "results" / "groups.json").read_text())["groups"]
             for m in g["members"] if m["keep"] and g["relation"] == "copy"}  # fmt: skip
     assert not any("Old PNG exports" in path for path in kept)  # conversions never beat the camera JPEGs
+
+
+def test_a_plain_rerun_keeps_your_library_and_the_demo_says_it_is_the_demo(tmp_path):
+    """After a run on your photos, `snakemake` alone reruns them (never the demo's 29 photos)."""
+    library = build_library(tmp_path / "library")
+    workdir = tmp_path / "work"
+    first = snakemake(workdir, "--config", f"library={library.root}")
+    assert first.returncode == 0, first.stderr
+    scanned = json.loads((workdir / "results" / "groups.json").read_text())["summary"]["photos_scanned"]
+    again = snakemake(workdir)
+    assert again.returncode == 0, again.stderr
+    assert f"photo-dedup: no library given: using the last run's, {library.root}" in again.stderr
+    assert json.loads((workdir / "results" / "groups.json").read_text())["summary"]["photos_scanned"] == scanned
+    assert not (workdir / "demo-library").exists()
+    demo = snakemake(workdir, "--config", "library=demo")
+    assert demo.returncode == 0, demo.stderr
+    assert "photo-dedup: demo library (" in demo.stderr
+    assert json.loads((workdir / "results" / "groups.json").read_text())["summary"]["photos_scanned"] == 29

@@ -169,6 +169,52 @@ def bytes_needed(cache: Path) -> int:
     return needed
 
 
+def chosen_library(config: dict[str, Any], workdir: str) -> tuple[list[str], list[str]]:
+    """The library roots of this run, and a note saying where they come from when not given.
+
+    A working folder remembers its library: a run without `library` reuses the last run's roots
+    (so a plain `snakemake` never replaces your results with the demo's). The demo library is used
+    in a fresh folder or with `library=demo`, and the run says so. `config["library"]` is set to
+    what is used, so that the next run (and the review page's Rerun) remembers it too.
+    """
+    given = config.get("library")
+    if given in (None, "", []):
+        remembered = _last_library(Path(workdir) / CACHE_DIR / "last-config.json")
+        if remembered:
+            config["library"] = remembered
+            shown = ", ".join(library_roots(config))
+            return library_roots(config), [
+                f"no library given: using the last run's, {shown} (library=demo for the demo)"
+            ]
+    if given in (None, "", [], DEMO_KEYWORD):
+        demo_root = os.path.join(workdir, DEMO_LIBRARY)
+        if not os.path.isdir(demo_root):
+            from photo_dedup.demo import build_demo_library
+
+            build_demo_library(demo_root)
+        config["library"] = DEMO_KEYWORD
+        return [demo_root], [
+            f"demo library ({demo_root}): run with --config library=/path/to/photos for your own photos"
+        ]
+    return library_roots(config), []
+
+
+DEMO_KEYWORD = "demo"
+
+
+def _last_library(last_config: Path) -> str | list[str] | None:
+    """The library the last run in this folder used (None where none, or the demo)."""
+    try:
+        library = json.loads(last_config.read_text(encoding="utf-8")).get("library")
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return None
+    if isinstance(library, str) and library not in ("", DEMO_KEYWORD):
+        return library
+    if isinstance(library, list) and library and all(isinstance(root, str) for root in library):
+        return library
+    return None
+
+
 @_disk_full_stops_the_run
 def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None) -> RunPlan:
     """Resolve the library (building the demo one if none is set), scan it, write manifests.
@@ -176,18 +222,12 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None) 
     `config` is the validated config, with the schema's defaults filled in; `cores` the number of
     jobs that run at once, None where unknown (see chunks.chunk_count).
     """
-    roots = library_roots(config)
-    if not roots:
-        demo_root = os.path.join(workdir, DEMO_LIBRARY)
-        if not os.path.isdir(demo_root):
-            from photo_dedup.demo import build_demo_library
-
-            build_demo_library(demo_root)
-        roots = [demo_root]
+    roots, notes = chosen_library(config, workdir)
     quarantine = os.path.abspath(os.path.join(workdir, config["quarantine"]))
     check_roots(roots, workdir, quarantine)
     check_decisions(os.path.join(workdir, config["decisions"]), workdir)
-    roots, notes = distinct_roots(roots)
+    roots, more_notes = distinct_roots(roots)
+    notes += more_notes
     excludes = list(config["exclude"])
     scan = scan_library(roots, excludes)
     notes += scan.notes  # one folder reached through two mounts (the roots are distinct already)
