@@ -165,7 +165,7 @@ def test_the_run_stops_with_one_line_and_withdraws_the_old_results(tmp_path: Pat
 # --- identical sets: grouped through one photo of each set, as every pair would group them ---------
 
 
-def jpeg_again(image, quality: int):  # type: ignore[no-untyped-def]
+def jpeg_again(image, quality: int):
     import io
 
     from PIL import Image
@@ -175,7 +175,7 @@ def jpeg_again(image, quality: int):  # type: ignore[no-untyped-def]
     return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
 
 
-def pictures(photos):  # type: ignore[no-untyped-def]
+def pictures(photos):
     """Originals and what is made of them: copies, an edit, a burst neighbour, blank and smooth frames."""
     from PIL import Image, ImageEnhance
 
@@ -197,7 +197,7 @@ def pictures(photos):  # type: ignore[no-untyped-def]
     ]
 
 
-def library_table(photos, copies: list[tuple[int, int, int]], seed: int = 0):  # type: ignore[no-untyped-def]
+def library_table(photos, copies: list[tuple[int, int, int]], seed: int = 0):
     """A table of `copies`: (picture, files with one SHA-256, SHA-256s), in shuffled order."""
     from signature_table import table_of
 
@@ -218,7 +218,7 @@ def library_table(photos, copies: list[tuple[int, int, int]], seed: int = 0):  #
     return PhotoTable(frame, base.phash[rows], base.dhash[rows], base.luma[rows], base.colours[rows])
 
 
-def all_pairs_groups(table, thresholds, ranking, decisions):  # type: ignore[no-untyped-def]
+def all_pairs_groups(table, thresholds, ranking, decisions):
     """The grouping as it was: every candidate pair measured, neighbours from every match."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -257,7 +257,7 @@ def all_pairs_groups(table, thresholds, ranking, decisions):  # type: ignore[no-
     return sorted(groups, key=lambda group: records[group[0]]["path"]), evidence
 
 
-def outcome(table, groups, evidence, similar_shots: bool = True):  # type: ignore[no-untyped-def]
+def outcome(table, groups, evidence, similar_shots: bool = True):
     """What a run shows: the copy groups, then the edit and similar groups built on them."""
     from photo_dedup.keeper import KeeperRanking
     from photo_dedup.tiers import EDIT, SIMILAR, edit_pairs, review_groups
@@ -282,7 +282,7 @@ IDENTICAL_LIBRARIES = {
 
 
 @pytest.mark.parametrize("name", IDENTICAL_LIBRARIES)
-def test_identical_sets_group_as_every_pair_would(photos, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_identical_sets_group_as_every_pair_would(photos, name: str) -> None:
     from photo_dedup.decisions import Decisions
     from photo_dedup.grouping import Group, copy_groups
     from photo_dedup.keeper import KeeperRanking
@@ -298,7 +298,7 @@ def test_identical_sets_group_as_every_pair_would(photos, name: str) -> None:  #
     assert outcome(table, groups, evidence)[1:] == outcome(table, old_groups, every_pair)[1:]
 
 
-def test_a_not_duplicates_decision_inside_an_identical_set_applies_pair_by_pair(photos) -> None:  # type: ignore[no-untyped-def]
+def test_a_not_duplicates_decision_inside_an_identical_set_applies_pair_by_pair(photos) -> None:
     from photo_dedup.decisions import Decisions
     from photo_dedup.grouping import copy_groups
     from photo_dedup.keeper import KeeperRanking
@@ -316,7 +316,7 @@ def test_a_not_duplicates_decision_inside_an_identical_set_applies_pair_by_pair(
         assert len(apart) <= 1
 
 
-def test_thousands_of_identical_photos_cost_linear_pairs(photos) -> None:  # type: ignore[no-untyped-def]
+def test_thousands_of_identical_photos_cost_linear_pairs(photos) -> None:
     """2,000 identical frames: 1,000 byte copies and 1,000 pixel-identical files (other bytes).
     Every pair would be 1,999,000 pairs to measure; one photo of the set with each other is 1,999."""
     from photo_dedup.grouping import copy_groups
@@ -369,7 +369,7 @@ def fill(folder: Path) -> None:
             pass
 
 
-def test_the_write_helpers_say_where_and_how_much_on_a_full_disk(small_disk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_write_helpers_say_where_and_how_much_on_a_full_disk(small_disk, tmp_path: Path) -> None:
     from photo_dedup.atomic import DiskFull, copy_file, replacing, write_text
 
     disk = small_disk("256k")
@@ -407,7 +407,7 @@ with logging_to("logs/fingerprint/c00001.log"):
 """
 
 
-def test_steps_on_a_full_disk_say_one_line_once(small_disk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_steps_on_a_full_disk_say_one_line_once(small_disk, tmp_path: Path) -> None:
     import json
     import subprocess
     import sys
@@ -437,7 +437,7 @@ def test_steps_on_a_full_disk_say_one_line_once(small_disk, tmp_path: Path) -> N
 
 
 @pytest.mark.e2e
-def test_a_run_on_a_full_disk_stops_in_one_line(small_disk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_run_on_a_full_disk_stops_in_one_line(small_disk, tmp_path: Path) -> None:
     from PIL import Image
     from workflow_runner import snakemake
 
