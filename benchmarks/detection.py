@@ -185,6 +185,36 @@ def orientation_check(folder: Path, workdir: Path) -> None:
     print(f"groups found: {len(found)}   time: {seconds:.1f} s")
 
 
+def originals_kept(labels: pd.DataFrame, rows: pd.DataFrame) -> tuple[int, int, dict[str, int]]:
+    """Of the copy groups that hold a labelled original, how many keep it (the original, or a
+    byte-identical twin of it, stays: it is the keeper or kept beside it, as a RAW's JPEG is);
+    and, for the others, the kinds of file kept instead."""
+    kind = dict(zip(labels["path"], labels["kind"], strict=True))
+    holding, kept, instead = 0, 0, defaultdict(int)
+    for _, members in rows[rows["relation"] == "copy"].groupby("group_id"):
+        originals = [row for row in members.to_dict("records") if kind.get(row["path"]) in ("original", "flat or dark")]
+        if not originals:
+            continue
+        holding += 1
+        keeper = members[members["keep"].astype(str).str.lower() == "true"]
+        if keeper.empty:
+            continue
+        keeper_row = keeper.iloc[0]
+        kept_digests = set(keeper["digest"])
+        if any(original["digest"] in kept_digests for original in originals):
+            kept += 1
+        else:
+            instead[kind.get(keeper_row["path"], "unlabelled")] += 1
+    return kept, holding, dict(instead)
+
+
+def print_originals_kept(kept: int, holding: int, instead: dict[str, int]) -> None:
+    rate = 100 * kept / holding if holding else 100.0
+    print(f"original kept: {kept} of {holding} copy groups that hold one ({rate:.1f} %)")
+    if instead:
+        print("  kept instead: " + ", ".join(f"{k} {n}" for k, n in sorted(instead.items(), key=lambda kv: -kv[1])))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=0)
@@ -209,6 +239,7 @@ def main() -> None:
     rows = pd.read_csv(args.workdir / "work" / "results" / "groups.csv", keep_default_na=False)
     print_score(score(labels, rows[rows["relation"] == "copy"]), seconds, args.verbose)
     print_tiers(tier_report(labels, rows))
+    print_originals_kept(*originals_kept(labels, rows))
     total, verified, offered = candidate_recall(labels, args.workdir / "work")
     print(
         f"candidate search: of {total} true copy pairs, verification accepts {verified} when shown all of "

@@ -203,8 +203,9 @@ def test_the_review_server_saves_decisions_and_the_rerun_follows_them(browser, r
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         page = browser.new_page()
-        page.goto(server.url)  # the address the server prints: its token becomes a cookie
-        assert page.url == f"http://127.0.0.1:{server.server_address[1]}/report.html"
+        page.goto(server.url)  # the address the server prints, with its token
+        assert page.url == f"http://127.0.0.1:{server.server_address[1]}/report.html?token={server.token}"
+        assert page.locator("figure.member img[data-src]").first.get_attribute("data-src").endswith(server.token)
         assert page.locator("#save").is_visible() and page.locator("#export").is_hidden()
         rows = read_groups(workdir)
         removable = rows[~rows["keep"].astype(bool) & (rows["match"] == "identical bytes")]

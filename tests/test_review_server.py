@@ -59,7 +59,7 @@ def request(server, method, path, body=None, headers=None, host=None):
 def own_page_headers(server, **extra):
     port = server.server_address[1]
     return {
-        "Cookie": f"photo_dedup_review_{port}={server.token}",
+        "X-Review-Token": server.token,
         "Origin": f"http://127.0.0.1:{port}",
         "Content-Type": "application/json",
         **extra,
@@ -75,15 +75,19 @@ def unchanged(served) -> bool:
     return saved == DECISIONS and not (served["workdir"] / ".snakemake").exists()
 
 
-def test_the_printed_address_lets_the_user_in_with_a_cookie(served):
+def test_the_printed_address_lets_the_user_in_and_sets_no_cookie(served):
+    """No cookie: a browser would send a cookie of 127.0.0.1 to every other port of 127.0.0.1 too."""
     server = served["server"]
     assert server.url.startswith(f"http://127.0.0.1:{server.server_address[1]}/?token=")
     status, _, headers = request(server, "GET", "/?token=" + server.token)
-    assert status == 302 and headers["Location"] == "/report.html"
-    cookie = headers["Set-Cookie"]
-    assert f"={server.token}" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
-    status, text, _ = request(server, "GET", "/report.html", headers={"Cookie": cookie.split(";")[0]})
-    assert status == 200 and "the page" in text
+    assert status == 302 and headers["Location"] == "/report.html?token=" + server.token
+    assert "Set-Cookie" not in headers
+    status, text, headers = request(server, "GET", "/report.html?token=" + server.token)
+    assert status == 200 and "the page" in text and "Set-Cookie" not in headers
+    assert headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"
+    status, _, _ = request(server, "GET", "/report.html", headers={"X-Review-Token": server.token})
+    assert status == 200
 
 
 @pytest.mark.parametrize("path", ["/report.html", "/groups.json", "/", "/original/" + "0" * 64])
@@ -91,7 +95,11 @@ def test_without_the_token_every_request_is_refused(served, path):
     """Another local user (or any program) that does not have the printed token gets nothing."""
     server = served["server"]
     path = path.replace("0" * 64, served["members"][0]["digest"])
-    for headers in ({}, {"Cookie": f"photo_dedup_review_{server.server_address[1]}=wrong"}):
+    for headers in (
+        {},
+        {"X-Review-Token": "wrong"},
+        {"Cookie": f"photo_dedup_review_{server.server_address[1]}={server.token}"},
+    ):
         status, text, _ = request(server, "GET", path, headers=headers)
         assert status == 403 and text.startswith("forbidden"), (path, status, text)
     status, _, _ = request(server, "GET", "/report.html?token=" + "x" * len(server.token))
@@ -195,18 +203,34 @@ def test_originals_are_served_only_while_they_are_what_was_analysed(served, tmp_
     assert request(server, "GET", "/original/" + copy["digest"], headers=headers)[0] == 404
 
 
-def test_no_directory_listing(served):
-    server = served["server"]
-    (served["workdir"] / "results" / "thumbs").mkdir()
-    status, _, _ = request(server, "GET", "/thumbs/", headers=own_page_headers(server))
-    assert status == 404
+def test_no_directory_listing_and_no_link_followed_out_of_the_results(served, tmp_path):
+    server, results = served["server"], served["workdir"] / "results"
+    (results / "thumbs").mkdir()
+    assert request(server, "GET", "/thumbs/", headers=own_page_headers(server))[0] == 404
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the page")
+    (results / "planted.html").symlink_to(secret)
+    (results / "thumbs" / "folder").symlink_to(tmp_path)
+    for path in ("/planted.html", "/thumbs/folder/secret.txt"):
+        status, text, _ = request(server, "GET", path, headers=own_page_headers(server))
+        assert status == 404 and "not for the page" not in text
+    assert request(server, "GET", "/report.html", headers=own_page_headers(server))[0] == 200
 
 
-def test_two_servers_on_one_machine_do_not_share_a_cookie(served):
+def test_two_servers_on_one_machine_do_not_share_a_token(served):
     other = make_server(Path(served["workdir"]))
+    threading.Thread(target=other.serve_forever, daemon=True).start()
     try:
         assert other.token != served["server"].token
-        port = served["server"].server_address[1]
-        assert f"photo_dedup_review_{port}" != f"photo_dedup_review_{other.server_address[1]}"
+        assert request(other, "GET", "/report.html", headers=own_page_headers(served["server"]))[0] == 403
     finally:
+        other.shutdown()
         other.server_close()
+
+
+def test_a_photo_swapped_for_a_folder_gets_404(served):
+    server, library = served["server"], served["library"]
+    keeper = served["members"][0]
+    (library / "keep.jpg").unlink()
+    (library / "keep.jpg").mkdir()
+    assert request(server, "GET", "/original/" + keeper["digest"], headers=own_page_headers(server))[0] == 404

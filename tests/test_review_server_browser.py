@@ -54,12 +54,26 @@ def chromium():
         browser.close()
 
 
+class RecordingHandler(SimpleHTTPRequestHandler):
+    """Serves the attacker's page and keeps every header the browser sent it."""
+
+    seen: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        RecordingHandler.seen.append(str(self.headers))
+        super().do_GET()
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
 @pytest.fixture()
 def attacker(tmp_path):
-    """A web page on another port of 127.0.0.1."""
+    """A web page on another port of 127.0.0.1, recording what the browser sends it."""
     folder = tmp_path / "attacker"
     folder.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(folder)))
+    RecordingHandler.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(RecordingHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield folder, server.server_address[1]
     server.shutdown()
@@ -81,6 +95,9 @@ def test_another_page_cannot_change_decisions_or_rerun(chromium, served, attacke
     (folder / "index.html").write_text(ATTACK.format(port=port))
     page = context.new_page()
     page.goto(f"http://127.0.0.1:{attacker_port}/index.html")
+    # a browser sends 127.0.0.1's cookies to every port: the review server must have set none
+    assert RecordingHandler.seen and not any(server.token in headers for headers in RecordingHandler.seen)
+    assert not any("photo_dedup" in headers for headers in RecordingHandler.seen)
     body = json.dumps({"version": 1, "decisions": []})
     page.evaluate(
         """([port, body]) => Promise.all([
@@ -128,9 +145,10 @@ def test_the_users_own_page_still_saves(chromium, served):  # noqa: F811
     context = chromium.new_context()
     page = context.new_page()
     page.goto(server.url)
+    assert page.url == f"http://127.0.0.1:{server.server_address[1]}/report.html?token={server.token}"
     text = page.evaluate(
-        """(body) => fetch("decisions", {method: "POST", body: body, headers: {"Content-Type": "application/json"}})
-                     .then(r => r.text())""",
+        """(body) => fetch("decisions", {method: "POST", body: body, headers: {"Content-Type": "application/json",
+                     "X-Review-Token": new URLSearchParams(location.search).get("token")}}).then(r => r.text())""",
         json.dumps({"version": 1, "decisions": []}),
     )
     assert text.startswith("saved 0 decision(s)")

@@ -4,13 +4,15 @@ It serves `results/` on 127.0.0.1 (never another address). The page then saves i
 straight into the decisions file the workflow reads (checked, then written whole) and can run the
 workflow again, with the configuration of the last run.
 
-Who may use it (as Jupyter does it): a random token is made at start and printed in the address;
-the first visit with `?token=...` exchanges it for a cookie (HttpOnly, SameSite=Strict), and every
-request without the cookie or the token gets 403. The Host header must name this server
-(127.0.0.1, localhost or [::1] with its port), so a DNS-rebound name gets nothing; a POST must come
-from this server's own page (Origin or Referer) and carry JSON. Originals are served only for
+Who may use it: a random token is made at start and printed in the address; every request must
+carry it (the page adds it to every address it loads, and sends it in a header with every change),
+or gets 403. No cookie is set: a browser sends a cookie of 127.0.0.1 to every other port of
+127.0.0.1 too, so any other local server the user visits would receive it. The Host header must
+name this server (127.0.0.1, localhost or [::1] with its port), so a DNS-rebound name gets nothing;
+a POST must come from this server's own page (Origin or Referer) and carry JSON. Responses may not
+be framed by another page, and send no Referer to other origins. Originals are served only for
 photos listed in `results/groups.json`, only as regular files (no symbolic link) whose size and
-SHA-256 still match it.
+SHA-256 still match it; files of `results/` only as regular files inside it.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ import sys
 import tempfile
 import threading
 from http import HTTPStatus
-from http.cookies import CookieError, SimpleCookie
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -70,10 +71,12 @@ class ReviewHandler(SimpleHTTPRequestHandler):
     def port(self) -> int:
         return int(self.server.server_port)  # type: ignore[attr-defined]  # an HTTPServer's
 
-    @property
-    def cookie_name(self) -> str:
-        # cookies are shared by every port of a host: one name a server
-        return f"photo_dedup_review_{self.port}"
+    def end_headers(self) -> None:
+        self.send_header("X-Frame-Options", "DENY")
+        self.send_header("Content-Security-Policy", "frame-ancestors 'none'")
+        self.send_header("Referrer-Policy", "same-origin")
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
 
     def do_GET(self) -> None:  # noqa: N802 - the base class's name
         self._answer(self._get)
@@ -93,25 +96,27 @@ class ReviewHandler(SimpleHTTPRequestHandler):
             pass  # the browser went away
 
     def _get(self) -> None:
-        path, query = self._checked_target()
-        token = query.get("token", [""])[0]
-        if token and hmac.compare_digest(token.encode(), self.token.encode()):
-            self.send_response(HTTPStatus.FOUND)  # the token becomes a cookie and leaves the address
-            self.send_header("Set-Cookie", f"{self.cookie_name}={self.token}; HttpOnly; SameSite=Strict; Path=/")
-            self.send_header("Location", "/report.html")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
+        path, _ = self._checked_target()
         self._require_the_user()
         if path in ("/", ""):
             self.send_response(HTTPStatus.FOUND)
-            self.send_header("Location", "/report.html")
+            self.send_header("Location", f"/report.html?token={self.token}")
             self.send_header("Content-Length", "0")
             self.end_headers()
         elif path.startswith("/original/"):
             self._send_original(path.removeprefix("/original/"))
+        elif not self._regular_result(path):
+            raise Refused(HTTPStatus.NOT_FOUND, "not a file of the results")
         else:
             super().do_GET() if self.command == "GET" else super().do_HEAD()
+
+    def _regular_result(self, path: str) -> bool:
+        """`path` names a regular file inside results/, reached through no symbolic link."""
+        results = os.path.realpath(self.directory)
+        target = os.path.abspath(self.translate_path(path))
+        if os.path.realpath(target) != target or os.path.commonpath([results, target]) != results:
+            return False
+        return os.path.isfile(target)
 
     def _post(self) -> None:
         path, _ = self._checked_target()
@@ -140,12 +145,8 @@ class ReviewHandler(SimpleHTTPRequestHandler):
         return path, parse_qs(target.query)
 
     def _require_the_user(self) -> None:
-        """Only a browser that came through the printed address (its cookie) or carries the token."""
-        cookie = SimpleCookie()
-        with contextlib.suppress(CookieError):
-            cookie.load(self.headers.get("Cookie", ""))
-        morsel = cookie.get(self.cookie_name)
-        given = morsel.value if morsel is not None else parse_qs(urlsplit(self.path).query).get("token", [""])[0]
+        """Only a request that carries the printed token (in the address, or the page's header)."""
+        given = self.headers.get("X-Review-Token") or parse_qs(urlsplit(self.path).query).get("token", [""])[0]
         if not (given and hmac.compare_digest(given.encode(), self.token.encode())):
             raise Refused(
                 HTTPStatus.FORBIDDEN, "forbidden: open the address photo-dedup-review printed (it holds a token)"
@@ -252,10 +253,11 @@ def read_unchanged(photo: ListedPhoto) -> bytes | None:
         descriptor = os.open(photo.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except (OSError, ValueError):
         return None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode) or info.st_size != photo.size:
+        os.close(descriptor)
+        return None
     with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size != photo.size:
-            return None
         data = handle.read(photo.size + 1)
     if len(data) != photo.size or hashlib.sha256(data).hexdigest() != photo.digest:
         return None
@@ -312,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"photo-dedup: cannot listen on 127.0.0.1:{args.port} ({error.strerror}): try --port", file=sys.stderr)
         return 2
     print(f"photo-dedup: review at {server.url}")
-    print("  Open this address: its token lets in only you (other pages and users get 403).")
+    print("  Open this address: its token lets in only you (other pages and users get 403); keep it to yourself.")
     print(f"  Saved decisions go to {decisions_path(workdir)}. Ctrl-C stops the server.", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
