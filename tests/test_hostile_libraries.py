@@ -230,7 +230,7 @@ def test_the_terminal_says_what_was_found_and_what_to_do_next(tmp_path, unique_l
     assert "photo-dedup: fingerprints 6 of 6 photos" in "\n".join(lines)
     assert "photo-dedup: done." in lines
     assert "  6 photos scanned, 0 unreadable" in lines
-    assert f"  1 duplicate groups: 3 files to remove, {summary['bytes_to_reclaim'] / 1000:.1f} KB to reclaim" in lines
+    assert f"  1 duplicate group: 3 files to remove, {summary['bytes_to_reclaim'] / 1000:.1f} KB to reclaim" in lines
     assert f"  Review: file://{tmp_path / 'work' / 'results' / 'report.html'}" in lines
     assert any(line.startswith("  Next: sh results/delete-duplicates.sh -n") for line in lines)
     assert "Select jobs to execute" not in result.stdout + result.stderr

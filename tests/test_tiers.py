@@ -59,7 +59,7 @@ def test_edits_are_listed_apart_from_copies_and_never_removed(shots):
     summary = json.loads((workdir / "results" / "groups.json").read_text())["summary"]
     assert (summary["groups"], summary["edit_groups"], summary["files_to_remove"]) == (1, 1, 1)
     assert "Edits of one shot (1)" in (workdir / "results" / "report.html").read_text()
-    assert "  Also on the page, kept unless you choose: 1 edits of one shot" in RESULTS[workdir].stdout
+    assert "  Also on the page, kept unless you choose: 1 edit of one shot" in RESULTS[workdir].stdout
 
 
 def test_choosing_the_photo_to_keep_in_an_edit_group_removes_the_others(shots):

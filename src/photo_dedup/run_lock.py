@@ -46,7 +46,9 @@ def claim_folder(workdir: str | Path) -> str | None:
     Raises:
         AnotherRun: a run is going in this folder now.
     """
-    runs = other_runs(workdir)
+    me = psutil.Process()
+    # of two runs started at once, the first to start goes on (each sees the other)
+    runs = [run for run in other_runs(workdir) if (run.create_time(), run.pid) < (me.create_time(), me.pid)]
     if runs:
         oldest = min(runs, key=lambda process: process.create_time())
         since = time.strftime("%H:%M", time.localtime(oldest.create_time()))

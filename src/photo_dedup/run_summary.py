@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import shutil
+import sys
 from pathlib import Path
 
 from photo_dedup.atomic import free_bytes
@@ -18,7 +21,21 @@ RESULTS = Path("results")
 BETTER_OUTSIDE_PHOTOS = "kept: better copy outside Photos"
 
 
-def summary_lines(workdir: str | Path) -> list[str]:
+def counted(number: int, one: str, many: str) -> str:
+    """ "1 photo", "2 photos"."""
+    return f"{number} {one if number == 1 else many}"
+
+
+def review_command() -> str:
+    """The review server's command as the user can type it: its name where it is on PATH, else the
+    path beside this Python (a venv that is not activated)."""
+    if shutil.which("photo-dedup-review"):
+        return "photo-dedup-review"
+    beside = Path(sys.executable).parent / "photo-dedup-review"
+    return shlex.quote(os.path.relpath(beside)) if beside.exists() else "photo-dedup-review"
+
+
+def summary_lines(workdir: str | Path, quarantine: str = "quarantine") -> list[str]:
     """The end-of-run summary, from results/groups.json."""
     workdir = Path(workdir)
     document = json.loads((workdir / RESULTS / "groups.json").read_text(encoding="utf-8"))
@@ -27,14 +44,18 @@ def summary_lines(workdir: str | Path) -> list[str]:
     lines = [
         "",
         "photo-dedup: done.",
-        f"  {summary['photos_scanned']} photos scanned, {summary['unreadable']} unreadable"
+        f"  {counted(summary['photos_scanned'], 'photo', 'photos')} scanned, {summary['unreadable']} unreadable"
         + (" (listed in results/unreadable.csv)" if summary["unreadable"] else ""),
-        f"  {summary['groups']} duplicate groups: {summary['files_to_remove']} files to remove, "
+        f"  {counted(summary['groups'], 'duplicate group', 'duplicate groups')}: "
+        f"{counted(summary['files_to_remove'], 'file', 'files')} to remove, "
         f"{human_bytes(int(summary['bytes_to_reclaim']))} to reclaim",
     ]
     review = [
-        f"{summary[key]} {words}"
-        for key, words in (("edit_groups", "edits of one shot"), ("similar_groups", "sets of similar shots"))
+        counted(summary[key], one, many)
+        for key, one, many in (
+            ("edit_groups", "edit of one shot", "edits of one shot"),
+            ("similar_groups", "set of similar shots", "sets of similar shots"),
+        )
         if summary.get(key)
     ]
     if review:
@@ -46,22 +67,26 @@ def summary_lines(workdir: str | Path) -> list[str]:
         )
     attention = []
     if summary.get("keepers_lacking_metadata"):
-        attention.append(f"{summary['keepers_lacking_metadata']} kept photos lack metadata a removed copy has")
+        lacking = summary["keepers_lacking_metadata"]
+        attention.append(f"{counted(lacking, 'kept photo lacks', 'kept photos lack')} metadata a removed copy has")
     better = sum(1 for member in members if str(member.get("reason", "")).startswith(BETTER_OUTSIDE_PHOTOS))
     if better:
-        attention.append(f"{better} better copies outside Apple Photos kept beside their asset")
+        attention.append(
+            f"{counted(better, 'better copy', 'better copies')} outside Apple Photos kept beside their asset"
+        )
     conversions = sum(1 for member in members if member.get("conversion"))
     if conversions:
-        attention.append(f"{conversions} conversions (PNG/TIFF/HEIC made from another copy) marked")
+        attention.append(
+            f"{counted(conversions, 'conversion', 'conversions')} (PNG/TIFF/HEIC made from another copy) marked"
+        )
     if attention:
         lines.append("  Needs a look: " + "; ".join(attention) + ".")
     report = (workdir / RESULTS / "report.html").resolve()
     lines.append(f"  Review: file://{report}")
-    lines.append("     or: photo-dedup-review   (the same page on 127.0.0.1; it saves your choices and reruns)")
+    lines.append(f"     or: {review_command()}   (the same page on 127.0.0.1; it saves your choices and reruns)")
     if summary["files_to_remove"]:
-        lines.append(
-            "  Next: sh results/delete-duplicates.sh -n   (a dry run; without -n it moves them to quarantine/)"
-        )
+        where = shlex.quote(quarantine.rstrip("/") + "/")
+        lines.append(f"  Next: sh results/delete-duplicates.sh -n   (a dry run; without -n it moves them to {where})")
     else:
         lines.append("  Nothing to remove.")
     return lines

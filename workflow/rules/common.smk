@@ -110,7 +110,7 @@ def photo_for_sidecar(wildcards):
 def print_run_summary():
     """What was found and what to do next, at the end of a successful run."""
     if os.path.exists("results/groups.json"):
-        print("\n".join(summary_lines(os.getcwd())))
+        print("\n".join(summary_lines(os.getcwd(), config["quarantine"])))
 
 
 def print_run_failure():
