@@ -142,8 +142,9 @@ def test_a_case_insensitive_quarantine_keeps_both_names_and_restores_both(exfat_
         (library / folder).mkdir(parents=True)
     keeper = library / "Masters" / "IMG_1.JPG"
     keeper.write_bytes(b"the photo" * 1000)
-    for folder in ("Trip", "trip"):
+    for folder, mode in (("Trip", 0o644), ("trip", 0o400)):
         shutil.copyfile(keeper, library / folder / "IMG_1.JPG")
+        (library / folder / "IMG_1.JPG").chmod(mode)
     before = snapshot(library)
     quarantine = exfat_quarantine / "quarantine"
     groups = {keeper: [library / "Trip" / "IMG_1.JPG", library / "trip" / "IMG_1.JPG"]}
@@ -157,6 +158,9 @@ def test_a_case_insensitive_quarantine_keeps_both_names_and_restores_both(exfat_
     assert restored.returncode == 0, restored.stdout
     assert "restored 2 file(s); nothing is left in the quarantine" in restored.stdout
     assert snapshot(library) == before
+    # exFAT keeps no permissions (its files read 0777): restore.sh gives them back their own
+    assert (library / "Trip" / "IMG_1.JPG").stat().st_mode & 0o777 == 0o644
+    assert (library / "trip" / "IMG_1.JPG").stat().st_mode & 0o777 == 0o400
 
 
 @pytest.mark.parametrize("shell", SHELLS, ids=" ".join)
