@@ -101,3 +101,26 @@ def test_copies_made_in_one_clock_tick_on_one_device_are_all_listed(tmp_path: Pa
     result = scan_library([str(tmp_path)], [])
     assert len(result.photos) == 3 + len(copies)
     assert result.counts[TWO_MOUNTS] == 0
+
+
+@pytest.mark.e2e
+def test_a_run_over_both_mounts_finds_no_photo_a_copy_of_itself(tmp_path: Path, mount: Mount, photos) -> None:
+    """The real workflow, roots /disk1 and a FUSE view of it: nothing to remove, and a note says why."""
+    import json
+
+    from workflow_runner import snakemake
+
+    from photo_dedup.demo import variants
+
+    disk = tmp_path / "disk1"
+    for name in ("chelsea", "coffee", "astronaut"):
+        variants.save_original(photos[name], disk / "2024" / f"{name}.jpg")
+    view = mount(["bindfs", "--no-allow-other", str(disk)], tmp_path / "user")
+
+    result = snakemake(tmp_path / "work", "--config", f"library=[{disk}, {view}]")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = json.loads((tmp_path / "work" / "results" / "groups.json").read_text())["summary"]
+    assert (summary["photos_scanned"], summary["groups"], summary["files_to_remove"]) == (3, 0, 0)
+    note = f"photo-dedup: 3 photos under {view} are the same files as under {disk}"
+    assert note in result.stdout + result.stderr
