@@ -141,3 +141,27 @@ def test_a_chunk_file_cut_short_or_changed_is_recognised(tmp_path):
             list(read_records(path))
     path.write_bytes(b"".join(lines[:3]))
     assert not looks_whole(path, 5)
+
+
+def test_photos_are_found_by_their_content_whatever_their_name(tmp_path, photos):
+    """A JPEG named `mongolia`, a PNG named `.txt`, a HEIC without extension are photos; text that
+    happens to start like one, a Canon CR2 without its extension and a video are not."""
+    import pillow_heif
+
+    from photo_dedup.formats import sniff_photo
+
+    pillow_heif.register_heif_opener()
+    picture = photos["astronaut"].resize((64, 64))
+    picture.save(tmp_path / "mongolia", "JPEG")
+    picture.save(tmp_path / "holiday.txt", "PNG")
+    picture.save(tmp_path / "IMG_0001", "HEIF")
+    picture.save(tmp_path / "scan", "WEBP")
+    (tmp_path / "notes").write_bytes(b"BM is how this text begins, not a bitmap")
+    (tmp_path / "IMG_0002").write_bytes(b"II*\x00\x10\x00\x00\x00CR\x02\x00" + bytes(64))
+    (tmp_path / "readme.md").write_text("# not a photo")
+    found = scan_library([str(tmp_path)], [])
+    names = sorted(Path(entry.path).name for entry in found.photos)
+    assert names == ["IMG_0001", "holiday.txt", "mongolia", "scan"]
+    assert found.counts["photos found by content (no or a wrong extension)"] == 4
+    assert found.counts["other"] == 3
+    assert not sniff_photo(tmp_path / "missing")

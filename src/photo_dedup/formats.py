@@ -76,6 +76,41 @@ def kind_of(path: str | PurePath) -> str:
     return "other"
 
 
+# The first bytes of the photo formats this tool decodes, for files whose name does not say
+# (no extension, or a wrong one): a JPEG named `mongolia` is a photo all the same.
+_MAGIC = (
+    (0, b"\xff\xd8\xff"),  # JPEG
+    (0, b"\x89PNG\r\n\x1a\n"),
+    (0, b"GIF87a"),
+    (0, b"GIF89a"),
+    (0, b"II*\x00"),  # TIFF, little-endian
+    (0, b"MM\x00*"),  # TIFF, big-endian
+    (0, b"\xff\x0a"),  # JPEG XL codestream
+    (0, b"\x00\x00\x00\x0cJXL \r\n\x87\n"),  # JPEG XL container
+    (0, b"\x00\x00\x00\x0cjP  \r\n\x87\n"),  # JPEG 2000
+)
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis")
+
+
+def sniff_photo(path: str | PurePath) -> bool:
+    """Whether a file's first bytes are those of a photo format this tool decodes (camera RAWs are
+    told by their extension only: read as TIFF they would show only their preview)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return False
+    if head.startswith(b"II*\x00") and head[8:10] == b"CR":  # a Canon CR2
+        return False
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return True
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return True
+    if head.startswith(b"BM"):
+        return head[6:10] == b"\x00\x00\x00\x00"  # a bitmap's reserved bytes; text that starts with "BM" has none
+    return any(head[offset : offset + len(magic)] == magic for offset, magic in _MAGIC)
+
+
 def is_raw(path: str | PurePath) -> bool:
     """True when the extension is a camera RAW format LibRaw reads."""
     return PurePath(path).suffix.lower() in RAW_EXTENSIONS

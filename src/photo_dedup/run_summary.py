@@ -32,7 +32,10 @@ def review_command() -> str:
     if shutil.which("photo-dedup-review"):
         return "photo-dedup-review"
     beside = Path(sys.executable).parent / "photo-dedup-review"
-    return shlex.quote(os.path.relpath(beside)) if beside.exists() else "photo-dedup-review"
+    if not beside.exists():
+        return "photo-dedup-review"
+    relative = os.path.relpath(beside)
+    return shlex.quote(str(beside) if relative.startswith("..") else relative)
 
 
 def summary_lines(workdir: str | Path, quarantine: str = "quarantine") -> list[str]:
@@ -45,7 +48,12 @@ def summary_lines(workdir: str | Path, quarantine: str = "quarantine") -> list[s
         "",
         "photo-dedup: done.",
         f"  {counted(summary['photos_scanned'], 'photo', 'photos')} scanned, {summary['unreadable']} unreadable"
-        + (" (listed in results/unreadable.csv)" if summary["unreadable"] else ""),
+        + (" (listed in results/unreadable.csv)" if summary["unreadable"] else "")
+        + (
+            f"; {summary['photos_found_by_content']} of them known by their content (no or a wrong extension)"
+            if summary.get("photos_found_by_content")
+            else ""
+        ),
         f"  {counted(summary['groups'], 'duplicate group', 'duplicate groups')}: "
         f"{counted(summary['files_to_remove'], 'file', 'files')} to remove, "
         f"{human_bytes(int(summary['bytes_to_reclaim']))} to reclaim",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from photo_dedup.apple_photos import is_bundle
 from photo_dedup.companion_files import find_companions, is_sidecar_name
-from photo_dedup.formats import kind_of
+from photo_dedup.formats import kind_of, sniff_photo
 from photo_dedup.settings import default
 
 DEFAULT_EXCLUDES = tuple(default("exclude"))
@@ -196,6 +196,9 @@ def _walk(
         kind = kind_of(entry.name)
         if kind == "video" or is_sidecar_name(entry.name):
             folder.others[entry.name.lower()] = entry.name
+        elif kind == "other" and entry.is_file(follow_symlinks=False) and sniff_photo(entry.path):
+            kind = "photo"  # no extension, or a wrong one: the content says photo
+            out.counts["photos found by content (no or a wrong extension)"] += 1
         if kind != "photo":
             out.counts[kind] += 1
             continue

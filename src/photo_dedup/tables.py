@@ -168,6 +168,7 @@ def summarise(rows: pd.DataFrame, unreadable: pd.DataFrame, scan_counts: Mapping
     relation = rows["relation"] if "relation" in rows else pd.Series("copy", index=rows.index)
     return {
         "photos_scanned": int(scan_counts.get("photo", 0)),
+        "photos_found_by_content": int(scan_counts.get("photos found by content (no or a wrong extension)", 0)),
         "unreadable": int(len(unreadable)),
         "groups": int(rows.loc[relation == "copy", "group_id"].nunique()) if len(rows) else 0,
         "edit_groups": int(rows.loc[relation == "edit", "group_id"].nunique()) if len(rows) else 0,
