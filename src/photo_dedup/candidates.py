@@ -91,7 +91,8 @@ class IdenticalSets:
     """Photos that measure alike against every photo, searched and measured once a set.
 
     Every measurement of a pair (verify.measure_pairs) reads the two photos' hashes, size in
-    pixels, colourfulness, 64x64 grey picture and colour grid, and whether their SHA-256s agree.
+    pixels, colourfulness, frame count, 64x64 grey picture and colour grid (the `signals` the
+    caller gives, grouping.identical_sets), and whether their SHA-256s agree.
     Photos equal in all of these (a *print*: byte copies, pixel-identical frames of a time-lapse,
     blank scans) therefore measure alike against any other photo, and a pair within a print
     measures as the print against itself. So the hash search runs between one photo of each print
