@@ -82,6 +82,7 @@ def photos_run(tmp_path_factory, photos):
     big = photos["coffee"].resize((photos["coffee"].width * 2, photos["coffee"].height * 2))
     variants.save_original(big, loose / "coffee-large.jpg")
     variants.byte_copy(coffee, loose / "coffee.jpg")
+    variants.save_original(photos["coffee"], loose / "coffee-export.jpg", quality=97)  # a re-export, higher q
     assets = {
         str(original(EDITED)): asset(
             bundle,
@@ -141,6 +142,8 @@ def test_loose_copies_go_when_the_asset_is_as_good_and_stay_when_better(photos_r
     assert row(rows, library / "Takeout" / "coffee.jpg")["keep"] == "False"
     large = row(rows, library / "Takeout" / "coffee-large.jpg")
     assert large["keep"] == "True" and large["reason"].startswith("kept: better copy outside Photos (more pixels")
+    # a higher JPEG quality alone holds nothing the asset lacks: a re-export goes
+    assert row(rows, library / "Takeout" / "coffee-export.jpg")["keep"] == "False"
 
 
 def test_the_file_script_never_touches_the_bundle(photos_run):
@@ -148,7 +151,8 @@ def test_the_file_script_never_touches_the_bundle(photos_run):
     script = (workdir / "results" / "delete-duplicates.sh").read_text()
     acts = [shlex.split(line) for line in script.splitlines() if line.startswith("act ")]
     duplicates = {args[6] for args in acts}  # act ID KEEPER KEEPER_DIR SIZE SHA256 DUPLICATE ...
-    assert duplicates == {str(photos_run["library"] / "Takeout" / name) for name in ("astronaut.jpg", "coffee.jpg")}
+    loose = ("astronaut.jpg", "coffee.jpg", "coffee-export.jpg")
+    assert duplicates == {str(photos_run["library"] / "Takeout" / name) for name in loose}
     result = subprocess.run(["sh", str(workdir / "results" / "delete-duplicates.sh"), "-y"], capture_output=True)
     assert result.returncode == 0, result.stdout
     assert snapshot(bundle) == photos_run["before"]

@@ -87,3 +87,34 @@ def test_missing_facts_read_from_a_table_do_not_count_as_metadata():
     with_facts = photo("/a/x.jpg", taken="2021-01-01T00:00:00", make="Canon")
     from_table = photo("/b/x.jpg", taken=float("nan"), make=float("nan"), has_gps=float("nan"))
     assert KeeperRanking(["metadata"]).best_first([from_table, with_facts])[0] is with_facts
+
+
+def test_a_newer_lossy_format_ranks_above_jpeg_only_when_the_camera_wrote_it():
+    """An AVIF re-encode (smaller, no camera EXIF) never beats the JPEG it was made from; a phone's
+    own HEIC (camera EXIF) still beats the JPEG exported from it."""
+    jpeg = photo("/Masters/IMG_1.jpg", size=848_000)
+    avif = photo("/Exports/IMG_1.avif", fmt="AVIF", size=226_000)
+    webp = photo("/Exports/IMG_1.webp", fmt="WEBP", size=300_000)
+    assert ranked([avif, webp, jpeg])[0] is jpeg
+    heic = photo("/Phone/IMG_2.heic", fmt="HEIF", size=1_500_000, make="Apple", model="iPhone 12")
+    export = photo("/Shared/IMG_2.jpg", size=2_500_000, make="Apple", model="iPhone 12", jpeg_quality=92)
+    assert ranked([export, heic])[0] is heic
+
+
+def test_a_copy_stripped_of_its_camera_exif_never_beats_the_camera_file_in_its_own_format():
+    camera = photo("/Masters/IMG_3.jpg", size=2_000_000, make="Canon", model="EOS R6", jpeg_quality=90)
+    stripped = photo("/Shared/IMG_3.jpg", size=2_600_000, jpeg_quality=95)
+    best = ranked([stripped, camera])
+    assert best[0] is camera and stripped["conversion"] == "no camera EXIF, while a copy has it"
+
+
+def test_a_google_takeout_download_never_beats_the_copy_outside_takeout():
+    """Google re-encodes what it serves: its q75 beside the camera's q65 is no better copy."""
+    camera = photo("/Masters/IMG_4.jpg", size=2_000_000, make="Canon", jpeg_quality=65)
+    takeout = photo("/Takeout/Google Photos/IMG_4.jpg", size=2_400_000, make="Canon", jpeg_quality=75,
+                    google_takeout=True)  # fmt: skip
+    best = ranked([takeout, camera])
+    assert best[0] is camera and takeout["conversion"].startswith("a Google Photos download")
+    only_takeout = [photo("/T/a.jpg", google_takeout=True, jpeg_quality=75), photo("/T/b.jpg", google_takeout=True)]
+    mark_conversions(only_takeout)
+    assert [p["conversion"] for p in only_takeout] == ["", ""]  # no copy outside: nothing to say

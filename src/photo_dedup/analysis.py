@@ -131,8 +131,10 @@ def with_companion_facts(table: PhotoTable, companions: Mapping[str, list[list[s
     photos = table.photos
     edits, taken, gps = [], photos["taken"].tolist(), photos["has_gps"].tolist()
     google: list[str] = []
+    downloaded: list[bool] = []
     for position, path in enumerate(photos["path"]):
         files = companions.get(path, [])
+        downloaded.append(any(kind == "takeout" for kind, _ in files))
         edits.append(", ".join(os.path.basename(file) for kind, file in files if kind == "edits"))
         google.append("")
         for kind, file in files:
@@ -145,6 +147,7 @@ def with_companion_facts(table: PhotoTable, companions: Mapping[str, list[list[s
             if not present(gps[position]) and facts.get("has_gps"):
                 gps[position] = True
     photos["edits"], photos["taken"], photos["has_gps"], photos["takeout"] = edits, taken, gps, google
+    photos["google_takeout"] = downloaded
     return table
 
 

@@ -62,6 +62,7 @@ FORMAT_RANK = {
     "GIF": 0,
 }
 LOSSLESS_FORMATS = frozenset({"RAW", "TIFF", "PNG", "BMP"})
+LOSSY_FORMATS = frozenset({"JPEG", "HEIF", "AVIF", "WEBP", "JXL", "JPEG2000"})
 # Formats whose extra frames are part of the picture: animations (GIF, WebP, APNG) and multi-page TIFFs.
 MULTI_FRAME_FORMATS = frozenset({"GIF", "WEBP", "PNG", "TIFF"})
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from photo_dedup.apple_photos import curation_count, describe_curation
-from photo_dedup.formats import LOSSLESS_FORMATS, format_rank
+from photo_dedup.formats import LOSSLESS_FORMATS, LOSSY_FORMATS, format_rank
 from photo_dedup.jpeg_grid import was_jpeg
 from photo_dedup.photo_table import PhotoRecord
 from photo_dedup.settings import default
@@ -90,25 +90,37 @@ def _has_camera(photo: Photo) -> bool:
 
 
 def mark_conversions(photos: Sequence[Photo]) -> None:
-    """Set each photo's `conversion`: why it is a copy converted from another member, or "".
+    """Set each photo's `conversion`: why it is evidently made from another member, or "".
 
-    A conversion is never more original than what it was made from, whatever its format:
-    - a photo in another format with no camera EXIF, while a member has camera EXIF (a PNG
-      or HEIC saved from the camera's JPEG);
+    Re-encoding never adds information, so a file made from another member is never kept over it,
+    whatever its format or JPEG quality (the format and quality rules rank it below every member
+    not so marked). The evidence a file carries:
+    - no camera EXIF, while a member has it (a PNG or HEIC saved from the camera's JPEG, or a
+      copy whose metadata an app or a service stripped, in any format);
     - a lossless photo (PNG, TIFF, BMP) whose pixels show JPEG's 8x8 block grid, while a
-      member is a JPEG (a lossless re-encoding of a lossy photo).
+      member is a JPEG (a lossless re-encoding of a lossy photo);
+    - a download from Google Photos (a Takeout JSON beside it), while a member lies outside
+      Takeout: Google re-encodes what it serves.
     Camera RAWs are never conversions.
     """
-    camera_formats = {photo["format"] for photo in photos if _has_camera(photo)}
+    with_camera = any(_has_camera(photo) for photo in photos)
     has_jpeg = any(photo["format"] == "JPEG" for photo in photos)
+    outside_takeout = any(not _downloaded(photo) for photo in photos)
     for photo in photos:
         reason = ""
         if photo["format"] != "RAW":
-            if camera_formats and not _has_camera(photo) and photo["format"] not in camera_formats:
+            if with_camera and not _has_camera(photo):
                 reason = "no camera EXIF, while a copy has it"
             elif has_jpeg and photo["format"] in LOSSLESS_FORMATS and was_jpeg(_number(photo.get("jpeg_grid"))):
                 reason = "its pixels show JPEG's 8x8 block grid"
+            elif outside_takeout and _downloaded(photo):
+                reason = "a Google Photos download (Takeout), re-encoded by Google, while a copy lies outside it"
         photo["conversion"] = reason
+
+
+def _downloaded(photo: Photo) -> bool:
+    value = photo.get("google_takeout")
+    return isinstance(value, (bool, np.bool_)) and bool(value)
 
 
 def _number(value: Any) -> float | None:
@@ -119,7 +131,14 @@ def _number(value: Any) -> float | None:
 
 
 def _format_score(photo: Photo) -> int:
-    return -1 if photo.get("conversion") else format_rank(photo["format"])
+    """The format's rank; a newer lossy format (HEIC, AVIF, WebP, JPEG XL) only above JPEG when the
+    camera wrote it (a phone's HEIC), as a re-encode of a JPEG it ranks with the JPEG."""
+    if photo.get("conversion"):
+        return -1
+    rank = format_rank(photo["format"])
+    if photo["format"] in LOSSY_FORMATS and not _has_camera(photo):
+        rank = min(rank, format_rank("JPEG"))
+    return rank
 
 
 def _explain_format(winner: Photo, runner_up: Photo) -> str:

@@ -25,6 +25,7 @@ class PhotoRecord(Sidecar, total=False):
     apple: dict[str, Any] | None  # its Apple Photos asset
     edits: str  # its editors' sidecars, by name
     takeout: str  # caption and people from its Google Takeout JSON
+    google_takeout: bool  # it has a Google Takeout JSON beside it (a download from Google Photos)
     conversion: str  # why it is a conversion of another member of its group, or ""
 
 

@@ -30,8 +30,10 @@ from photo_dedup.templating import template_environment
 HANDLED_IN_PHOTOS = "Apple Photos"
 DUPLICATES_ALBUM = "photo-dedup: duplicates"
 CSV_COLUMNS = ["library", "uuid", "file_name", "path", "keeper_uuid", "keeper_path", "why"]
-# Whether a loose copy is better than the Photos keeper: the quality rules only.
-_QUALITY = KeeperRanking(["pixels", "format", "quality"])
+# Whether a loose copy is better than the Photos keeper: more pixels, or a RAW beside a rendering.
+# Never a higher JPEG quality or another format alone: a re-export of an asset (q88 beside the
+# asset's q85) holds nothing the asset lacks.
+_QUALITY = KeeperRanking(["pixels"])
 
 
 def apply_photos_rules(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
@@ -70,7 +72,8 @@ def _photos_rule(row: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> tuple[boo
     if row["photos_uuid"]:
         return True, "kept: an asset of another Apple Photos library", ""
     if _better(row, keeper):
-        return True, "kept: better copy outside Photos (" + _QUALITY.reason(_photo(row), _photo(keeper)) + ")", ""
+        why = "a camera RAW" if row["format"] == "RAW" else _QUALITY.reason(_photo(row), _photo(keeper))
+        return True, "kept: better copy outside Photos (" + why + ")", ""
     return None
 
 
@@ -90,7 +93,12 @@ def _photo(row: Any) -> PhotoRecord:
 
 
 def _better(loose: Any, keeper: Any) -> bool:
-    """The loose copy beats the kept asset on pixels, format or quality (not on a tie-break)."""
+    """The loose copy holds more than the kept asset: more pixels, or it is a camera RAW of it and
+    the asset is not (never a re-export: its conversion marks say so)."""
+    if loose["conversion"]:
+        return False
+    if loose["format"] == "RAW" and keeper["format"] != "RAW":
+        return True
     rules = len(_QUALITY.rules)
     return _QUALITY.key(_photo(loose))[:rules] < _QUALITY.key(_photo(keeper))[:rules]
 
