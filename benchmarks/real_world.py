@@ -1,113 +1,283 @@
 """Real-world check: public test photos this project was not built on, labelled by hand.
 
-    python benchmarks/real_world.py --corpus DIR
+    python benchmarks/real_world.py --mirrors /work/.mirror      # a line per labelled set pair, a few misses each
+    python benchmarks/real_world.py --mirrors DIR --every-pair   # and every missed file pair
 
-DIR holds the files named in LABELS (any subfolders). They come from two public repositories, at
-the paths given below (none is copied into this repository; fetch them with git):
-- photoprism/photoprism, assets/examples/ (photos: Unsplash and PhotoPrism's authors; see its NOTICE.md),
-- bigcat88/pillow_heif, tests/images/ (the pug photos: the project's author; Pug/PUG*.heic are in
-  commit d5abe8c5's history).
+The corpus (benchmarks/real_world_labels.py: 486 files from 9 public repositories, their commits,
+paths and licences, and the labels) is not kept in this repository: it is extracted at run time from
+git mirrors of those repositories, `DIR/<owner>+<name>/repo` (or `DIR/<owner>+<name>`), with
+`git show <commit>:<path>`, into `<workdir>/library/<repo key>/<path>`.
 
-Runs the real workflow (with similar_shots) and prints, for every labelled pair, the tier it was
-placed in against the tier a person gives it, then the copy tier's pairwise precision and recall.
+Runs the real workflow (with similar_shots) and prints, against the labels:
+- for every labelled pair of copy sets (a copy set with itself, a shot's original with one of its
+  edits, two sets of one scene, a look-alike pair) the tiers its file pairs were placed in, and the
+  file pairs placed in another tier than the label's (a few, or with --every-pair all of them);
+- a table of labelled kind (copy, edit, similar, look-alike, none) against placed tier, over file pairs;
+- the copy tier's pairwise precision, recall and F1;
+- wrong deletions: a file the script would remove whose kept photo is not a labelled copy of it;
+- copy groups that keep the labelled original (or a byte-identical twin, or, counted apart, a lossless
+  file of the same pixels);
+- edits placed in the edit tier beside their shot's original; bursts and retakes in the similar tier;
+- unrelated photos in any group, and unreadable files.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import shutil
+import subprocess
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 from detection import run_workflow  # noqa: E402
+from real_world_labels import COMMIT_OF, LOOKALIKES, NO_ORIGINAL, REPOS, SCENES, SETS, SHOTS  # noqa: E402
 
 from photo_dedup.workflow_command import REPO  # noqa: E402
 
-# file -> where it comes from. Every file shows a picture of its own unless PAIRS says otherwise.
-SOURCES = {
-    "photoprism": [
-        ".photoprism/example.jpg", "example.png", "example.tif", "example.gif", "IMG_4120.JPG", "IMG_E4120.JPG",
-        "beach_wood.jpg", "this-is-a-jpeg.png", "dog_created_1919.jpg", "dog_toshi_yellow.jpg",
-        "dog_toshi_red.jpg", "elephants.jpg", "elephant_mono.jpg", "coin_gold.jpg", "bitcoin_gold.jpg",
-        "beach_sand.jpg", "beach_colorfilter.jpg", "palms_beach.jpg", "cat_black.jpg", "cat_brown.jpg",
-        "iphone_7.heic", "iphone_15_pro.heic", "fox.profile0.8bpc.yuv420.avif",
-    ],
-    "pillow_heif": [
-        "PUG1__prof.heic", "PUG2__prof.heic", "PUG3__none.heic", "pug.heic", "pug.jpeg",
-        "pug_90_flipped.jpeg", "zPug_3.heic",
-    ],
-}  # fmt: skip
-
-# Pairs a person calls related, with the tier they belong in; every other pair is unrelated.
-PAIRS = {
-    ("example.jpg", "example.png"): "copy",  # one picture as JPEG, PNG, TIFF and GIF (smaller)
-    ("example.jpg", "example.tif"): "copy",
-    ("example.jpg", "example.gif"): "copy",
-    ("example.png", "example.tif"): "copy",
-    ("example.gif", "example.png"): "copy",
-    ("example.gif", "example.tif"): "copy",
-    ("beach_wood.jpg", "this-is-a-jpeg.png"): "copy",  # the same bytes under a wrong extension
-    ("dog_created_1919.jpg", "dog_toshi_yellow.jpg"): "copy",  # the same photo, other metadata
-    ("IMG_4120.JPG", "IMG_E4120.JPG"): "edit",  # Apple Photos' edit: black and white, cropped
-    ("pug.jpeg", "pug_90_flipped.jpeg"): "edit",  # turned a quarter and mirrored
-    ("PUG1__prof.heic", "PUG2__prof.heic"): "similar",  # two shots of an iPhone, 2 s apart
-}
+TIERS = ("copy", "edit", "similar", "none")
+KINDS = ("copy", "edit", "edit-edit", "similar", "look-alike", "none")
+Pair = tuple[str, str]
 
 
-def placed_tiers(rows: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """For every pair of files in one group, that group's relation (by file name)."""
-    tiers: dict[tuple[str, str], str] = {}
+def pair(a: str, b: str) -> Pair:
+    return (a, b) if a < b else (b, a)
+
+
+def mirror_of(mirrors: Path, repo: str) -> Path:
+    folder = mirrors / repo.replace("/", "+")
+    return folder / "repo" if (folder / "repo").is_dir() else folder
+
+
+def extract(mirrors: Path, library: Path) -> None:
+    """Write every labelled file from its repository's mirror into the library."""
+    for files in SETS.values():
+        for key in files:
+            repo, path = key.split(":", 1)
+            commit = COMMIT_OF.get(key, REPOS[repo].commit)
+            data = subprocess.run(
+                ["git", "--git-dir", str(mirror_of(mirrors, REPOS[repo].name)), "show", f"{commit}:{path}"],
+                check=True,
+                capture_output=True,
+            ).stdout
+            target = library / repo / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+
+def labelled_pairs() -> tuple[dict[Pair, str], dict[Pair, list[Pair]]]:
+    """Every labelled file pair's kind, and the file pairs of each labelled set pair."""
+    kinds: dict[Pair, str] = {}
+    units: dict[Pair, list[Pair]] = {}
+    for name, files in SETS.items():
+        if len(files) > 1:
+            units[(name, name)] = [pair(a, b) for a, b in itertools.combinations(files, 2)]
+    for sets in SCENES:
+        for x, y in itertools.combinations(sets, 2):
+            units[(x, y)] = [pair(a, b) for a in SETS[x] for b in SETS[y]]
+    for x, y in LOOKALIKES:
+        units[(x, y)] = [pair(a, b) for a in SETS[x] for b in SETS[y]]
+    for sets in SHOTS:
+        for y in sets[1:]:
+            units[(sets[0], y)] = [pair(a, b) for a in SETS[sets[0]] for b in SETS[y]]
+    for (x, y), pairs in units.items():
+        kind = "copy" if x == y else "similar"
+        if x != y and any(x == s[0] and y in s for s in SHOTS):
+            kind = "edit"
+        if (x, y) in LOOKALIKES:
+            kind = "look-alike"
+        for p in pairs:
+            kinds[p] = kind
+    for sets in SHOTS:  # two edits of one shot: labelled, to be told apart from unrelated pairs
+        for x, y in itertools.combinations(sets[1:], 2):
+            for p in (pair(a, b) for a in SETS[x] for b in SETS[y]):
+                kinds[p] = "edit-edit"
+    return kinds, units
+
+
+def placed(rows: pd.DataFrame) -> tuple[dict[Pair, str], dict[str, list[tuple[str, set[str]]]]]:
+    """For every pair of files sharing a group, the closest tier they share; and each file's groups."""
+    tiers: dict[Pair, str] = {}
+    groups_of: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
     for _, members in rows.groupby("group_id"):
         relation = str(members["relation"].iloc[0])
-        names = sorted(Path(path).name for path in members["path"])
-        for pair in itertools.combinations(names, 2):
-            tiers.setdefault(pair, relation)
-    return tiers
+        keys = set(members["key"])
+        for key in keys:
+            groups_of[key].append((relation, keys))
+        for a, b in itertools.combinations(sorted(keys), 2):
+            if TIERS.index(relation) < TIERS.index(tiers.get((a, b), "none")):
+                tiers[(a, b)] = relation
+    return tiers, groups_of
+
+
+def same_pixels(a: Path, b: Path) -> bool:
+    from PIL import Image, ImageOps
+
+    import photo_dedup.decode  # noqa: F401 - registers the HEIF, AVIF and JPEG XL openers
+
+    try:
+        with Image.open(a) as one, Image.open(b) as two:
+            x = np.asarray(ImageOps.exif_transpose(one).convert("RGB"))
+            y = np.asarray(ImageOps.exif_transpose(two).convert("RGB"))
+    except Exception:  # noqa: BLE001 - a file Pillow cannot read has no pixels to compare
+        return False
+    return x.shape == y.shape and bool((x == y).all())
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def counts(tiers: list[str]) -> str:
+    c = Counter(tiers)
+    return " / ".join(f"{c.get(t, 0)}" for t in TIERS)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, required=True, help="a folder holding the files named in SOURCES")
+    parser.add_argument("--mirrors", type=Path, required=True, help="a folder of git mirrors, <owner>+<name>[/repo]")
     parser.add_argument("--workdir", type=Path, default=REPO / "bench-work" / "real-world")
+    parser.add_argument("--every-pair", action="store_true", help="list every missed file pair")
     args = parser.parse_args()
     workdir = args.workdir.resolve()
     if workdir.exists():
         shutil.rmtree(workdir)
     library = workdir / "library"
-    found = {path.name: path for path in args.corpus.resolve().rglob("*") if path.is_file()}
-    for source, names in SOURCES.items():
-        for name in names:
-            name = Path(name).name
-            if name not in found:
-                sys.exit(f"missing from --corpus: {name} ({source})")
-            (library / source).mkdir(parents=True, exist_ok=True)
-            shutil.copy2(found[name], library / source / name)
+    extract(args.mirrors.resolve(), library)
     seconds = run_workflow(library, workdir / "work", "similar_shots=true")
-    rows = pd.read_csv(workdir / "work" / "results" / "groups.csv", keep_default_na=False)
-    tiers = placed_tiers(rows)
-    names = sorted(Path(name).name for names in SOURCES.values() for name in names)
-    print(f"{len(names)} real files, workflow {seconds:.1f} s")
-    print("labelled pairs (expected tier -> placed tier):")
-    for pair, expected in sorted(PAIRS.items(), key=lambda item: item[1]):
-        key = (min(pair), max(pair))
-        got = tiers.get(key, "none")
-        print(f"  {'ok ' if got == expected else 'MISS'} {expected:<8} -> {got:<8} {key[0]} ~ {key[1]}")
-    truth = {(min(p), max(p)) for p, tier in PAIRS.items() if tier == "copy"}
-    found_copies = {pair for pair, tier in tiers.items() if tier == "copy"}
-    labelled = {(min(pair), max(pair)) for pair in PAIRS}
-    unlabelled = {pair: tier for pair, tier in tiers.items() if pair not in labelled}
-    hits = len(truth & found_copies)
+    results = workdir / "work" / "results"
+    rows = pd.read_csv(results / "groups.csv", keep_default_na=False)
+    rows["key"] = [str(Path(p).relative_to(library)).replace("/", ":", 1) for p in rows["path"]]
+    rows["keep"] = rows["keep"].astype(str).str.lower() == "true"
+    unreadable = pd.read_csv(results / "unreadable.csv", keep_default_na=False)
+    tiers, groups_of = placed(rows)
+    kinds, units = labelled_pairs()
+    set_of = {key: name for name, files in SETS.items() for key in files}
+    path_of = {key: library / key.replace(":", "/", 1) for key in set_of}
+
+    files = len(set_of)
+    repos = len({key.split(":")[0] for key in set_of})
+    print(f"{files} real files from {repos} repositories, {len(SETS)} copy sets; workflow {seconds:.1f} s")
+    print("labelled file pairs: " + ", ".join(f"{k} {n}" for k, n in sorted(Counter(kinds.values()).items())))
+    print(f"unreadable: {len(unreadable)}")
+    for row in unreadable.itertuples():
+        print(f"  {str(Path(row.path).relative_to(library)).replace('/', ':', 1)}: {row.reason}")
+
+    print("\nlabelled set pairs (label: placed copy / edit / similar / none; 'ok' when all are in the label's tier):")
+    for (x, y), pairs in sorted(units.items(), key=lambda item: (KINDS.index(kinds[item[1][0]]), item[0])):
+        kind = kinds[pairs[0]]
+        got = [tiers.get(p, "none") for p in pairs]
+        want = "none" if kind == "look-alike" else kind
+        mark = "ok  " if all(g == want for g in got) else "MISS"
+        label = x if x == y else f"{x} ~ {y}"
+        print(f"  {mark} {kind:<10} {counts(got):<18} {label}")
+        misses = [(p, g) for p, g in zip(pairs, got, strict=True) if g != want]
+        shown = misses if args.every_pair or len(misses) <= 3 else misses[:2]
+        for (a, b), g in shown:
+            print(f"         -> {g}: {a} ~ {b}")
+        if len(shown) < len(misses):
+            print(f"         ... {len(misses) - len(shown)} more (--every-pair lists them)")
+
+    print("\ntwo edits of one shot (edit-edit; the edit tier is right, none is not wrong), by tier:")
+    for sets in SHOTS:
+        got = [
+            tiers.get(pair(a, b), "none")
+            for x, y in itertools.combinations(sets[1:], 2)
+            for a in SETS[x]
+            for b in SETS[y]
+        ]
+        if got:
+            print(f"  {'':<4} {counts(got):<18} {sets[0]}: {len(sets) - 1} edits")
+
+    print("\nfile pairs by label (rows) and placed tier (columns):")
+    table: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
+    for p, kind in kinds.items():
+        table[kind][tiers.get(p, "none")] += 1
+    unlabelled = {p: t for p, t in tiers.items() if p not in kinds}
+    table["none"].update(unlabelled.values())
+    print(f"  {'':<11}" + "".join(f"{t:>9}" for t in TIERS))
+    for kind in KINDS:
+        print(f"  {kind:<11}" + "".join(f"{table[kind].get(t, 0):>9}" for t in TIERS))
+    print("  (none: unlabelled pairs; only those placed in a group are counted, every other pair is 'none')")
+
+    truth = {p for p, k in kinds.items() if k == "copy"}
+    found = {p for p, t in tiers.items() if t == "copy"}
+    hits = len(truth & found)
+    precision = hits / len(found) if found else 1.0
+    recall = hits / len(truth)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     print(
-        f"copy tier: precision {hits / len(found_copies) if found_copies else 1.0:.3f}, "
-        f"recall {hits / len(truth):.3f} ({hits} of {len(truth)} copy pairs)"
+        f"\ncopy tier: pairwise precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f} "
+        f"({hits} of {len(truth)} copy pairs; {len(found)} pairs placed in it)"
     )
-    print(f"pairs grouped that a person calls unrelated: {len(unlabelled)}")
-    for (a, b), tier in sorted(unlabelled.items()):
-        print(f"  {tier}: {a} ~ {b}")
+
+    copies = rows[rows["relation"] == "copy"]
+    keeper = {gid: m.loc[m["keep"], "key"].iloc[0] for gid, m in copies.groupby("group_id") if m["keep"].any()}
+    wrong = [
+        (r.key, keeper[r.group_id])
+        for r in copies[~copies["keep"]].itertuples()
+        if set_of[r.key] != set_of[keeper[r.group_id]]
+    ]
+    print(f"\nwrong deletions (removed, while the kept photo is not a labelled copy of it): {len(wrong)}")
+    for key, kept in wrong:
+        print(f"  {key} (kept: {kept}; labels: {kinds.get(pair(key, kept), 'unrelated')})")
+
+    originals = {files[0] for name, files in SETS.items() if name not in NO_ORIGINAL and len(files) > 1}
+    kept_original = kept_twin = kept_pixels = 0
+    other: list[str] = []
+    with_original = 0
+    for gid, members in copies.groupby("group_id"):
+        present = originals & set(members["key"])
+        if not present or gid not in keeper:
+            continue
+        with_original += 1
+        original, kept = present.pop(), keeper[gid]
+        if kept == original:
+            kept_original += 1
+        elif digest(path_of[kept]) == digest(path_of[original]):
+            kept_twin += 1
+        elif same_pixels(path_of[kept], path_of[original]):
+            kept_pixels += 1
+            other.append(f"  same pixels: kept {kept}, original {original}")
+        else:
+            other.append(f"  kept {kept}, original {original}")
+    print(
+        f"\ncopy groups holding a labelled original: {with_original}; keep it {kept_original}, a byte-identical twin "
+        f"{kept_twin} ({kept_original + kept_twin} of {with_original}); a lossless file of the same pixels "
+        f"{kept_pixels}; another copy {with_original - kept_original - kept_twin - kept_pixels}"
+    )
+    print("\n".join(other))
+
+    print("\nedits beside their shot's original (first set), by tier (copy / edit / similar / none):")
+    for sets in SHOTS:
+        base = set(SETS[sets[0]])
+        for name in sets[1:]:
+            got = []
+            for key in SETS[name]:
+                shared = [rel for rel, members in groups_of.get(key, []) if base & members - {key}]
+                got.append(min(shared, key=TIERS.index) if shared else "none")
+            print(f"  {'ok  ' if set(got) == {'edit'} else 'MISS'} {counts(got):<14} {name} (of {sets[0]})")
+
+    print("\nbursts and retakes, by tier (copy / edit / similar / none):")
+    for sets in SCENES:
+        got = [
+            tiers.get(pair(a, b), "none") for x, y in itertools.combinations(sets, 2) for a in SETS[x] for b in SETS[y]
+        ]
+        print(f"  {'ok  ' if set(got) == {'similar'} else 'MISS'} {counts(got):<14} {' ~ '.join(sets)}")
+
+    print(f"\nunrelated photos in one group (pairs no label relates): {len(unlabelled)}")
+    for (a, b), t in sorted(unlabelled.items(), key=lambda item: (TIERS.index(item[1]), item[0])):
+        print(f"  {t}: {a} ~ {b}")
+    lookalikes_grouped = [(p, tiers[p]) for p, k in kinds.items() if k == "look-alike" and p in tiers]
+    print(f"look-alikes (different photos) in one group: {len(lookalikes_grouped)}")
+    for (a, b), t in sorted(lookalikes_grouped):
+        print(f"  {t}: {a} ~ {b}")
 
 
 if __name__ == "__main__":

@@ -18,19 +18,22 @@ camera EXIF, the larger or lossless file, the repository's naming (`flower.jpg` 
 `_thumbnail`); a set in NO_ORIGINAL has no evidence for one (parallel encodes of a source that is not
 in the corpus).
 
-A *shot* (SHOTS) lists copy sets that are versions of one exposure: every pair of files across two of
-its sets is an **edit**. Edits are: crops (a square centre crop is an edit, its resizes copies of one
-another), mirrors, pixel rotations (also an orientation tag that displays the picture turned), black
-and white, any tone or colour change a person sees at thumbnail size (30 % more contrast, swapped
-channels, another palette), text or marks drawn on, padding, pasted or rolled regions, emboss and
-spread effects.
+A *shot* (SHOTS) lists copy sets that are versions of one exposure, the original version first: a
+file of the first set and a file of another set are an **edit**; files of two other sets of one shot
+are two edits of one photo (**edit-edit**: the edit tier is right for them, and no tier is wrong).
+Edits are: crops (a square centre crop is an edit, its resizes copies of one another), mirrors, pixel
+rotations (also an orientation tag that displays the picture turned), black and white, any tone or
+colour change a person sees at thumbnail size (30 % more contrast, swapped channels, another palette,
+a fade to transparent), text or marks drawn on, padding, pasted or rolled regions, emboss and spread
+effects.
 
 Rules for the modes of one picture (Pillow's hopper comes in many):
 - a colour picture and its greyscale (L, LA, an 8-bit grey TIFF, a grey JPEG) are edits (black and
   white); greys of 8 or 4 bits (16 levels) are copies of one another; 2 bits (4 levels, posterised) and
   1 bit (dithered or thresholded) are edits of the grey and of the colour picture;
 - a 256-colour palette (GIF, P-mode PNG/BMP) and 15-bit colour (bgr15) are copies of the colour picture;
-- an alpha channel over the picture (RGBA of an opaque picture) is a copy;
+- an alpha channel that is opaque everywhere is a copy; a visible transparency (libjxl's faded
+  `*_alpha.png`, `flower_small.rgba.png`) is an edit: a page or viewer shows the picture washed out;
 - a light sharpening (Pillow's DETAIL filter: enhanced_hopper) counts as a copy, like a light auto-adjust.
 
 A *scene* (SCENES) lists copy sets that are other exposures of one moment or subject taken to be
@@ -205,9 +208,11 @@ SETS: dict[str, list[str]] = {
     ],
     "pillow plane": [f"{_PT}/exif_typeerror.jpg", f"{_PT}/exif_gps_typeerror.jpg"],
     "pillow roses": [f"{_PT}/xmp_tags_orientation.png", f"{_PT}/avif/xmp_tags_orientation.avif"],
-    "pillow toucan": [f"{_PT}/pil123rgba.png", f"{_PT}/pil123p.png"],
     "pillow building 28": [f"{_PT}/iptc.jpg", f"{_PT}/iptc_roundUp.jpg"],
-    **{f"pillow field {name}": [f"{_PT}/avif/{name}.avif"] for name in (f"rot{r}mir{m}" for r in range(4) for m in (0, 1))},
+    **{
+        f"pillow field {name}": [f"{_PT}/avif/{name}.avif"]
+        for name in (f"rot{r}mir{m}" for r in range(4) for m in (0, 1))
+    },
     "pillow meadow": [f"{_PT}/junk_jpeg_header.jpg"],
     "pillow sugarshack": [f"{_PT}/sugarshack_bad_mpo_header.jpg"],
     "pillow mountain": [f"{_PT}/exif-72dpi-int.jpg"],
@@ -231,7 +236,10 @@ SETS: dict[str, list[str]] = {
         "photoprism:assets/examples/IMG_4120 copy.JPG",
         "photoprism:docker/dummy/webdav/files/Photos/IMG_4120.JPG",
     ],
-    "pp IMG_E4120": ["photoprism:assets/examples/IMG_E4120.JPG", "photoprism:docker/dummy/webdav/files/Photos/IMG_E4120.JPG"],
+    "pp IMG_E4120": [
+        "photoprism:assets/examples/IMG_E4120.JPG",
+        "photoprism:docker/dummy/webdav/files/Photos/IMG_E4120.JPG",
+    ],
     "pp beach_wood": [
         "photoprism:assets/examples/beach_wood.jpg",
         "photoprism:assets/examples/this-is-a-jpeg.png",
@@ -239,18 +247,42 @@ SETS: dict[str, list[str]] = {
         "photoprism:pkg/media/video/testdata/image.jpg",
         "photoprism:pkg/media/video/testdata/image-isom-avc1.jpg",
     ],
-    "pp dog toshi yellow": ["photoprism:assets/examples/dog_toshi_yellow.jpg", "photoprism:assets/examples/dog_created_1919.jpg"],
+    "pp dog toshi yellow": [
+        "photoprism:assets/examples/dog_toshi_yellow.jpg",
+        "photoprism:assets/examples/dog_created_1919.jpg",
+    ],
     "pp iphone_7": [
         "photoprism:assets/examples/iphone_7.heic",
         "photoprism:docker/dummy/webdav/files/Photos/2020/03/iphone_7.heic",
         f"{_META}/iphone_7.heic",
     ],
-    "pp jellyfish": ["photoprism:assets/examples/jellyfish_blue.jpg", f"{_NSFW}/jellyfish_blue.jpg", "photoprism:internal/service/webdav/testdata/example.jpg"],
-    "pp cat_yellow_grey": ["photoprism:assets/examples/cat_yellow_grey.jpg", f"{_NSFW}/cat_yellow_grey.jpg", "photoprism:pkg/fs/testdata/CATYELLOW.jpg"],
-    "pp ocean_cyan": ["photoprism:assets/examples/ocean_cyan.jpg", f"{_NSFW}/ocean_cyan.jpg", "photoprism:docker/dummy/webdav/files/Photos/2020/03/ocean_cyan.jpg"],
+    "pp jellyfish": [
+        "photoprism:assets/examples/jellyfish_blue.jpg",
+        f"{_NSFW}/jellyfish_blue.jpg",
+        "photoprism:internal/service/webdav/testdata/example.jpg",
+    ],
+    "pp cat_yellow_grey": [
+        "photoprism:assets/examples/cat_yellow_grey.jpg",
+        f"{_NSFW}/cat_yellow_grey.jpg",
+        "photoprism:pkg/fs/testdata/CATYELLOW.jpg",
+    ],
+    "pp ocean_cyan": [
+        "photoprism:assets/examples/ocean_cyan.jpg",
+        f"{_NSFW}/ocean_cyan.jpg",
+        "photoprism:docker/dummy/webdav/files/Photos/2020/03/ocean_cyan.jpg",
+    ],
     **{
         f"pp {name}": [f"photoprism:assets/examples/{name}.jpg", f"{_NSFW}/{name}.jpg"]
-        for name in ("cat_brown", "clock_purple", "clowns_colorful", "limes", "peacock_blue", "zebra_green_brown", "beach_sand", "sharks_blue")
+        for name in (
+            "cat_brown",
+            "clock_purple",
+            "clowns_colorful",
+            "limes",
+            "peacock_blue",
+            "zebra_green_brown",
+            "beach_sand",
+            "sharks_blue",
+        )
     },
     "pp chameleon": ["photoprism:assets/examples/chameleon_lime.jpg", "photoprism:pkg/fs/testdata/chameleon_lime.jpg"],
     "pp ladybug": ["photoprism:frontend/tests/upload-files/ladybug.jpg", f"{_META}/ladybug.jpg"],
@@ -261,8 +293,13 @@ SETS: dict[str, list[str]] = {
         f"{_PPT}/orientation.jpg",
     ],
     "pp panorama360": [f"{_META}/panorama360.jpg", f"{_PPT}/panorama360.jpg"],
-    "pp couple selfie": [f"{_FACE}/17.jpg", f"{_FACE}/overlap/2.jpg"],
-    "pp Iceland": [f"{_META}/Iceland-P3.jpg", f"{_META}/Iceland-sRGB.jpg", "photoprism:pkg/media/colors/testdata/DisplayP3.jpg"],
+    "pp couple selfie": [f"{_FACE}/17.jpg"],
+    "pp couple selfie cropped": [f"{_FACE}/overlap/2.jpg"],
+    "pp Iceland": [
+        f"{_META}/Iceland-P3.jpg",
+        f"{_META}/Iceland-sRGB.jpg",
+        "photoprism:pkg/media/colors/testdata/DisplayP3.jpg",
+    ],
     "pp wine": [
         f"{_PPT}/2015-02-04.jpg",
         f"{_PPT}/related/IMG_1234 (2).JPEG",
@@ -271,7 +308,10 @@ SETS: dict[str, list[str]] = {
     ],
     "pp earth": [f"{_PPT}/animated-earth.jpg", "photoprism:internal/thumb/testdata/animated-earth.jpg"],
     "pp cat flash": [f"{_PPT}/flash.jpg", f"{_PPT}/wrong.heic"],
-    "pp wallpaper": ["photoprism:assets/static/img/wallpaper/default.jpg", "photoprism:internal/config/testdata/static/img/wallpaper/default.jpg"],
+    "pp wallpaper": [
+        "photoprism:assets/static/img/wallpaper/default.jpg",
+        "photoprism:internal/config/testdata/static/img/wallpaper/default.jpg",
+    ],
     "pp portrait fit": [f"{_CROP}_720x720_fit.jpg"],
     "pp portrait centre": [f"{_CROP}_500x500_center.jpg", f"{_CROP}_224x224_center.jpg", f"{_CROP}_100x100_center.jpg"],
     "pp portrait left": [f"{_CROP}_224x224_left.jpg"],
@@ -281,26 +321,65 @@ SETS: dict[str, list[str]] = {
     **{
         f"pp {name}": [f"photoprism:assets/examples/{name}"]
         for name in (
-            "6720px_white.jpg", "beach_colorfilter.jpg", "bitcoin_gold.jpg", "building_mono.jpg", "canon_eos_6d.dng",
-            "cash_register_gold.jpg", "cat_black.jpg", "coin_gold.jpg", "dog_orange.jpg", "dog_toshi_red.jpg",
-            "door_cyan.jpg", "elephant_mono.jpg", "elephants.jpg", "fern_green.jpg", "ferriswheel_colorful.jpg",
-            "fish_anthias_magenta.jpg", "giraffe_green_brown.jpg", "instrument_gold.jpg", "iphone_15_pro.heic",
-            "leaves_gold.jpg", "orange_square.jpg", "pillar_cyan.jpg", "pineapple_white.jpg", "robot_magenta.jpg",
-            "rope_blue_cyan.jpg", "snake_lime_brown.jpg", "table_white.jpg", "telegram_2020-01-30_09-57-18.jpg",
-            "tree_white.jpg", "turtle_brown_blue.jpg", "palms_beach.jpg", "ephedra_green_lime.jpg",
+            "6720px_white.jpg",
+            "beach_colorfilter.jpg",
+            "bitcoin_gold.jpg",
+            "building_mono.jpg",
+            "canon_eos_6d.dng",
+            "cash_register_gold.jpg",
+            "cat_black.jpg",
+            "coin_gold.jpg",
+            "dog_orange.jpg",
+            "dog_toshi_red.jpg",
+            "door_cyan.jpg",
+            "elephant_mono.jpg",
+            "elephants.jpg",
+            "fern_green.jpg",
+            "ferriswheel_colorful.jpg",
+            "fish_anthias_magenta.jpg",
+            "giraffe_green_brown.jpg",
+            "instrument_gold.jpg",
+            "iphone_15_pro.heic",
+            "leaves_gold.jpg",
+            "orange_square.jpg",
+            "pillar_cyan.jpg",
+            "pineapple_white.jpg",
+            "robot_magenta.jpg",
+            "rope_blue_cyan.jpg",
+            "snake_lime_brown.jpg",
+            "table_white.jpg",
+            "telegram_2020-01-30_09-57-18.jpg",
+            "tree_white.jpg",
+            "turtle_brown_blue.jpg",
+            "palms_beach.jpg",
+            "ephedra_green_lime.jpg",
         )
     },
     **{
         f"pp face {n}": [f"{_FACE}/{n}.jpg"]
         for n in (1, 10, 11, 12, 13, 14, 15, 16, 18, 19, 2, 3, 4, 5, 6, 7, 8, 9, "overlap/1", "overlap/3", "overlap/4")
     },
-    **{f"pp nsfw {name}": [f"{_NSFW}/{name}.jpg"] for name in ("art", "dog", "museum", "san-francisco", "architecture")},
+    **{
+        f"pp nsfw {name}": [f"{_NSFW}/{name}.jpg"] for name in ("art", "dog", "museum", "san-francisco", "architecture")
+    },
     **{
         f"pp meta {name}": [f"{_META}/{name}"]
         for name in (
-            "aurora.jpg", "gopher-preview.jpg", "gopro_hd2.jpg", "huawei-gps-error.jpg", "iptc-fields-500.jpg",
-            "keywords.jpg", "notebook.jpg", "orientation.jpg", "out-of-range-500.jpg", "photoshop.jpg", "ship.jpg",
-            "smallFiji.JPG", "snow.jpg", "gps-2000.jpg", "image-2011.jpg",
+            "aurora.jpg",
+            "gopher-preview.jpg",
+            "gopro_hd2.jpg",
+            "huawei-gps-error.jpg",
+            "iptc-fields-500.jpg",
+            "keywords.jpg",
+            "notebook.jpg",
+            "orientation.jpg",
+            "out-of-range-500.jpg",
+            "photoshop.jpg",
+            "ship.jpg",
+            "smallFiji.JPG",
+            "snow.jpg",
+            "gps-2000.jpg",
+            "image-2011.jpg",
         )
     },
     "pp man 2015": [f"{_PPT}/2015-02-04(1).jpg"],
@@ -315,26 +394,51 @@ SETS: dict[str, list[str]] = {
     "pug turned and mirrored": ["pillow_heif:tests/images/jpeg_gif_png/pug_90_flipped.jpeg"],
     "pug tiny": ["pillow_heif:tests/images/heif/zPug_3.heic"],
     "arrow": ["pillow_heif:tests/images/heif_other/arrow.heic", "pillow_heif:tests/images/arrow__prof.heic"],
-    **{f"pillow_heif {name}": [f"{_NOKIA}/{name}_1440x960.heic"] for name in ("autumn", "cheers", "crowd", "old_bridge", "ski_jump", "spring", "summer", "surfer", "winter")},
+    **{
+        f"pillow_heif {name}": [f"{_NOKIA}/{name}_1440x960.heic"]
+        for name in ("autumn", "cheers", "crowd", "old_bridge", "ski_jump", "spring", "summer", "surfer", "winter")
+    },
     **{
         f"pillow_heif {name}": [f"pillow_heif:tests/images/{name}"]
         for name in (
-            "iPhoneXR.heic", "lego__prof.heic", "parfait.heic", "nokia/bothie/bothie_1440x960.heic",
-            "nokia/stereo/stereo_1200x800.heic", "nokia/burst/rally_burst.heic", "heif_other/empty_icc.heic",
-            "heif_other/nokia/alpha.heic", "heif_other/nokia/bird_burst.heic", "heif_other/spatial_photo.heic",
-            "heif_special/xiaomi.heic", "heif_other/cat.hif",
+            "iPhoneXR.heic",
+            "lego__prof.heic",
+            "parfait.heic",
+            "nokia/bothie/bothie_1440x960.heic",
+            "nokia/stereo/stereo_1200x800.heic",
+            "nokia/burst/rally_burst.heic",
+            "heif_other/empty_icc.heic",
+            "heif_other/nokia/alpha.heic",
+            "heif_other/nokia/bird_burst.heic",
+            "heif_other/spatial_photo.heic",
+            "heif_special/xiaomi.heic",
+            "heif_other/cat.hif",
         )
     },
     # --- libavif ---------------------------------------------------------------------------------------
     "fox": [
         f"{_FOX}2.12bpc.yuv444.avif",
-        *[f"{_FOX}{p}.avif" for p in ("0.10bpc.yuv420", "0.8bpc.yuv420", "1.10bpc.yuv444", "1.8bpc.yuv444", "2.10bpc.yuv422", "2.12bpc.yuv420", "2.12bpc.yuv422", "2.8bpc.yuv422")],
+        *[
+            f"{_FOX}{p}.avif"
+            for p in (
+                "0.10bpc.yuv420",
+                "0.8bpc.yuv420",
+                "1.10bpc.yuv444",
+                "1.8bpc.yuv444",
+                "2.10bpc.yuv422",
+                "2.12bpc.yuv420",
+                "2.12bpc.yuv422",
+                "2.8bpc.yuv422",
+            )
+        ],
         "photoprism:assets/examples/fox.profile0.8bpc.yuv420.avif",
     ],
     "fox monochrome": [f"{_FOX}{p}.monochrome.avif" for p in ("2.12bpc.yuv420", "0.10bpc.yuv420", "0.8bpc.yuv420")],
     "paris": [
         f"{_AV}/paris_exif_xmp_icc.jpg",
-        *_in("libavif", "tests/data", "paris_exif_xmp_gainmap_bigendian.jpg", "paris_exif_xmp_gainmap_littleendian.jpg"),
+        *_in(
+            "libavif", "tests/data", "paris_exif_xmp_gainmap_bigendian.jpg", "paris_exif_xmp_gainmap_littleendian.jpg"
+        ),
         *_in("libavif", "tests/data", "paris_exif_xmp_icc_gainmap_bigendian.jpg", "paris_exif_xmp_modified_icc.jpg"),
         *_in("libavif", "tests/data", "paris_extended_xmp.jpg", "paris_icc_exif_xmp.avif", "paris_icc_exif_xmp.png"),
         *_in("libavif", "tests/data", "paris_icc_exif_xmp_at_end.png", "paris_xmp_trailing_null.jpg"),
@@ -342,12 +446,22 @@ SETS: dict[str, list[str]] = {
     "paris transposed": [f"{_AV}/paris_exif_orientation_5.jpg"],  # orientation 5 displays it turned and mirrored
     "seine": [
         f"{_AV}/seine_sdr_gainmap_srgb.jpg",
-        *[f"{_AV}/seine_sdr_{s}.avif" for s in ("gainmap_srgb", "gainmap_big_srgb", "gainmap_notmapbrand", "gainmap_srgb_icc")],
+        *[
+            f"{_AV}/seine_sdr_{s}.avif"
+            for s in ("gainmap_srgb", "gainmap_big_srgb", "gainmap_notmapbrand", "gainmap_srgb_icc")
+        ],
         f"{_AV}/seine_sdr_different_gainmap_srgb.jpg",
-        *[f"{_AV}/seine_hdr_{s}.avif" for s in ("gainmap_srgb", "gainmap_small_srgb", "gainmap_wrongaltr", "rec2020", "srgb")],
+        *[
+            f"{_AV}/seine_hdr_{s}.avif"
+            for s in ("gainmap_srgb", "gainmap_small_srgb", "gainmap_wrongaltr", "rec2020", "srgb")
+        ],
     ],
     "kodim03": [f"{_AV}/io/kodim03_yuv420_8bpc.avif"],
-    "kodim03 grey": [f"{_AV}/kodim03_grayscale_gamma1.6-reference.png", f"{_AV}/kodim03_grayscale_gamma1.6.png", f"{_AV}/kodim03_grayscale_cicp.png"],
+    "kodim03 grey": [
+        f"{_AV}/kodim03_grayscale_gamma1.6-reference.png",
+        f"{_AV}/kodim03_grayscale_gamma1.6.png",
+        f"{_AV}/kodim03_grayscale_cicp.png",
+    ],
     "apple gainmap": [f"{_AV}/apple_gainmap_old.jpg", f"{_AV}/apple_gainmap_new.jpg"],
     "kodim23": [f"{_AV}/io/kodim23_yuv420_8bpc.avif"],
     "party dog": [f"{_AV}/dog_exif_extended_xmp_icc.jpg"],
@@ -383,7 +497,10 @@ SETS: dict[str, list[str]] = {
     "cliff": ["libwebp:segment01.webp", "libwebp:segment02.webp", "libwebp:segment03.webp"],
     "tractor": [
         *[f"libwebp:vp80-{n}.webp" for n in ("03-segmentation-1432", "05-sharpness-1429", "05-sharpness-1434")],
-        *[f"libwebp:vp80-{n}.webp" for n in ("01-intra-1400", "02-inter-1402", "03-segmentation-1401", "03-segmentation-1403")],
+        *[
+            f"libwebp:vp80-{n}.webp"
+            for n in ("01-intra-1400", "02-inter-1402", "03-segmentation-1401", "03-segmentation-1403")
+        ],
         *[f"libwebp:vp80-04-partitions-{n}.webp" for n in (1404, 1405, 1406)],
     ],
     "garden": [f"libwebp:vp80-00-comprehensive-{n:03d}.webp" for n in (2, 3, 5, 9)],
@@ -393,8 +510,16 @@ SETS: dict[str, list[str]] = {
         *[f"libwebp:vp80-05-sharpness-{n}.webp" for n in (1433, 1438, 1440)],
     ],
     "snowmobile": ["libwebp:vp80-03-segmentation-1427.webp", "libwebp:vp80-03-segmentation-1437.webp"],
-    "subway": ["libwebp:vp80-03-segmentation-1441.webp", "libwebp:vp80-05-sharpness-1428.webp", "libwebp:vp80-05-sharpness-1431.webp"],
-    "ping pong": ["libwebp:vp80-01-intra-1416.webp", "libwebp:vp80-01-intra-1417.webp", "libwebp:vp80-02-inter-1424.webp"],
+    "subway": [
+        "libwebp:vp80-03-segmentation-1441.webp",
+        "libwebp:vp80-05-sharpness-1428.webp",
+        "libwebp:vp80-05-sharpness-1431.webp",
+    ],
+    "ping pong": [
+        "libwebp:vp80-01-intra-1416.webp",
+        "libwebp:vp80-01-intra-1417.webp",
+        "libwebp:vp80-02-inter-1424.webp",
+    ],
     "traffic": ["libwebp:vp80-03-segmentation-1414.webp", "libwebp:vp80-03-segmentation-1415.webp"],
     "coast": ["libwebp:lossy_extreme_probabilities.webp"],
     "circuit board": ["libwebp:vp80-02-inter-1418.webp"],
@@ -411,14 +536,19 @@ SETS: dict[str, list[str]] = {
     "jxl flower cropped": [f"{_JF}/flower_cropped.jpg"],
     "jxl flower small": [
         f"{_JF}/flower_small.rgb.png",
-        f"{_JF}/flower_small.rgba.png",
         f"{_JF}/flower_small.cmyk.jpg",
-        *[f"{_JF}/flower_small.q85_{s}_interleaved.jpg" for s in ("420_non", "420_partially", "444_non", "444_partially")],
+        *[
+            f"{_JF}/flower_small.q85_{s}_interleaved.jpg"
+            for s in ("420_non", "420_partially", "444_non", "444_partially")
+        ],
     ],
-    "jxl flower small grey": [f"{_JF}/flower_small.g.png", f"{_JF}/flower_small.ga.png"],
+    "jxl flower small grey": [f"{_JF}/flower_small.g.png"],
+    "jxl flower small faded": [f"{_JF}/flower_small.rgba.png"],
+    "jxl flower small grey faded": [f"{_JF}/flower_small.ga.png"],
     "jxl cliff": ["libjxl:external/wesaturate/500px/cvo9xd_keong_macan_srgb8.png"],
     "jxl cliff grey": ["libjxl:external/wesaturate/500px/cvo9xd_keong_macan_grayscale.png"],
-    "jxl tulips": ["libjxl:external/wesaturate/500px/tmshre_riaphotographs_srgb8.png", "libjxl:external/wesaturate/500px/tmshre_riaphotographs_alpha.png"],
+    "jxl tulips": ["libjxl:external/wesaturate/500px/tmshre_riaphotographs_srgb8.png"],
+    "jxl tulips faded": ["libjxl:external/wesaturate/500px/tmshre_riaphotographs_alpha.png"],
     "jxl blossom": ["libjxl:external/wesaturate/500px/u76c0g_bliznaca_srgb8.png"],
     "jxl room": ["libjxl:jxl/hdr_room.png"],
     "jxl bicycles": ["libjxl:jxl/jpeg_reconstruction/bicycles_restarts.jpg"],
@@ -470,7 +600,17 @@ SHOTS: list[list[str]] = [
     ["vips owl", "vips owl square"],
     [f"vips waterfall {n}" for n in range(1, 9)],  # one photo, a different digit drawn on each
     [f"pillow field rot{r}mir{m}" for r in range(4) for m in (0, 1)],  # one photo, other text drawn on each
-    ["jxl flower", "jxl flower grey", "jxl flower cropped", "jxl flower small", "jxl flower small grey"],
+    [
+        "jxl flower",
+        "jxl flower grey",
+        "jxl flower cropped",
+        "jxl flower small",
+        "jxl flower small grey",
+        "jxl flower small faded",
+        "jxl flower small grey faded",
+    ],
+    ["jxl tulips", "jxl tulips faded"],
+    ["pp couple selfie", "pp couple selfie cropped"],
     ["jxl cliff", "jxl cliff grey"],
     ["ljt rose", "ljt rose grey"],
 ]
