@@ -6,7 +6,7 @@
 The corpus (benchmarks/real_world_labels.py: 486 files from 9 public repositories, their commits,
 paths and licences, and the labels) is not kept in this repository: it is extracted at run time from
 git mirrors of those repositories, `DIR/<owner>+<name>/repo` (or `DIR/<owner>+<name>`), with
-`git show <commit>:<path>`, into `<workdir>/library/<repo key>/<path>`.
+`git show <commit>:<path>`, into `<workdir>/library/<repo key>/<path>` (a hidden folder as `_.name`).
 
 Runs the real workflow (with similar_shots) and prints, against the labels:
 - for every labelled pair of copy sets (a copy set with itself, a shot's original with one of its
@@ -55,6 +55,16 @@ def mirror_of(mirrors: Path, repo: str) -> Path:
     return folder / "repo" if (folder / "repo").is_dir() else folder
 
 
+def on_disk(key: str) -> str:
+    """A file's place in the library: `<repo>/<path>`, a hidden folder (`.photoprism/`) shown as `_.photoprism/`
+    (the workflow skips hidden folders, as a photo library's tools do)."""
+    return key.replace(":", "/", 1).replace("/.", "/_.")
+
+
+def key_of(relative: str) -> str:
+    return relative.replace("/_.", "/.").replace("/", ":", 1)
+
+
 def extract(mirrors: Path, library: Path) -> None:
     """Write every labelled file from its repository's mirror into the library."""
     for files in SETS.values():
@@ -66,7 +76,7 @@ def extract(mirrors: Path, library: Path) -> None:
                 check=True,
                 capture_output=True,
             ).stdout
-            target = library / repo / path
+            target = library / on_disk(key)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
 
@@ -153,13 +163,13 @@ def main() -> None:
     seconds = run_workflow(library, workdir / "work", "similar_shots=true")
     results = workdir / "work" / "results"
     rows = pd.read_csv(results / "groups.csv", keep_default_na=False)
-    rows["key"] = [str(Path(p).relative_to(library)).replace("/", ":", 1) for p in rows["path"]]
+    rows["key"] = [key_of(str(Path(p).relative_to(library))) for p in rows["path"]]
     rows["keep"] = rows["keep"].astype(str).str.lower() == "true"
     unreadable = pd.read_csv(results / "unreadable.csv", keep_default_na=False)
     tiers, groups_of = placed(rows)
     kinds, units = labelled_pairs()
     set_of = {key: name for name, files in SETS.items() for key in files}
-    path_of = {key: library / key.replace(":", "/", 1) for key in set_of}
+    path_of = {key: library / on_disk(key) for key in set_of}
 
     files = len(set_of)
     repos = len({key.split(":")[0] for key in set_of})
@@ -167,18 +177,24 @@ def main() -> None:
     print("labelled file pairs: " + ", ".join(f"{k} {n}" for k, n in sorted(Counter(kinds.values()).items())))
     print(f"unreadable: {len(unreadable)}")
     for row in unreadable.itertuples():
-        print(f"  {str(Path(row.path).relative_to(library)).replace('/', ':', 1)}: {row.reason}")
+        print(f"  {key_of(str(Path(row.path).relative_to(library)))}: {row.reason}")
 
-    print("\nlabelled set pairs (label: placed copy / edit / similar / none; 'ok' when all are in the label's tier):")
+    print(
+        "\nlabelled set pairs: copy sets and look-alikes (with --every-pair also edits and scenes), as placed "
+        "copy / edit / similar / none; 'ok' when all are in the label's tier:"
+    )
     for (x, y), pairs in sorted(units.items(), key=lambda item: (KINDS.index(kinds[item[1][0]]), item[0])):
         kind = kinds[pairs[0]]
+        if kind in ("edit", "similar") and not args.every_pair:
+            continue  # below, by edit and by scene
         got = [tiers.get(p, "none") for p in pairs]
         want = "none" if kind == "look-alike" else kind
         mark = "ok  " if all(g == want for g in got) else "MISS"
         label = x if x == y else f"{x} ~ {y}"
         print(f"  {mark} {kind:<10} {counts(got):<18} {label}")
         misses = [(p, g) for p, g in zip(pairs, got, strict=True) if g != want]
-        shown = misses if args.every_pair or len(misses) <= 3 else misses[:2]
+        first = {g: (p, g) for p, g in reversed(misses)}  # one example of each tier
+        shown = misses if args.every_pair else sorted(first.values(), key=lambda m: TIERS.index(m[1]))
         for (a, b), g in shown:
             print(f"         -> {g}: {a} ~ {b}")
         if len(shown) < len(misses):
@@ -263,13 +279,22 @@ def main() -> None:
                 shared = [rel for rel, members in groups_of.get(key, []) if base & members - {key}]
                 got.append(min(shared, key=TIERS.index) if shared else "none")
             print(f"  {'ok  ' if set(got) == {'edit'} else 'MISS'} {counts(got):<14} {name} (of {sets[0]})")
+            missed = [(key, g) for key, g in zip(SETS[name], got, strict=True) if g != "edit"]
+            if missed:
+                print(
+                    f"         -> {missed[0][1]}: {missed[0][0]}"
+                    + (f" (and {len(missed) - 1} more)" if len(missed) > 1 else "")
+                )
 
     print("\nbursts and retakes, by tier (copy / edit / similar / none):")
     for sets in SCENES:
-        got = [
-            tiers.get(pair(a, b), "none") for x, y in itertools.combinations(sets, 2) for a in SETS[x] for b in SETS[y]
-        ]
+        pairs = [pair(a, b) for x, y in itertools.combinations(sets, 2) for a in SETS[x] for b in SETS[y]]
+        got = [tiers.get(p, "none") for p in pairs]
         print(f"  {'ok  ' if set(got) == {'similar'} else 'MISS'} {counts(got):<14} {' ~ '.join(sets)}")
+        missed = [(p, g) for p, g in zip(pairs, got, strict=True) if g != "similar"]
+        if missed:
+            (a, b), g = missed[0]
+            print(f"         -> {g}: {a} ~ {b}" + (f" (and {len(missed) - 1} more)" if len(missed) > 1 else ""))
 
     print(f"\nunrelated photos in one group (pairs no label relates): {len(unlabelled)}")
     for (a, b), t in sorted(unlabelled.items(), key=lambda item: (TIERS.index(item[1]), item[0])):
