@@ -32,6 +32,7 @@ import pandas as pd
 from scipy.ndimage import gaussian_filter
 
 from photo_dedup.candidates import hamming
+from photo_dedup.local_difference import local_difference, marked
 from photo_dedup.photo_table import PhotoTable
 from photo_dedup.settings import default
 from photo_dedup.signature import COLOUR_SIDE
@@ -65,6 +66,8 @@ class PairEvidence:
     colour_shift: np.ndarray
     levels_residual: np.ndarray
     grey_tint: np.ndarray
+    local_worst: np.ndarray  # see local_difference: a mark drawn on one photo
+    local_concentration: np.ndarray
     same_bytes: np.ndarray
     accepted: np.ndarray  # copies: the same picture in every way measured
     edit: np.ndarray  # the same shot, every edge in place, but its colours changed (a colour or tone edit, B&W)
@@ -220,6 +223,13 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     same_bytes = digests[a] == digests[b]
     frames = frame_counts(photos)
     same_frames = frames[a] == frames[b]  # an animation or a multi-page file is no copy of one frame
+    # a text, caption, digit or logo drawn on one of them: the same shot, not a copy (see local_difference)
+    local_worst = np.full(len(pairs), np.nan, dtype=np.float32)
+    local_concentration = np.full(len(pairs), np.nan, dtype=np.float32)
+    developed = photos["format"].to_numpy(dtype=object) == "RAW"
+    judged = np.flatnonzero(looks_same & ~same_bytes & ~developed[a] & ~developed[b])
+    local_worst[judged], local_concentration[judged] = local_difference(table.luma, pairs[judged])
+    unmarked = ~marked(np.nan_to_num(local_worst), np.nan_to_num(local_concentration))
     return PairEvidence(
         pairs=pairs,
         phash_distance=phash_distance,
@@ -231,9 +241,11 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         colour_shift=colour_shift,
         levels_residual=levels_residual,
         grey_tint=grey_tint,
+        local_worst=local_worst,
+        local_concentration=local_concentration,
         same_bytes=same_bytes,
-        accepted=same_bytes | (looks_same & same_frames),
-        edit=same_picture & ~(colours_alike & same_frames) & ~same_bytes,
+        accepted=same_bytes | (looks_same & same_frames & unmarked),
+        edit=same_picture & ~(colours_alike & same_frames & unmarked) & ~same_bytes,
         similar=nearby & ~same_bytes,
     )
 
