@@ -85,3 +85,16 @@ def test_copies_differ_a_little_everywhere_and_a_mark_a_lot_in_one_place(photos)
     worst, concentration = local_difference(table.luma, np.array([[0, 1], [0, 2]]))
     assert concentration[0] < MIN_CONCENTRATION < concentration[1]
     assert worst[1] > 4 * worst[0]
+
+
+def test_google_photos_own_edit_in_a_takeout_is_an_edit_of_its_original(photos):
+    """Takeout's NAME-edited.jpg (brighter, more saturated: pixels alone would call it a copy) is the
+    user's edit in Google Photos; a byte copy elsewhere with an -edited name is not Google's."""
+    original = jpeg(photos["coffee"].convert("RGB"), 90)
+    edit = jpeg(enhanced(original), 90)
+    paths = ["/Takeout/Google Photos/2019/IMG_1.jpg", "/Takeout/Google Photos/2019/IMG_1-edited.jpg",
+             "/Other/IMG_1-edited.jpg", "/Takeout/Google Photos/2019/IMG_1-bearbeitet.jpg"]  # fmt: skip
+    table = table_of([original, edit, edit, edit], [{"path": path} for path in paths])
+    evidence = measure_pairs(table, np.array([[0, 1], [0, 2], [0, 3]]), MatchThresholds())
+    assert evidence.accepted.tolist() == [False, True, False]
+    assert evidence.edit.tolist() == [True, False, True]

@@ -107,6 +107,23 @@ def find_companions(folder: str, photos: Iterable[str], others: dict[str, str]) 
     return found
 
 
+# Google Photos names the user's own edit NAME-edited.EXT in a Takeout, in the language of the
+# account (the suffixes below are Takeout's own, as users report them).
+EDITED_SUFFIXES = ("-edited", "-bearbeitet", "-modifié", "-editado", "-modificato", "-bewerkt", "-redigerad")
+
+
+def google_edit_of(path: str, other: str) -> bool:
+    """Whether `path` is Google Photos' edit of `other`: the same folder, its name plus "-edited"."""
+    folder, name = os.path.split(path)
+    other_folder, other_name = os.path.split(other)
+    if folder != other_folder:
+        return False
+    stem, ext = os.path.splitext(name)
+    other_stem, _ = os.path.splitext(other_name)
+    lowered = stem.lower()
+    return any(lowered == other_stem.lower() + suffix for suffix in EDITED_SUFFIXES)
+
+
 def read_takeout(path: str) -> dict[str, object]:
     """What a Google Takeout JSON knows of its photo: capture time (UTC), GPS, caption, people.
 

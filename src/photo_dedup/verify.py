@@ -32,6 +32,7 @@ import pandas as pd
 from scipy.ndimage import gaussian_filter
 
 from photo_dedup.candidates import hamming
+from photo_dedup.companion_files import google_edit_of
 from photo_dedup.local_difference import local_difference, marked
 from photo_dedup.photo_table import PhotoTable
 from photo_dedup.settings import default
@@ -230,6 +231,11 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     judged = np.flatnonzero(looks_same & ~same_bytes & ~developed[a] & ~developed[b])
     local_worst[judged], local_concentration[judged] = local_difference(table.luma, pairs[judged])
     unmarked = ~marked(np.nan_to_num(local_worst), np.nan_to_num(local_concentration))
+    # Google Photos' own edit (NAME-edited.jpg beside NAME.jpg in a Takeout) is the user's work
+    paths = photos["path"].to_numpy(dtype=object)
+    for k in np.flatnonzero(looks_same & ~same_bytes):
+        if google_edit_of(paths[a[k]], paths[b[k]]) or google_edit_of(paths[b[k]], paths[a[k]]):
+            unmarked[k] = False
     return PairEvidence(
         pairs=pairs,
         phash_distance=phash_distance,
