@@ -192,7 +192,12 @@ def originals_kept(labels: pd.DataFrame, rows: pd.DataFrame) -> tuple[int, int, 
     kind = dict(zip(labels["path"], labels["kind"], strict=True))
     holding, kept, instead = 0, 0, defaultdict(int)
     for _, members in rows[rows["relation"] == "copy"].groupby("group_id"):
-        originals = [row for row in members.to_dict("records") if kind.get(row["path"]) in ("original", "flat or dark")]
+        # a camera RAW of the shot stands for the original as well (the camera's master)
+        originals = [
+            row
+            for row in members.to_dict("records")
+            if kind.get(row["path"]) in ("original", "flat or dark", "raw+jpeg")
+        ]
         if not originals:
             continue
         holding += 1
