@@ -17,7 +17,8 @@ Runs the real workflow (with similar_shots) and prints, against the labels:
 - wrong deletions: a file the script would remove whose kept photo is not a labelled copy of it;
 - copy groups that keep the labelled original (or a byte-identical twin, or, counted apart, a lossless
   file of the same pixels);
-- edits placed in the edit tier beside their shot's original; bursts and retakes in the similar tier;
+- edits placed in the edit tier beside their shot's original (an edit or similar group names one photo of
+  each copy group, and counts for all of them); bursts and retakes in the similar tier;
 - unrelated photos in any group, and unreadable files.
 """
 
@@ -112,12 +113,22 @@ def labelled_pairs() -> tuple[dict[Pair, str], dict[Pair, list[Pair]]]:
 
 
 def placed(rows: pd.DataFrame) -> tuple[dict[Pair, str], dict[str, list[tuple[str, set[str]]]]]:
-    """For every pair of files sharing a group, the closest tier they share; and each file's groups."""
+    """For every pair of files sharing a group, the closest tier they share; and each file's groups.
+
+    An edit or similar group lists one photo of each copy group (its keeper): the other copies count as
+    placed there too, as the page shows them."""
+    copies_of: dict[str, set[str]] = {}
+    for _, members in rows[rows["relation"] == "copy"].groupby("group_id"):
+        keys = set(members["key"])
+        for key in keys:
+            copies_of[key] = keys
     tiers: dict[Pair, str] = {}
     groups_of: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
     for _, members in rows.groupby("group_id"):
         relation = str(members["relation"].iloc[0])
         keys = set(members["key"])
+        if relation != "copy":
+            keys = set().union(*(copies_of.get(key, {key}) for key in keys))
         for key in keys:
             groups_of[key].append((relation, keys))
         for a, b in itertools.combinations(sorted(keys), 2):
