@@ -87,7 +87,7 @@ def crop_or_turn_pairs(table: PhotoTable, pairs: np.ndarray) -> np.ndarray:
         # crop, both 500 px wide) holds more pixels than its original.
         big, small = (a, b) if pixels[a] >= pixels[b] else (b, a)
         if (
-            _turned(luma[a], luma[b])
+            turned(luma[a], luma[b])
             or _cropped(luma[big], aspect[big], luma[small], aspect[small])
             or _cropped(luma[small], aspect[small], luma[big], aspect[big])
         ):
@@ -95,15 +95,15 @@ def crop_or_turn_pairs(table: PhotoTable, pairs: np.ndarray) -> np.ndarray:
     return np.array(found, dtype=np.int64).reshape(-1, 2)
 
 
-def _turned(luma_a: np.ndarray, luma_b: np.ndarray) -> bool:
+def turned(luma_a: np.ndarray, luma_b: np.ndarray) -> bool:
     """B is A turned or mirrored (not A as it is: that is a copy or an edit, found by the hashes)."""
     for k in range(4):
         for mirrored in (False, True):
             if k == 0 and not mirrored:
                 continue
-            turned = np.rot90(luma_b, k)
-            turned = turned[:, ::-1] if mirrored else turned
-            if _gradient_correlation(luma_a, turned) >= MIN_TURN_STRUCTURE:
+            view = np.rot90(luma_b, k)
+            view = view[:, ::-1] if mirrored else view
+            if _gradient_correlation(luma_a, view) >= MIN_TURN_STRUCTURE:
                 return True
     return False
 

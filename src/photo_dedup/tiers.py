@@ -29,6 +29,7 @@ from photo_dedup.decisions import Decisions
 from photo_dedup.grouping import Group, around_keepers
 from photo_dedup.keeper import KeeperRanking, mark_conversions
 from photo_dedup.photo_table import PhotoRecord, PhotoTable
+from photo_dedup.turns import turned_pairs
 from photo_dedup.verify import PairEvidence
 
 EDIT, SIMILAR = "edit", "similar"
@@ -42,12 +43,14 @@ REASON = {
 def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Group]) -> np.ndarray:
     """Edits of one shot: the candidate pairs measured as colour or tone edits, plus crops and turns
     among the photos taken at the same moment (their hashes differ, so the candidates miss them;
-    one photo per copy group and moment is compared)."""
+    one photo per copy group and moment is compared), plus turns and mirrors found by content."""
     stand_in = _keepers_of(len(table), copy_groups)
     settled = {tuple(pair) for pair in evidence.pairs[evidence.accepted | evidence.edit].tolist()}
     moments = [pair for pair in same_moment_pairs(table, stand_in).tolist() if tuple(pair) not in settled]
     found = crop_or_turn_pairs(table, np.array(moments, dtype=np.int64).reshape(-1, 2))
-    return np.concatenate([evidence.pairs[evidence.edit].reshape(-1, 2), found]).astype(np.int64)
+    # turns and mirrors in the pixels, with or without a capture time: found by their content
+    turns = turned_pairs(table.luma, np.unique(stand_in))
+    return np.concatenate([evidence.pairs[evidence.edit].reshape(-1, 2), found, turns]).astype(np.int64)
 
 
 def review_groups(
