@@ -197,8 +197,9 @@ def pictures(photos):
     ]
 
 
-def library_table(photos, copies: list[tuple[int, int, int]], seed: int = 0):
-    """A table of `copies`: (picture, files with one SHA-256, SHA-256s), in shuffled order."""
+def library_table(photos, copies: list[tuple[int, int, int]], seed: int = 0, one_moment: bool = False):
+    """A table of `copies`: (picture, files with one SHA-256, SHA-256s), in shuffled order; with
+    `one_moment`, all taken by one camera in one second (so crops and turns are searched too)."""
     from signature_table import table_of
 
     base = table_of(pictures(photos))
@@ -213,6 +214,8 @@ def library_table(photos, copies: list[tuple[int, int, int]], seed: int = 0):
     frame["digest"] = digests
     frame["path"] = [f"/lib/{i:05d}.jpg" for i in range(len(rows))]
     frame["size"] = [1000 - (i * 7919) % 997 for i in range(len(rows))]
+    if one_moment:
+        frame["taken"], frame["make"], frame["model"] = "2021-06-12T10:31:07", "Canon", "EOS R6"
     from photo_dedup.photo_table import PhotoTable
 
     return PhotoTable(frame, base.phash[rows], base.dhash[rows], base.luma[rows], base.colours[rows])
@@ -278,6 +281,7 @@ IDENTICAL_LIBRARIES = {
     "edits of an identical set": [(0, 3, 2), (3, 2, 2), (4, 1, 3), (1, 1, 1)],
     "blank and smooth frames": [(9, 2, 4), (10, 1, 3), (10, 2, 1), (7, 1, 1), (8, 2, 1)],
     "all of it": [(p, 1 + p % 3, 1 + p % 2) for p in range(11)],
+    "all of it, taken at one moment": [(p, 1 + p % 3, 1 + p % 2) for p in range(11)],
 }
 
 
@@ -288,7 +292,7 @@ def test_identical_sets_group_as_every_pair_would(photos, name: str) -> None:
     from photo_dedup.keeper import KeeperRanking
     from photo_dedup.verify import MatchThresholds
 
-    table = library_table(photos, IDENTICAL_LIBRARIES[name])
+    table = library_table(photos, IDENTICAL_LIBRARIES[name], one_moment="one moment" in name)
     thresholds, ranking = MatchThresholds(), KeeperRanking()
     groups, evidence = copy_groups(table, thresholds, ranking)
     expected, every_pair = all_pairs_groups(table, thresholds, ranking, Decisions())
