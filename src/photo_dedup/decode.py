@@ -64,6 +64,7 @@ class DecodedPhoto:
     jpeg_quality: int | None = None
     jpeg_grid: float | None = None
     frames: int = 1
+    tone_levels: int = 256
 
 
 def decode_photo(path: str, size: int, max_pixels: int) -> DecodedPhoto:
@@ -142,6 +143,7 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
         if fmt in _GRID_FORMATS:  # decoded in full anyway: measure before shrinking
             im.load()
             grid = jpeg_grid_score(im)
+        levels = tone_levels(im)
         small = _reduce(im, size)
         # Some plugins (TIFF, HEIF) turn the pixels upright themselves while loading
         # and drop the tag; only what is still tagged after loading is ours to apply.
@@ -150,7 +152,23 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
     if pending in SIDEWAYS_ORIENTATIONS:
         width, height = height, width
     upright = apply_orientation(small, pending)
-    return DecodedPhoto(upright, width, height, fmt, exif, decoder, quality if fmt == "JPEG" else None, grid, frames)
+    jpeg_quality = quality if fmt == "JPEG" else None
+    return DecodedPhoto(upright, width, height, fmt, exif, decoder, jpeg_quality, grid, frames, levels)
+
+
+def tone_levels(im: Image.Image) -> int:
+    """How many grey levels or palette colours a bilevel, grey or palette photo uses (2 for a 1-bit
+    scan, 4 for a 2-bit one); 256 for the rest, whose noise uses every level anyway."""
+    if im.mode == "1":
+        return 2
+    if im.mode in ("L", "LA", "P", "PA"):
+        im.load()
+        colours = im.getcolors(256) if im.mode in ("P", "PA") else None
+        if colours is not None:
+            return len(colours)
+        histogram = im.getchannel(0).histogram() if im.mode != "P" else []
+        return sum(1 for count in histogram if count) or 256
+    return 256
 
 
 def _frame_count(im: Image.Image) -> int:

@@ -49,6 +49,7 @@ def content_record(path: str, digest: str, store: SidecarStore, max_pixels: int)
         "jpeg_quality": decoded.jpeg_quality,
         "jpeg_grid": decoded.jpeg_grid,
         "frames": decoded.frames,
+        "tone_levels": decoded.tone_levels,
         "thumbnail": str(thumbnail.relative_to(store.root)),
         "taken": exif.taken,
         "make": exif.make,

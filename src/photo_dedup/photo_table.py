@@ -48,6 +48,7 @@ COLUMNS: list[str] = [
     "jpeg_quality",
     "jpeg_grid",
     "frames",
+    "tone_levels",
     "phash",
     "dhash",
 ]

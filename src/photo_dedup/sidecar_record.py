@@ -25,6 +25,7 @@ class Sidecar(TypedDict, total=False):
     jpeg_quality: int | None  # estimated from the quantisation tables
     jpeg_grid: float | None  # how strongly the pixels show JPEG's 8x8 grid
     frames: int  # frames of an animation, pages of a multi-page TIFF; 1 for a still (absent in old sidecars)
+    tone_levels: int  # grey levels or palette colours of a bilevel, grey or palette photo; 256 for the rest
     thumbnail: str  # relative to the cache folder
     # EXIF (exif_facts.ExifFacts)
     taken: str | None

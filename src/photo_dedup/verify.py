@@ -222,6 +222,11 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         looks_same = same_picture & colours_alike
         nearby = framed_alike & colours_alike & (structure >= thresholds.min_similar_structure) & ~same_picture
     same_bytes = digests[a] == digests[b]
+    # a 1- or 2-bit version of a grey photo (a fax, a thresholded scan) has its edges but not its tones
+    levels = _column(photos, "tone_levels", 256)
+    same_depth = ~(
+        (np.minimum(levels[a], levels[b]) <= _FEW_LEVELS) & (np.maximum(levels[a], levels[b]) > 4 * _FEW_LEVELS)
+    )
     frames = frame_counts(photos)
     same_frames = frames[a] == frames[b]  # an animation or a multi-page file is no copy of one frame
     # a text, caption, digit or logo drawn on one of them: the same shot, not a copy (see local_difference)
@@ -250,10 +255,21 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         local_worst=local_worst,
         local_concentration=local_concentration,
         same_bytes=same_bytes,
-        accepted=same_bytes | (looks_same & same_frames & unmarked),
-        edit=same_picture & ~(colours_alike & same_frames & unmarked) & ~same_bytes,
+        accepted=same_bytes | (looks_same & same_frames & unmarked & same_depth),
+        edit=same_picture & ~(colours_alike & same_frames & unmarked & same_depth) & ~same_bytes,
         similar=nearby & ~same_bytes,
     )
+
+
+_FEW_LEVELS = 4  # grey levels of a 2-bit picture
+
+
+def _column(photos: pd.DataFrame, name: str, missing: int) -> np.ndarray:
+    """A whole-number sidecar column, `missing` where absent (a sidecar older than it)."""
+    if name not in photos:
+        return np.full(len(photos), missing, dtype=np.int64)
+    values = pd.to_numeric(photos[name], errors="coerce").fillna(missing)
+    return np.asarray(values.to_numpy(dtype=np.float64), dtype=np.int64)
 
 
 def frame_counts(photos: pd.DataFrame) -> np.ndarray:
