@@ -51,17 +51,34 @@ def library(root: Path) -> list[Path]:
     return photos
 
 
-def test_a_bind_mount_lists_each_photo_once_and_says_so(tmp_path: Path, mount: Mount) -> None:
+def test_a_root_bind_mounted_elsewhere_is_scanned_once(tmp_path: Path, mount: Mount) -> None:
+    """Both roots are one folder (same device and inode): the second is left out, with a note."""
     photos = library(tmp_path / "disk1")
     view = mount(["mount", "--bind", str(tmp_path / "disk1")], tmp_path / "user")
-    assert (view / "IMG_3.png").read_bytes() == photos[2].read_bytes()
 
     result = scan_library([str(tmp_path / "disk1"), str(view)], [])
 
     assert [entry.path for entry in result.photos] == sorted(str(photo) for photo in photos)
-    assert result.counts[TWO_MOUNTS] == 3
+    assert result.notes == [f"library root {view} is the same folder as {tmp_path / 'disk1'}: scanned once"]
+
+
+def test_a_folder_bind_mounted_into_another_root_lists_each_photo_once(tmp_path: Path, mount: Mount) -> None:
+    """disk1/2024 shown again as share/2024 under a second root: its files are listed once, as they
+    are the same (device, inode) with a single name each (not hard links)."""
+    photos = library(tmp_path / "disk1")
+    (tmp_path / "share" / "own.jpg").parent.mkdir(parents=True)
+    (tmp_path / "share" / "own.jpg").write_bytes(b"own")
+    view = mount(["mount", "--bind", str(tmp_path / "disk1" / "2024")], tmp_path / "share" / "2024")
+    assert (view / "IMG_1.jpg").read_bytes() == photos[0].read_bytes()
+
+    result = scan_library([str(tmp_path / "disk1"), str(tmp_path / "share")], [])
+
+    listed = sorted([*(str(photo) for photo in photos), str(tmp_path / "share" / "own.jpg")])
+    assert [entry.path for entry in result.photos] == listed
+    assert result.counts[TWO_MOUNTS] == 2
     assert result.counts["hard links (same file listed once)"] == 0
-    assert any(f"3 photos under {view} are the same files as under {tmp_path / 'disk1'}" in n for n in result.notes)
+    first = tmp_path / "disk1"
+    assert any(f"2 photos under {tmp_path / 'share'} are the same files as under {first}" in n for n in result.notes)
 
 
 def test_a_fuse_view_on_another_device_lists_each_photo_once(tmp_path: Path, mount: Mount) -> None:

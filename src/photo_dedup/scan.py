@@ -71,15 +71,27 @@ def distinct_roots(roots: list[str]) -> tuple[list[str], list[str]]:
     kept: list[str] = []
     notes: list[str] = []
     for given, real in zip(roots, resolved, strict=True):
-        outer = next((other for other in resolved if other != real and inside(real, other)), None)
+        same = next((root for root in kept if same_folder(real, root)), None)
+        if same is not None:  # also one folder through two mounts: each is "inside" the other
+            if given != same:
+                notes.append(f"library root {given} is the same folder as {same}: scanned once")
+            continue
+        outer = next((other for other in resolved if not same_folder(real, other) and inside(real, other)), None)
         if outer is not None:
             notes.append(f"library root {given} lies inside {outer}: scanned once, as part of {outer}")
-        elif real in kept:
-            if given != real:
-                notes.append(f"library root {given} is the same folder as {real}: scanned once")
         else:
             kept.append(real)
     return kept, notes
+
+
+def same_folder(a: str, b: str) -> bool:
+    """One folder, by name or by device and inode (a bind mount shows one folder at two paths)."""
+    if a == b:
+        return True
+    try:
+        return os.path.samestat(os.stat(a), os.stat(b))
+    except OSError:
+        return False
 
 
 def is_excluded(relative: str, patterns: tuple[str, ...] | list[str]) -> bool:
