@@ -41,3 +41,16 @@ def test_no_pairs_at_all_is_no_evidence(photos):
     table = table_of([photos["chelsea"]])
     evidence = measure_pairs(table, np.empty((0, 2), dtype=np.int64), MatchThresholds())
     assert len(evidence.accepted) == 0 and len(evidence.grey_tint) == 0
+
+
+@pytest.mark.parametrize("name", ["chelsea", "coffee", "astronaut", "rocket"])
+def test_a_channel_swap_is_no_copy_though_an_affine_map_explains_it(photos, name):
+    """Red and blue swapped (Pillow's "rebanded" hopper): the colour map fits perfectly, but mixes
+    the channels instead of keeping each; an enhance keeps them."""
+    original = photos[name].convert("RGB")
+    red, green, blue = original.split()
+    swapped = Image.merge("RGB", (blue, green, red))
+    table = table_of([original, enhanced(original), swapped])
+    evidence = measure_pairs(table, np.array([[0, 1], [0, 2]]), MatchThresholds())
+    assert evidence.accepted.tolist() == [True, False]
+    assert evidence.edit[1]

@@ -198,7 +198,10 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         np.maximum(colourful[a], colourful[b]), 10.0
     )
     colour_shift = _chromaticity_shift(table.colours[a], table.colours[b])
-    levels_residual, grey_tint = _levels_fit(table.colours[a], table.colours[b])
+    levels_residual, grey_tint, crossing = _levels_fit(table.colours[a], table.colours[b])
+    # in a colourful picture, a map that mixes channels more than it keeps them is a channel swap
+    # or a false-colour edit (a grey one's channels are one: any mix fits it)
+    channels_kept = (crossing <= _MAX_CHANNEL_CROSSING) | (np.minimum(colourful[a], colourful[b]) < _COLOURFUL)
     phash_distance = hamming(table.phash[a], table.phash[b])
     dhash_distance = hamming(table.dhash[a], table.dhash[b])
     framed_alike = (np.minimum(phash_distance, dhash_distance) <= thresholds.max_hash_distance) & (
@@ -212,6 +215,7 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         & (levels_residual <= thresholds.max_colour_shift)
         & (grey_tint <= thresholds.max_grey_tint)
         & (map_trusted | (colour_shift <= thresholds.max_colour_shift))
+        & channels_kept
     )
     structure = np.full(len(pairs), np.nan)
     alignment = np.full(len(pairs), np.nan)
@@ -290,6 +294,8 @@ def _chromaticity_shift(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return shift
 
 
+_MAX_CHANNEL_CROSSING = 12.0  # other inputs' weight over a channel's own (enhanced copies: at most 7; swaps: 17 and up)
+_COLOURFUL = 20.0  # colourfulness under which channels are too alike to tell a swap
 _MIN_GRID_SPREAD = 8.0  # grey levels: the spread of the 16 cells' brightness a colour map needs
 
 
@@ -300,11 +306,13 @@ def _grid_spread(grids: np.ndarray) -> np.ndarray:
     return spread
 
 
-def _colour_map(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _colour_map(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per pair, the affine colour map (3x3 matrix and offset: white balance, saturation, levels)
     taking grid `a`'s 16 colours to `b`'s, fitted by least squares with a light ridge: `a` mapped,
     and the tint the map gives neutral grey at `a`'s mean level and one spread either side
-    (log of the mapped grey's brightest over darkest channel; 0 = grey stays grey)."""
+    (log of the mapped grey's brightest over darkest channel; 0 = grey stays grey); and how much the
+    map mixes channels (per output channel, its other inputs' weights over its own: white balance and
+    saturation leave each channel mostly itself, a channel swap does not)."""
     n = len(a)
     inputs = np.concatenate([a, np.ones((n, a.shape[1], 1), dtype=np.float32)], axis=2)
     normal = np.einsum("nki,nkj->nij", inputs, inputs) + np.eye(4, dtype=np.float32)
@@ -317,20 +325,23 @@ def _colour_map(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         grey_in = np.stack([grey, grey, grey, np.ones(n, dtype=np.float32)], axis=1)
         grey_out = np.clip(np.einsum("ni,nij->nj", grey_in, weights), 1.0, 255.0)
         tint = np.maximum(tint, np.log(grey_out.max(axis=1) / grey_out.min(axis=1)))
-    return mapped, tint
+    matrix = np.abs(weights[:, :3, :])  # inputs (R, G, B) -> outputs
+    own = np.diagonal(matrix, axis1=1, axis2=2)
+    crossing = ((matrix.sum(axis=1) - own) / np.maximum(own, 1e-3)).max(axis=1)
+    return mapped, tint, crossing
 
 
-def _levels_fit(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _levels_fit(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """How well an affine colour map explains the colour difference of each pair: the chromaticity
     shift left after it (the larger of the two ways), and the grey tint, the smaller of the two ways
     (a white balance change followed by a stretch of the levels tints grey by the gains' ratio one
     way, and more in the dark tones the other way)."""
     grid_a = a.reshape(len(a), COLOUR_SIDE * COLOUR_SIDE, 3).astype(np.float32)
     grid_b = b.reshape(len(b), COLOUR_SIDE * COLOUR_SIDE, 3).astype(np.float32)
-    a_to_b, tint_ab = _colour_map(grid_a, grid_b)
-    b_to_a, tint_ba = _colour_map(grid_b, grid_a)
+    a_to_b, tint_ab, crossing_ab = _colour_map(grid_a, grid_b)
+    b_to_a, tint_ba, crossing_ba = _colour_map(grid_b, grid_a)
     residual = np.maximum(
         _chromaticity_shift(a_to_b.reshape(a.shape), b.astype(np.float32)),
         _chromaticity_shift(b_to_a.reshape(b.shape), a.astype(np.float32)),
     )
-    return residual, np.minimum(tint_ab, tint_ba)
+    return residual, np.minimum(tint_ab, tint_ba), np.minimum(crossing_ab, crossing_ba)
