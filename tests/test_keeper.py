@@ -96,6 +96,9 @@ def test_a_newer_lossy_format_ranks_above_jpeg_only_when_the_camera_wrote_it():
     avif = photo("/Exports/IMG_1.avif", fmt="AVIF", size=226_000)
     webp = photo("/Exports/IMG_1.webp", fmt="WEBP", size=300_000)
     assert ranked([avif, webp, jpeg])[0] is jpeg
+    with_exif = photo("/Exports/IMG_1b.avif", fmt="AVIF", size=226_000, make="Canon", jpeg_quality=None)
+    camera_jpeg = photo("/Masters/IMG_1b.jpg", size=848_000, make="Canon", jpeg_quality=90)
+    assert ranked([with_exif, camera_jpeg])[0] is camera_jpeg  # EXIF copied into an AVIF: still a re-encode
     heic = photo("/Phone/IMG_2.heic", fmt="HEIF", size=1_500_000, make="Apple", model="iPhone 12")
     export = photo("/Shared/IMG_2.jpg", size=2_500_000, make="Apple", model="iPhone 12", jpeg_quality=92)
     assert ranked([export, heic])[0] is heic

@@ -131,12 +131,13 @@ def _number(value: Any) -> float | None:
 
 
 def _format_score(photo: Photo) -> int:
-    """The format's rank; a newer lossy format (HEIC, AVIF, WebP, JPEG XL) only above JPEG when the
-    camera wrote it (a phone's HEIC), as a re-encode of a JPEG it ranks with the JPEG."""
+    """The format's rank; a newer lossy format never above JPEG, unless it is a HEIC with camera
+    EXIF (phones write HEIC; no camera writes AVIF, WebP or JPEG XL, whose EXIF, if any, was copied
+    from the photo they were made from): as a re-encode of a JPEG it ranks with the JPEG."""
     if photo.get("conversion"):
         return -1
     rank = format_rank(photo["format"])
-    if photo["format"] in LOSSY_FORMATS and not _has_camera(photo):
+    if photo["format"] in LOSSY_FORMATS and not (photo["format"] == "HEIF" and _has_camera(photo)):
         rank = min(rank, format_rank("JPEG"))
     return rank
 
