@@ -21,13 +21,16 @@ from photo_dedup.crops import turned
 MAX_TURN_DISTANCE = 7  # bits of the 64-bit hash (band radius 1 in the search: cheap at 10^5 photos)
 
 
-def low_frequencies(luma: np.ndarray) -> np.ndarray:
-    """The lowest 8x8 DCT frequencies of each (n, 64, 64) picture's 32x32 average."""
-    quads = luma.reshape(len(luma), 32, 2, 32, 2).astype(np.uint16)
-    small = (quads[:, :, 0, :, 0] + quads[:, :, 0, :, 1] + quads[:, :, 1, :, 0] + quads[:, :, 1, :, 1]).astype(
-        np.float32
-    )
-    low: np.ndarray = dctn(small, axes=(1, 2), norm="ortho")[:, :8, :8]
+def low_frequencies(luma: np.ndarray, batch: int = 4096) -> np.ndarray:
+    """The lowest 8x8 DCT frequencies of each (n, 64, 64) picture's 32x32 average (in batches:
+    memory stays bounded at 10^5 photos)."""
+    low = np.empty((len(luma), 8, 8), dtype=np.float32)
+    for start in range(0, len(luma), batch):
+        quads = luma[start : start + batch].reshape(-1, 32, 2, 32, 2).astype(np.uint16)
+        small = (quads[:, :, 0, :, 0] + quads[:, :, 0, :, 1] + quads[:, :, 1, :, 0] + quads[:, :, 1, :, 1]).astype(
+            np.float32
+        )
+        low[start : start + batch] = dctn(small, axes=(1, 2), norm="ortho")[:, :8, :8]
     return low
 
 

@@ -115,4 +115,6 @@ def print_run_summary():
 
 def print_run_failure():
     """Which step failed and where its log is."""
-    print(failure_line(os.getcwd(), RUN_STARTED), file=sys.stderr)
+    line = failure_line(os.getcwd(), RUN_STARTED)
+    if line:  # "" where a step has said it on the terminal already (a full disk)
+        print(line, file=sys.stderr)
