@@ -121,3 +121,10 @@ def test_a_google_takeout_download_never_beats_the_copy_outside_takeout():
     only_takeout = [photo("/T/a.jpg", google_takeout=True, jpeg_quality=75), photo("/T/b.jpg", google_takeout=True)]
     mark_conversions(only_takeout)
     assert [p["conversion"] for p in only_takeout] == ["", ""]  # no copy outside: nothing to say
+
+
+def test_a_png_with_the_cameras_exif_copied_in_is_still_made_from_the_camera_jpeg():
+    camera = photo("/Camera/IMG_5.jpg", size=2_000_000, make="Canon", model="EOS R5", jpeg_quality=97)
+    png = photo("/exports/IMG_5.png", fmt="PNG", size=12_000_000, make="Canon", model="EOS R5")
+    best = ranked([png, camera])
+    assert best[0] is camera and png["conversion"].startswith("a PNG, which no camera writes")

@@ -93,8 +93,10 @@ def test_google_photos_own_edit_in_a_takeout_is_an_edit_of_its_original(photos):
     original = jpeg(photos["coffee"].convert("RGB"), 90)
     edit = jpeg(enhanced(original), 90)
     paths = ["/Takeout/Google Photos/2019/IMG_1.jpg", "/Takeout/Google Photos/2019/IMG_1-edited.jpg",
-             "/Other/IMG_1-edited.jpg", "/Takeout/Google Photos/2019/IMG_1-bearbeitet.jpg"]  # fmt: skip
-    table = table_of([original, edit, edit, edit], [{"path": path} for path in paths])
-    evidence = measure_pairs(table, np.array([[0, 1], [0, 2], [0, 3]]), MatchThresholds())
-    assert evidence.accepted.tolist() == [False, True, False]
-    assert evidence.edit.tolist() == [True, False, True]
+             "/Other/IMG_1-edited.jpg", "/Takeout/Google Photos/2019/IMG_1-bearbeitet.jpg",
+             "/Masters/2019/IMG_1.jpg"]  # fmt: skip
+    table = table_of([original, edit, edit, edit, original], [{"path": path} for path in paths])
+    # the edit beside its Takeout original, elsewhere without one, in German, beside the camera's copy
+    evidence = measure_pairs(table, np.array([[0, 1], [0, 2], [0, 3], [1, 4]]), MatchThresholds())
+    assert evidence.accepted.tolist() == [False, True, False, False]
+    assert evidence.edit.tolist() == [True, False, True, True]

@@ -112,16 +112,18 @@ def find_companions(folder: str, photos: Iterable[str], others: dict[str, str]) 
 EDITED_SUFFIXES = ("-edited", "-bearbeitet", "-modifié", "-editado", "-modificato", "-bewerkt", "-redigerad")
 
 
-def google_edit_of(path: str, other: str) -> bool:
-    """Whether `path` is Google Photos' edit of `other`: the same folder, its name plus "-edited"."""
-    folder, name = os.path.split(path)
-    other_folder, other_name = os.path.split(other)
-    if folder != other_folder:
-        return False
-    stem, ext = os.path.splitext(name)
-    other_stem, _ = os.path.splitext(other_name)
-    lowered = stem.lower()
-    return any(lowered == other_stem.lower() + suffix for suffix in EDITED_SUFFIXES)
+def google_edits(paths: list[str]) -> list[bool]:
+    """For each path, whether it is Google Photos' edit of a photo beside it (NAME-edited.jpg in the
+    folder of NAME.jpg): an edit of that photo and so of every copy of it, wherever they lie."""
+    stems = {os.path.split(path)[0] + "/" + os.path.splitext(os.path.basename(path))[0].lower() for path in paths}
+    found = []
+    for path in paths:
+        folder, name = os.path.split(path)
+        stem = os.path.splitext(name)[0].lower()
+        found.append(
+            any(stem.endswith(suffix) and f"{folder}/{stem[: -len(suffix)]}" in stems for suffix in EDITED_SUFFIXES)
+        )
+    return found
 
 
 def read_takeout(path: str) -> dict[str, object]:

@@ -24,6 +24,9 @@ from photo_dedup.settings import default
 
 Photo = PhotoRecord
 
+# The formats cameras and phones write; the rest (PNG, WebP, AVIF, GIF, BMP, JPEG XL) are exports.
+CAMERA_FORMATS = frozenset({"JPEG", "HEIF", "TIFF", "RAW"})
+
 # Names that editors and copy tools give derived files: "IMG_1 (1).jpg", "x-edited", "x copy".
 DERIVED_NAME = re.compile(
     r"(\(\d+\)|[ _-](edited|copy|kopie|bearbeitet|modifi[eé]|export(ed)?)\b|[ _-]\d{1,2}$)",
@@ -97,6 +100,8 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
     not so marked). The evidence a file carries:
     - no camera EXIF, while a member has it (a PNG or HEIC saved from the camera's JPEG, or a
       copy whose metadata an app or a service stripped, in any format);
+    - a file in a format no camera writes (PNG, WebP, AVIF, GIF, BMP, JPEG XL), EXIF and all, while a
+      member is the camera's own (JPEG, HEIC, TIFF, RAW) with camera EXIF;
     - a lossless photo (PNG, TIFF, BMP) whose pixels show JPEG's 8x8 block grid, while a
       member is a JPEG (a lossless re-encoding of a lossy photo);
     - a download from Google Photos (a Takeout JSON beside it), while a member lies outside
@@ -104,6 +109,7 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
     Camera RAWs are never conversions.
     """
     with_camera = any(_has_camera(photo) for photo in photos)
+    camera_file = next((p["format"] for p in photos if _has_camera(p) and p["format"] in CAMERA_FORMATS), None)
     has_jpeg = any(photo["format"] == "JPEG" for photo in photos)
     outside_takeout = any(not _downloaded(photo) for photo in photos)
     for photo in photos:
@@ -111,6 +117,10 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
         if photo["format"] != "RAW":
             if with_camera and not _has_camera(photo):
                 reason = "no camera EXIF, while a copy has it"
+            elif camera_file and photo["format"] not in CAMERA_FORMATS:
+                reason = (
+                    f"a {photo['format']}, which no camera writes, beside the camera's {camera_file} (its EXIF copied)"
+                )
             elif has_jpeg and photo["format"] in LOSSLESS_FORMATS and was_jpeg(_number(photo.get("jpeg_grid"))):
                 reason = "its pixels show JPEG's 8x8 block grid"
             elif outside_takeout and _downloaded(photo):

@@ -32,7 +32,7 @@ import pandas as pd
 from scipy.ndimage import gaussian_filter
 
 from photo_dedup.candidates import hamming
-from photo_dedup.companion_files import google_edit_of
+from photo_dedup.companion_files import google_edits
 from photo_dedup.local_difference import local_difference, marked
 from photo_dedup.photo_table import PhotoTable
 from photo_dedup.settings import default
@@ -232,7 +232,9 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         (np.minimum(levels[a], levels[b]) <= _FEW_LEVELS) & (np.maximum(levels[a], levels[b]) > 4 * _FEW_LEVELS)
     )
     frames = frame_counts(photos)
-    same_frames = frames[a] == frames[b]  # an animation or a multi-page file is no copy of one frame
+    # an animation or a multi-page file is no copy of one frame, and, as only its first frame is
+    # compared, a copy of another only byte for byte (their later frames may differ)
+    same_frames = (frames[a] == frames[b]) & ((frames[a] == 1) | same_bytes)
     # a text, caption, digit or logo drawn on one of them: the same shot, not a copy (see local_difference)
     local_worst = np.full(len(pairs), np.nan, dtype=np.float32)
     local_concentration = np.full(len(pairs), np.nan, dtype=np.float32)
@@ -240,11 +242,10 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     judged = np.flatnonzero(looks_same & ~same_bytes & ~developed[a] & ~developed[b])
     local_worst[judged], local_concentration[judged] = local_difference(table.luma, pairs[judged])
     unmarked = ~marked(np.nan_to_num(local_worst), np.nan_to_num(local_concentration))
-    # Google Photos' own edit (NAME-edited.jpg beside NAME.jpg in a Takeout) is the user's work
-    paths = photos["path"].to_numpy(dtype=object)
-    for k in np.flatnonzero(looks_same & ~same_bytes):
-        if google_edit_of(paths[a[k]], paths[b[k]]) or google_edit_of(paths[b[k]], paths[a[k]]):
-            unmarked[k] = False
+    # Google Photos' own edit (NAME-edited.jpg beside NAME.jpg in a Takeout) is the user's work: an
+    # edit of its original and of every copy of it, wherever they lie
+    google_edit = np.array(google_edits(photos["path"].tolist()), dtype=bool)
+    unmarked &= ~(google_edit[a] | google_edit[b]) | same_bytes
     return PairEvidence(
         pairs=pairs,
         phash_distance=phash_distance,
