@@ -127,6 +127,34 @@ def make_small_photos(root: Path, n: int, seed: int = 1, per_folder: int = 500) 
     return paths
 
 
+def sidecar_record(path: str, digest: str, size: int, luma: np.ndarray, phash: int, dhash: int) -> dict[str, object]:
+    """A generated 12-MP camera JPEG's sidecar record, as the fingerprint step writes it."""
+    return {
+        "path": path,
+        "digest": digest,
+        "size": size,
+        "mtime_ns": 0,
+        "version": 2,
+        "error": None,
+        "format": "JPEG",
+        "width": 4000,
+        "height": 3000,
+        "taken": None,
+        "make": "Canon",
+        "model": "EOS R6",
+        "has_gps": False,
+        "software": None,
+        "orientation": 1,
+        "decoder": "draft",
+        "thumbnail": "thumbs/x.jpg",
+        "colourfulness": 20.0,
+        "phash": f"{phash:016x}",
+        "dhash": f"{dhash:016x}",
+        "luma64": base64.b64encode(luma.astype(np.uint8).tobytes()).decode(),
+        "rgb4": base64.b64encode(bytes(range(48))).decode(),
+    }
+
+
 def make_sidecar_chunks(folder: Path, n: int, seed: int = 2, per_chunk: int = 1000) -> list[Path]:
     """`n` sidecar records as the fingerprint step writes them; one photo in ten has a copy."""
     rng = np.random.default_rng(seed)
@@ -141,30 +169,9 @@ def make_sidecar_chunks(folder: Path, n: int, seed: int = 2, per_chunk: int = 10
                 family = i // 10 if i % 10 >= 8 else None  # photos 8 and 9 of every ten are copies
                 luma = base_luma[family] if family is not None else rng.integers(0, 256, (64, 64), dtype=np.uint8)
                 phash = int(rng.integers(0, 2**63)) if family is None else family_hash[family]
-                record = {
-                    "path": f"/generated/folder-{i // 1000:03d}/IMG_{i:06d}.jpg",
-                    "digest": f"{i:064x}",
-                    "size": 3_000_000 + i,
-                    "mtime_ns": 0,
-                    "version": 2,
-                    "error": None,
-                    "format": "JPEG",
-                    "width": 4000,
-                    "height": 3000,
-                    "taken": None,
-                    "make": "Canon",
-                    "model": "EOS R6",
-                    "has_gps": False,
-                    "software": None,
-                    "orientation": 1,
-                    "decoder": "draft",
-                    "thumbnail": "thumbs/x.jpg",
-                    "colourfulness": 20.0,
-                    "phash": f"{phash:016x}",
-                    "dhash": f"{int(rng.integers(0, 2**63)):016x}",
-                    "luma64": base64.b64encode(luma.tobytes()).decode(),
-                    "rgb4": base64.b64encode(bytes(range(48))).decode(),
-                }
+                path_in_library = f"/generated/folder-{i // 1000:03d}/IMG_{i:06d}.jpg"
+                dhash = int(rng.integers(0, 2**63))
+                record = sidecar_record(path_in_library, f"{i:064x}", 3_000_000 + i, luma, int(phash), dhash)
                 out.write(record)
         chunks.append(path)
     return chunks

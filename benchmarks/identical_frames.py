@@ -20,7 +20,6 @@ Every case adds 1,000 unrelated photos, so the search still has a library around
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import subprocess
@@ -31,6 +30,9 @@ from pathlib import Path
 import numpy as np
 
 from photo_dedup.chunk_file import ChunkWriter
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generated import sidecar_record  # noqa: E402
 
 WORK = Path("bench-work") / "identical-frames"
 OTHERS = 1_000
@@ -51,30 +53,7 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak, "groups": summary["groups
 
 
 def record(i: int, digest: str, luma: np.ndarray, phash: int, dhash: int) -> dict[str, object]:
-    return {
-        "path": f"/generated/night/IMG_{i:06d}.jpg",
-        "digest": digest,
-        "size": 3_000_000 + i,
-        "mtime_ns": 0,
-        "version": 2,
-        "error": None,
-        "format": "JPEG",
-        "width": 4000,
-        "height": 3000,
-        "taken": None,
-        "make": "Canon",
-        "model": "EOS R6",
-        "has_gps": False,
-        "software": None,
-        "orientation": 1,
-        "decoder": "draft",
-        "thumbnail": "thumbs/x.jpg",
-        "colourfulness": 20.0,
-        "phash": f"{phash:016x}",
-        "dhash": f"{dhash:016x}",
-        "luma64": base64.b64encode(luma.astype(np.uint8).tobytes()).decode(),
-        "rgb4": base64.b64encode(bytes(range(48))).decode(),
-    }
+    return sidecar_record(f"/generated/night/IMG_{i:06d}.jpg", digest, 3_000_000 + i, luma, phash, dhash)
 
 
 def write_case(folder: Path, kind: str, n: int, seed: int = 7) -> list[Path]:

@@ -4,23 +4,14 @@ this machine, and a DNS-rebound name, while the user's own page is open and logg
 from __future__ import annotations
 
 import json
-import os
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from test_contact_sheet_browser import CHROMIUM, pytestmark, sync_api  # noqa: F401 - the browser marks
 from test_review_server import DECISIONS, served  # noqa: F401 - the fixture
-
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="Debian's chromium is not installed"
-    ),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
 
 ATTACK = """<!doctype html><html><body>
 <form id="form" method="POST" action="http://127.0.0.1:{port}/decisions" enctype="text/plain">
