@@ -28,8 +28,9 @@ def test_a_bilevel_version_of_a_grey_photo_is_an_edit_and_a_four_bit_one_a_copy(
     grey = photos["astronaut"].convert("L")
     bilevel = grey.convert("1", dither=Image.Dither.FLOYDSTEINBERG).convert("L")  # a fax: edges kept
     four_bit = grey.point(lambda v: (v // 16) * 17)
-    images = [grey.convert("RGB"), four_bit.convert("RGB"), bilevel.convert("RGB")]
-    table = table_of(images, [{"tone_levels": 230}, {"tone_levels": 16}, {"tone_levels": 2}])
-    evidence = measure_pairs(table, np.array([[0, 1], [0, 2]]), MatchThresholds())
-    assert evidence.accepted.tolist()[0]
-    assert not evidence.accepted[1] and evidence.edit[1]  # beside the grey original, kept
+    images = [grey.convert("RGB"), four_bit.convert("RGB"), bilevel.convert("RGB"), bilevel.convert("RGB")]
+    facts = [{"tone_levels": 230}, {"tone_levels": 16}, {"tone_levels": 2}, {"tone_levels": 2}]
+    table = table_of(images, facts)
+    evidence = measure_pairs(table, np.array([[0, 1], [0, 2], [1, 2], [2, 3]]), MatchThresholds())
+    assert evidence.accepted.tolist() == [True, False, False, True]  # the 1-bit one a copy only of its twin
+    assert evidence.edit[1] and evidence.edit[2]  # beside the grey original, kept

@@ -228,9 +228,8 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     same_bytes = digests[a] == digests[b]
     # a 1- or 2-bit version of a grey photo (a fax, a thresholded scan) has its edges but not its tones
     levels = _column(photos, "tone_levels", 256)
-    same_depth = ~(
-        (np.minimum(levels[a], levels[b]) <= _FEW_LEVELS) & (np.maximum(levels[a], levels[b]) > 4 * _FEW_LEVELS)
-    )
+    # (a picture of 4 levels or fewer is a copy only of one with as many: 1-bit beside 2-bit is an edit too)
+    same_depth = ~((np.minimum(levels[a], levels[b]) <= _FEW_LEVELS) & (levels[a] != levels[b]))
     frames = frame_counts(photos)
     # an animation or a multi-page file is no copy of one frame, and, as only its first frame is
     # compared, a copy of another only byte for byte (their later frames may differ)
