@@ -104,14 +104,14 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
       member is the camera's own (JPEG, HEIC, TIFF, RAW) with camera EXIF;
     - a lossless photo (PNG, TIFF, BMP) whose pixels show JPEG's 8x8 block grid, while a
       member is a JPEG (a lossless re-encoding of a lossy photo);
-    - a download from Google Photos (a Takeout JSON beside it), while a member lies outside
-      Takeout: Google re-encodes what it serves.
+    - a download from Google Photos (a Takeout JSON beside it), while a member outside Takeout
+      carries camera EXIF (the camera's file): Google re-encodes what it serves.
     Camera RAWs are never conversions.
     """
     with_camera = any(_has_camera(photo) for photo in photos)
     camera_file = next((p["format"] for p in photos if _has_camera(p) and p["format"] in CAMERA_FORMATS), None)
     has_jpeg = any(photo["format"] == "JPEG" for photo in photos)
-    outside_takeout = any(not _downloaded(photo) for photo in photos)
+    camera_outside_takeout = any(not _downloaded(photo) and _has_camera(photo) for photo in photos)
     for photo in photos:
         reason = ""
         if photo["format"] != "RAW":
@@ -123,8 +123,8 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
                 )
             elif has_jpeg and photo["format"] in LOSSLESS_FORMATS and was_jpeg(_number(photo.get("jpeg_grid"))):
                 reason = "its pixels show JPEG's 8x8 block grid"
-            elif outside_takeout and _downloaded(photo):
-                reason = "a Google Photos download (Takeout), re-encoded by Google, while a copy lies outside it"
+            elif camera_outside_takeout and _downloaded(photo):
+                reason = "a Google Photos download (Takeout), re-encoded by Google, beside the camera's file"
         photo["conversion"] = reason
 
 
