@@ -165,3 +165,15 @@ def test_photos_are_found_by_their_content_whatever_their_name(tmp_path, photos)
     assert found.counts["photos found by content (no or a wrong extension)"] == 4
     assert found.counts["other"] == 3
     assert not sniff_photo(tmp_path / "missing")
+
+
+def test_a_bundle_given_as_the_root_still_leaves_out_its_thumbnails(tmp_path):
+    """`*.photoslibrary/resources/**` holds whether the library or the bundle itself is the root."""
+    bundle = tmp_path / "Photos Library.photoslibrary"
+    for folder in ("originals/A", "resources/derivatives/A"):
+        (bundle / folder).mkdir(parents=True)
+        (bundle / folder / "IMG_1.jpeg").write_bytes(b"\xff\xd8\xff")
+    for root in (tmp_path, bundle):
+        found = scan_library([str(root)], DEFAULT_EXCLUDES)
+        assert [Path(entry.path).parent.name for entry in found.photos] == ["A"]
+        assert "resources" not in found.photos[0].path

@@ -94,16 +94,19 @@ def same_folder(a: str, b: str) -> bool:
         return False
 
 
-def is_excluded(relative: str, patterns: tuple[str, ...] | list[str]) -> bool:
+def is_excluded(relative: str, patterns: tuple[str, ...] | list[str], root_name: str = "") -> bool:
     """Whether a path relative to its root matches an exclude pattern.
 
     A pattern without "/" matches any single path component (like .gitignore);
-    a pattern with "/" matches the whole relative path ("*" may span folders).
+    a pattern with "/" matches the whole relative path ("*" may span folders), also with the root's
+    own folder name in front: `*.photoslibrary/resources/**` then holds when the bundle itself is the
+    root.
     """
     parts = relative.split("/")
+    paths = [relative, f"{root_name}/{relative}"] if root_name else [relative]
     for pattern in patterns:
         if "/" in pattern:
-            if fnmatchcase(relative, pattern) or fnmatchcase(relative + "/", pattern):
+            if any(fnmatchcase(path, pattern) or fnmatchcase(path + "/", pattern) for path in paths):
                 return True
         elif any(fnmatchcase(part, pattern) for part in parts):
             return True
@@ -184,7 +187,7 @@ def _walk(
                 out.companions.update(find_companions(folder.path, folder.photos, folder.others))
             continue
         relative = os.path.relpath(entry.path, root).replace(os.sep, "/")
-        if is_excluded(relative, excludes):
+        if is_excluded(relative, excludes, os.path.basename(root.rstrip(os.sep))):
             out.counts["excluded"] += 1
             continue
         if entry.is_symlink():
