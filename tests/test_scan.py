@@ -177,3 +177,32 @@ def test_a_bundle_given_as_the_root_still_leaves_out_its_thumbnails(tmp_path):
         found = scan_library([str(root)], DEFAULT_EXCLUDES)
         assert [Path(entry.path).parent.name for entry in found.photos] == ["A"]
         assert "resources" not in found.photos[0].path
+
+
+def test_a_regrouped_chunk_is_not_called_damaged_and_a_cut_one_is_named(tmp_path):
+    """New photos, another --cores or library change which photos a chunk holds: that is a regrouping
+    (one line, fingerprints reused), not damage; a chunk cut short is named."""
+    from photo_dedup.chunk_file import ChunkWriter
+    from photo_dedup.run_setup import remove_damaged_chunks
+
+    folder = tmp_path / "chunks"
+    folder.mkdir()
+    entries = {name: [FileEntry(f"/p/{name}/{i}.jpg", 1, 1) for i in range(4)] for name in ("c00000", "c00001")}
+    for name in entries:
+        with ChunkWriter(folder / f"{name}.jsonl") as out:
+            for i in range(3):  # made when the chunk held 3 photos
+                out.write({"path": f"/p/{name}/{i}.jpg"})
+    notes = remove_damaged_chunks(entries, folder)
+    assert notes == [
+        "regrouping 2 of 2 fingerprint chunks (photos added or removed, or another --cores or library): "
+        "photos already fingerprinted are not decoded again"
+    ]
+    with ChunkWriter(folder / "c00000.jsonl") as out:
+        for entry in entries["c00000"]:
+            out.write({"path": entry.path})
+    data = (folder / "c00000.jsonl").read_bytes()
+    (folder / "c00000.jsonl").write_bytes(data[: len(data) // 2])
+    assert remove_damaged_chunks(entries, folder) == [
+        f"{folder / 'c00000.jsonl'} was cut short (an interrupted run or a full disk): it is made again"
+    ]
+    assert not (folder / "c00000.jsonl").exists()

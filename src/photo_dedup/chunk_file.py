@@ -74,6 +74,15 @@ def _end_line(path: Path) -> tuple[dict[str, Any], int] | None:
     return {"records": records, "sha256": digest}, size - len(last) - 1
 
 
+def counted_records(path: str | Path) -> int | None:
+    """How many records a chunk file's end line counts; None where it has none (cut short)."""
+    try:
+        found = _end_line(Path(path))
+    except OSError:
+        return None
+    return None if found is None else int(found[0]["records"])
+
+
 def looks_whole(path: str | Path, expected_records: int) -> bool:
     """Cheap check (the end only): the file ends with an end line that counts `expected_records`."""
     try:

@@ -21,7 +21,7 @@ from typing import Any
 from photo_dedup.apple_photos import catalog_libraries
 from photo_dedup.atomic import DiskFull, disk_full_words, free_bytes, is_disk_full
 from photo_dedup.atomic import write_text as replace_text
-from photo_dedup.chunk_file import looks_whole
+from photo_dedup.chunk_file import counted_records, looks_whole
 from photo_dedup.chunks import read_manifest, split_into_chunks, write_if_changed, write_manifests
 from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
 from photo_dedup.scan import FileEntry, distinct_roots, inside, scan_library
@@ -234,7 +234,8 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None) 
     chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]), cores)
     cache = Path(workdir) / CACHE_DIR
     write_manifests(chunks, cache / "manifests")
-    notes += remove_damaged_chunks(chunks, cache / "chunks")
+    chunk_notes = remove_damaged_chunks(chunks, cache / "chunks")
+    notes += chunk_notes
     write_progress_plan(chunks, cache)
     # the configuration of this run, for the review server's "rerun" (see review_server.py)
     write_if_changed(cache / "last-config.json", json.dumps(config, sort_keys=True, indent=1, default=str) + "\n")
@@ -242,7 +243,7 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None) 
         # Snakemake does not rerun a job for a missing intermediate file while the final
         # results look up to date: withdraw the results so that they are made anew.
         withdrawn = withdraw_results(workdir)
-        if withdrawn:
+        if withdrawn and not chunk_notes:  # (a regrouping or a cut chunk was said already)
             notes.append(f"fingerprints are missing from {cache}: the results are made anew")
     scan_report = {
         "libraries": roots,
@@ -298,13 +299,25 @@ def write_progress_plan(chunks: dict[str, list[FileEntry]], cache: Path) -> None
 
 def remove_damaged_chunks(chunks: dict[str, list[FileEntry]], folder: Path) -> list[str]:
     """Remove chunk files that are cut short or count other photos than their manifest, so that
-    Snakemake makes them again (it reads only their end, so a no-op rerun stays fast)."""
-    notes = []
+    Snakemake makes them again (it reads only their end, so a no-op rerun stays fast). A cut-short
+    file is named; chunks made for another set of photos (new or removed photos, another --cores or
+    library) are counted in one line: their photos' fingerprints are reused, not decoded again."""
+    notes, regrouped = [], 0
     for name, entries in chunks.items():
         path = folder / f"{name}.jsonl"
-        if path.exists() and not looks_whole(path, len(entries)):
-            path.unlink()
-            notes.append(f"{path} was damaged (cut short or not matching its manifest): it is made again")
+        if not path.exists() or looks_whole(path, len(entries)):
+            continue
+        counted = counted_records(path)
+        path.unlink()
+        if counted is None:
+            notes.append(f"{path} was cut short (an interrupted run or a full disk): it is made again")
+        else:
+            regrouped += 1
+    if regrouped:
+        notes.append(
+            f"regrouping {regrouped} of {len(chunks)} fingerprint chunks (photos added or removed, or another "
+            "--cores or library): photos already fingerprinted are not decoded again"
+        )
     return notes
 
 
