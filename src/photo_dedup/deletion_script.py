@@ -17,7 +17,7 @@ import pandas as pd
 from photo_dedup import __version__
 from photo_dedup.apple_photos import under_bundle
 from photo_dedup.atomic import write_text
-from photo_dedup.keeper import YOUR_CHOICE
+from photo_dedup.keeper import YOUR_CHOICE, present  # present: NaN from an older groups.json is absent
 from photo_dedup.tables import group_keepers, human_bytes, read_groups_json
 from photo_dedup.templating import Code, template_environment
 
@@ -94,7 +94,7 @@ def removal_actions(rows: pd.DataFrame) -> list[Removal]:
             if photo["path"] == keeper["path"]:
                 log.warning("group %s lists its kept photo as a duplicate too; left out: %s", group_id, photo["path"])
                 continue
-            if _text(photo.get("handled_by")) or _text(photo.get("photos_uuid")) or under_bundle(photo["path"]):
+            if present(photo.get("handled_by")) or present(photo.get("photos_uuid")) or under_bundle(photo["path"]):
                 continue  # an Apple Photos asset (a referenced original outside the bundle too): Photos' alone
             actions.append(
                 {
@@ -108,11 +108,6 @@ def removal_actions(rows: pd.DataFrame) -> list[Removal]:
                 }
             )
     return actions
-
-
-def _text(value: object) -> str:
-    """A text column's value; a missing one (NaN from an older groups.json) is empty."""
-    return value if isinstance(value, str) else ""
 
 
 def _file_to_move(path: str, size: int, digest: str, places: Places) -> FileMove:

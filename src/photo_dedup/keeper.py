@@ -17,15 +17,12 @@ from typing import Any
 import numpy as np
 
 from photo_dedup.apple_photos import curation_count, describe_curation
-from photo_dedup.formats import LOSSLESS_FORMATS, LOSSY_FORMATS, format_rank
+from photo_dedup.formats import CAMERA_FORMATS, LOSSLESS_FORMATS, LOSSY_FORMATS, format_rank
 from photo_dedup.jpeg_grid import was_jpeg
 from photo_dedup.photo_table import PhotoRecord
 from photo_dedup.settings import default
 
 Photo = PhotoRecord
-
-# The formats cameras and phones write; the rest (PNG, WebP, AVIF, GIF, BMP, JPEG XL) are exports.
-CAMERA_FORMATS = frozenset({"JPEG", "HEIF", "TIFF", "RAW"})
 
 # Names that editors and copy tools give derived files: "IMG_1 (1).jpg", "x-edited", "x copy".
 DERIVED_NAME = re.compile(
@@ -129,8 +126,7 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
 
 
 def _downloaded(photo: Photo) -> bool:
-    value = photo.get("google_takeout")
-    return isinstance(value, (bool, np.bool_)) and bool(value)
+    return present(photo.get("google_takeout"))
 
 
 def _number(value: Any) -> float | None:

@@ -183,9 +183,9 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     on pairs close in hash and aspect, and the alignment only on pairs whose correlation is high
     enough. Copies pass every check; an edit has every edge in place but other colours (a colour or
     tone edit, black and white); a similar shot has the same colours and layout, moved (a burst
-    neighbour). An animation or a multi-page file is a copy only of one with as many frames (sidecar
-    `frames`): beside a still showing its first frame it is an edit, shown and kept. Values not
-    measured for a pair are NaN.
+    neighbour). An animation or a multi-page file (sidecar `frames`) is a copy only byte for byte:
+    beside a still showing its first frame, or another animation, it is an edit, shown and kept.
+    Values not measured for a pair are NaN.
     """
     photos = table.photos
     aspect = photos["width"].to_numpy(float) / photos["height"].to_numpy(float)
@@ -278,10 +278,7 @@ def _column(photos: pd.DataFrame, name: str, missing: int) -> np.ndarray:
 
 def frame_counts(photos: pd.DataFrame) -> np.ndarray:
     """Each photo's frame count (sidecar `frames`; 1 where unknown: a still, or a sidecar older than it)."""
-    if "frames" not in photos:
-        return np.ones(len(photos), dtype=np.int64)
-    counts = pd.to_numeric(photos["frames"], errors="coerce").fillna(1)
-    return np.asarray(counts.to_numpy(dtype=np.float64), dtype=np.int64)
+    return _column(photos, "frames", 1)
 
 
 def _chromaticity_shift(a: np.ndarray, b: np.ndarray) -> np.ndarray:
