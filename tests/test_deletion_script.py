@@ -78,6 +78,10 @@ def test_dry_run_changes_nothing_and_runs_nothing(scene, shell):
     result = run(shell, scene, "-n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("would move:") == len(HOSTILE) + 1
+    # each line names what the file is a copy of, and the run ends with a total
+    assert f"would move: {scene['other_dup']} (copy of {scene['other_keeper']})" in result.stdout
+    assert result.stdout.count(f"(copy of {scene['keeper']})") == len(HOSTILE)
+    assert f"Dry run: {len(HOSTILE) + 1} file(s) would be handled, 0 skipped; nothing was changed." in result.stdout
     assert snapshot(scene["library"]) == before
     assert not scene["quarantine"].exists()
     assert no_pwned(scene["tmp"])

@@ -96,8 +96,8 @@ class ReviewHandler(SimpleHTTPRequestHandler):
             pass  # the browser went away
 
     def _get(self) -> None:
-        path, _ = self._checked_target()
-        self._require_the_user()
+        path, query = self._checked_target()
+        self._require_the_user(query)
         if path in ("/", ""):
             self.send_response(HTTPStatus.FOUND)
             self.send_header("Location", f"/report.html?token={self.token}")
@@ -119,8 +119,8 @@ class ReviewHandler(SimpleHTTPRequestHandler):
         return os.path.isfile(target)
 
     def _post(self) -> None:
-        path, _ = self._checked_target()
-        self._require_the_user()
+        path, query = self._checked_target()
+        self._require_the_user(query)
         self._require_this_page()
         body = self._body()
         if path == "/decisions":
@@ -144,9 +144,9 @@ class ReviewHandler(SimpleHTTPRequestHandler):
             raise Refused(HTTPStatus.BAD_REQUEST, "bad request: the address holds control characters")
         return path, parse_qs(target.query)
 
-    def _require_the_user(self) -> None:
+    def _require_the_user(self, query: dict[str, list[str]]) -> None:
         """Only a request that carries the printed token (in the address, or the page's header)."""
-        given = self.headers.get("X-Review-Token") or parse_qs(urlsplit(self.path).query).get("token", [""])[0]
+        given = self.headers.get("X-Review-Token") or query.get("token", [""])[0]
         if not (given and hmac.compare_digest(given.encode(), self.token.encode())):
             raise Refused(
                 HTTPStatus.FORBIDDEN, "forbidden: open the address photo-dedup-review printed (it holds a token)"
@@ -184,10 +184,6 @@ class ReviewHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
-
-    def list_directory(self, path: str | os.PathLike[str]) -> None:
-        self.send_error(HTTPStatus.NOT_FOUND, "no listing")
-        return None
 
     def _save_decisions(self, body: bytes) -> None:
         target = decisions_path(self.workdir)
