@@ -118,6 +118,10 @@ def test_a_google_takeout_download_never_beats_the_copy_outside_takeout():
                     google_takeout=True)  # fmt: skip
     best = ranked([takeout, camera])
     assert best[0] is camera and takeout["conversion"].startswith("a Google Photos download")
+    # a phone's HEIC Google kept byte for byte beats the JPEG exported from it, Takeout or not
+    heic = photo("/Takeout/IMG_5.heic", fmt="HEIF", make="Xiaomi", google_takeout=True)
+    export = photo("/local/IMG_5.jpg", make="Xiaomi", jpeg_quality=92)
+    assert ranked([export, heic])[0] is heic and heic["conversion"] == ""
     only_takeout = [photo("/T/a.jpg", google_takeout=True, jpeg_quality=75), photo("/T/b.jpg", google_takeout=True)]
     mark_conversions(only_takeout)
     assert [p["conversion"] for p in only_takeout] == ["", ""]  # no copy outside: nothing to say

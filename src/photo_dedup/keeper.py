@@ -101,8 +101,9 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
       member is the camera's own (JPEG, HEIC, TIFF, RAW) with camera EXIF;
     - a lossless photo (PNG, TIFF, BMP) whose pixels show JPEG's 8x8 block grid, while a
       member is a JPEG (a lossless re-encoding of a lossy photo);
-    - a download from Google Photos (a Takeout JSON beside it), while a member outside Takeout
-      carries camera EXIF (the camera's file): Google re-encodes what it serves.
+    - a JPEG downloaded from Google Photos (a Takeout JSON beside it), while a member outside
+      Takeout carries camera EXIF (the camera's file): Google re-encodes the JPEGs it serves
+      (a HEIC or RAW it keeps as it was uploaded, byte for byte).
     Camera RAWs are never conversions.
     """
     with_camera = any(_has_camera(photo) for photo in photos)
@@ -120,7 +121,7 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
                 )
             elif has_jpeg and photo["format"] in LOSSLESS_FORMATS and was_jpeg(_number(photo.get("jpeg_grid"))):
                 reason = "its pixels show JPEG's 8x8 block grid"
-            elif camera_outside_takeout and _downloaded(photo):
+            elif camera_outside_takeout and _downloaded(photo) and photo["format"] == "JPEG":
                 reason = "a Google Photos download (Takeout), re-encoded by Google, beside the camera's file"
         photo["conversion"] = reason
 
