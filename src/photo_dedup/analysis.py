@@ -20,7 +20,7 @@ from photo_dedup.companions import attach_companions, keep_all_decided, keep_raw
 from photo_dedup.decisions import Decisions, load_decisions
 from photo_dedup.digests import DigestCache
 from photo_dedup.grouping import copy_groups
-from photo_dedup.keeper import DEFAULT_RULES, KeeperRanking, present
+from photo_dedup.keeper import DEFAULT_RULES, YOUR_CHOICE, KeeperRanking, Rule, present
 from photo_dedup.photo_table import PhotoTable, load_photo_table
 from photo_dedup.photos_duplicates import apply_photos_rules, write_photos_duplicates
 from photo_dedup.tables import group_rows, summarise, write_tables
@@ -31,14 +31,20 @@ log = logging.getLogger(__name__)
 
 
 def ranking_from(settings: Mapping[str, Any], decisions: Decisions) -> KeeperRanking:
-    """The keeper ranking from config.yaml's `keeper` section (preferred roots as absolute paths)."""
+    """The keeper ranking from config.yaml's `keeper` section (preferred roots as absolute paths),
+    with the review's decisions first: a keeper chosen for its group, then the page's folders."""
     roots = [os.path.abspath(os.path.expanduser(root)) for root in settings.get("preferred_roots", ())]
-    return KeeperRanking(
+    ranking = KeeperRanking(
         settings.get("rules", DEFAULT_RULES),  # the schema's default, for callers outside the workflow
         roots,
         chosen_digests=decisions.chosen_keepers,
         chosen_paths=decisions.chosen_paths,
     )
+    if decisions.preferred_roots:
+        chosen_first = int(bool(decisions.chosen_keepers or decisions.chosen_paths))
+        folders = Rule("chosen", lambda photo: decisions.folder_rank(photo["path"]), lambda w, r: YOUR_CHOICE)
+        ranking.rules.insert(chosen_first, folders)
+    return ranking
 
 
 def find_groups(

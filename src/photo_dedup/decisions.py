@@ -2,8 +2,10 @@
 
 Keying by the SHA-256 of the bytes (not by path or group id) makes a decision
 survive renames, moves and later scans: "not duplicates" keeps those pictures
-apart for good, "keep all" keeps every one of them, and a chosen keeper wins
-its group whatever the rules say.
+apart for good, "not a copy" keeps one photo apart from the others of its group,
+"keep all" keeps every one of them, and a chosen keeper wins its group whatever
+the rules say. The page's preferred folders ("keep the copies in this folder")
+rank first, after a keeper chosen for its own group.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
+from photo_dedup.decisions_file import DecisionsProblem, load_decisions_file
 
 __all__ = ["Decisions", "DecisionsProblem", "load_decisions"]
 
@@ -26,6 +28,23 @@ class Decisions:
     chosen_paths: frozenset[str] = frozenset()
     # each "keep" decision: the keeper's digest, its path (if known) and the digests of its group then
     keeps: list[tuple[str, str, frozenset[str]]] = field(default_factory=list)
+    # each "not a copy" decision: the photo's digest, and the digests of the others of its group then
+    not_a_copy: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+    preferred_roots: list[str] = field(default_factory=list)  # the page's "keep the copies in this folder"
+
+    def kept_apart(self) -> frozenset[str]:
+        """Every photo a "not duplicates" or "not a copy" decision names (each stands alone when grouped)."""
+        named: set[str] = set().union(*self.not_duplicates)
+        for photo, others in self.not_a_copy:
+            named |= others | {photo}
+        return frozenset(named)
+
+    def folder_rank(self, path: str) -> int:
+        """How early a preferred folder of the page holds `path` (higher is earlier; 0: none does)."""
+        for rank, root in enumerate(self.preferred_roots):
+            if path.startswith(root.rstrip("/") + "/"):
+                return len(self.preferred_roots) - rank
+        return 0
 
     def chosen_in(self, digests: set[str]) -> tuple[str, str] | None:
         """The keeper (digest, path) the user chose for a group of exactly these photos, if any."""
@@ -39,18 +58,24 @@ class Decisions:
         out = np.zeros(len(digests_a), dtype=bool)
         for apart in self.not_duplicates:
             out |= np.isin(digests_a, list(apart)) & np.isin(digests_b, list(apart))
+        for photo, others in self.not_a_copy:
+            a_is, b_is = digests_a == photo, digests_b == photo
+            out |= (a_is & np.isin(digests_b, list(others))) | (b_is & np.isin(digests_a, list(others)))
         return out
 
 
 def load_decisions(path: str | Path) -> Decisions:
     """Read a decisions file; raise DecisionsProblem with a clear message if it is malformed."""
-    decisions = Decisions()
+    document = load_decisions_file(path)
+    decisions = Decisions(preferred_roots=document.preferred_roots)
     chosen: set[str] = set()
     paths: set[str] = set()
-    for entry in load_decisions_document(path):
+    for entry in document.entries:
         members = frozenset(entry.get("members", []))
         if entry["action"] == "not_duplicates":
             decisions.not_duplicates.append(members)
+        elif entry["action"] == "not_a_copy":
+            decisions.not_a_copy.append((entry["photo"], members - {entry["photo"]}))
         elif entry["action"] == "keep_all":
             decisions.keep_all.append(members)
         else:

@@ -12,10 +12,15 @@ import os
 import re
 import stat
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ACTIONS = ("not_duplicates", "keep_all", "keep")
+# Version 1 has the group decisions; version 2 adds "not_a_copy" (one photo out of its group) and
+# the page's own preferred folders ("preferred_roots"). Both are read; version 2 is written.
+ACTIONS = ("not_duplicates", "keep_all", "keep", "not_a_copy")
+VERSIONS = (1, 2)
+VERSION = 2
 
 
 class DecisionsProblem(ValueError):
@@ -32,8 +37,30 @@ _NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
 _INNERMOST = re.compile(r"\[\]|\{\}")
 
 
+@dataclass
+class DecisionsDocument:
+    """A decisions file's content: the decisions, and the folders whose copies the page keeps."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    preferred_roots: list[str] = field(default_factory=list)
+
+    def as_json(self) -> str:
+        """The file's text, as the workflow reads it (sorted keys, so that it diffs cleanly)."""
+        document = {"version": VERSION, "decisions": self.entries, "preferred_roots": self.preferred_roots}
+        return json.dumps(document, indent=1, sort_keys=True) + "\n"
+
+
 def load_decisions_document(path: str | Path) -> list[dict[str, Any]]:
     """The decisions in a decisions file, checked entry by entry.
+
+    Raises:
+        DecisionsProblem: one line naming the file and what is wrong with it.
+    """
+    return load_decisions_file(path).entries
+
+
+def load_decisions_file(path: str | Path) -> DecisionsDocument:
+    """A decisions file (version 1 or 2), checked entry by entry.
 
     Raises:
         DecisionsProblem: one line naming the file and what is wrong with it.
@@ -64,6 +91,14 @@ def load_decisions_document(path: str | Path) -> list[dict[str, Any]]:
         raise DecisionsProblem(f"{path}: not valid JSON ({error})") from error
     if not isinstance(document, dict) or not isinstance(document.get("decisions"), list):
         raise DecisionsProblem(f'{path}: not a photo-dedup decisions file (expected {{"decisions": [...]}})')
+    version = document.get("version", 1)
+    if version not in VERSIONS or isinstance(version, bool):
+        raise DecisionsProblem(
+            f"{path}: decisions file version {str(version)[:20]}; this photo-dedup reads versions 1 and 2"
+        )
+    roots = document.get("preferred_roots", [])
+    if not isinstance(roots, list) or not all(isinstance(root, str) and os.path.isabs(root) for root in roots):
+        raise DecisionsProblem(f"{path}: preferred_roots must be a list of absolute folder paths")
     entries: list[dict[str, Any]] = document["decisions"]
     for number, entry in enumerate(entries, 1):
         action = entry.get("action") if isinstance(entry, dict) else None
@@ -74,7 +109,9 @@ def load_decisions_document(path: str | Path) -> list[dict[str, Any]]:
             raise DecisionsProblem(f"{path}: decision {number}: members must be a list of photo digests")
         if action == "keep" and not isinstance(entry.get("keeper"), str):
             raise DecisionsProblem(f"{path}: decision {number}: a keep decision needs the keeper's digest")
-    return entries
+        if action == "not_a_copy" and not (isinstance(entry.get("photo"), str) and entry["photo"] in members):
+            raise DecisionsProblem(f"{path}: decision {number}: a not_a_copy decision needs the photo, one of members")
+    return DecisionsDocument(entries, roots)
 
 
 def nesting_depth(text: str) -> int:

@@ -17,9 +17,12 @@ import numpy as np
 
 from photo_dedup.candidates import IdenticalSets, close_pairs, hamming
 from photo_dedup.decisions import Decisions
+from photo_dedup.jpeg_ancestry import mark_made_from_jpeg
 from photo_dedup.keeper import KeeperRanking, mark_conversions
 from photo_dedup.photo_table import PhotoRecord, PhotoTable
 from photo_dedup.verify import MatchThresholds, PairEvidence, frame_counts, measure_pairs
+
+MAX_LEADERS_TESTED = 8  # a group's leaders tested for a JPEG's quantisation, one after another
 
 
 @dataclass
@@ -76,7 +79,7 @@ def copy_groups(
     """
     sets = identical_sets(table, thresholds.max_hash_distance, decisions)
     measured = measure_pairs(table, np.concatenate([sets.between, sets.within]), thresholds)
-    if decisions is not None and decisions.not_duplicates and len(measured.pairs):
+    if decisions is not None and decisions.kept_apart() and len(measured.pairs):
         digests = table.photos["digest"].to_numpy(dtype=object)
         apart = decisions.rejected(digests[measured.pairs[:, 0]], digests[measured.pairs[:, 1]])
         measured.accepted &= ~apart
@@ -93,18 +96,30 @@ def copy_groups(
     best_first_of: list[list[int]] = []
     for members in components:
         mark_conversions([records[i] for i in members])
-        best_first_of.append(sorted(members, key=lambda i: ranking.key(records[i])))
+        best_first_of.append(_best_first(members, records, ranking))
         groups.extend(_groups_around_keepers(best_first_of[-1], sets.matches, records, ranking, table.phash))
     groups.sort(key=lambda group: records[group.keeper]["path"])
     return groups, sets.evidence(measured, best_first_of)
 
 
+def _best_first(members: list[int], records: dict[int, PhotoRecord], ranking: KeeperRanking) -> list[int]:
+    """Best first, after the leaders that hold a lower-ranked JPEG's quantisation are marked as made
+    from it (see jpeg_ancestry; each mark may bring up another leader to test)."""
+    ordered = sorted(members, key=lambda i: ranking.key(records[i]))
+    for _ in range(MAX_LEADERS_TESTED):
+        if not mark_made_from_jpeg([records[i] for i in ordered]):
+            break
+        ordered = sorted(members, key=lambda i: ranking.key(records[i]))
+    return ordered
+
+
 def identical_sets(table: PhotoTable, max_distance: int, decisions: Decisions | None = None) -> IdenticalSets:
     """The photos' prints (photos identical in every signal measured, see IdenticalSets) and the
-    candidate pairs between them; photos named in a "not duplicates" decision stand alone."""
+    candidate pairs between them; photos named in a "not duplicates" or "not a copy" decision stand
+    alone."""
     photos = table.photos
     digests = photos["digest"].to_numpy(dtype=object)
-    named = frozenset().union(*decisions.not_duplicates) if decisions is not None else frozenset()
+    named = decisions.kept_apart() if decisions is not None else frozenset()
     alone = np.array([digest in named for digest in digests], dtype=bool)
     signals = [photos[column].to_numpy(dtype=np.float64) for column in ("width", "height", "colourfulness")] + [
         frame_counts(photos),  # measure_pairs reads it: an animation is no copy of a still

@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from photo_dedup.atomic import write_text
-from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
+from photo_dedup.decisions_file import DecisionsProblem, load_decisions_file
 from photo_dedup.workflow_command import snakemake_command
 
 LAST_CONFIG = Path("cache") / "last-config.json"
@@ -191,12 +191,13 @@ class ReviewHandler(SimpleHTTPRequestHandler):
             candidate = Path(tmp) / "decisions.json"
             candidate.write_bytes(body)
             try:
-                entries = load_decisions_document(candidate)
+                document = load_decisions_file(candidate)
             except DecisionsProblem as problem:
                 message = str(problem).replace(str(candidate), "the page's decisions")
                 raise Refused(HTTPStatus.BAD_REQUEST, message) from problem
-        write_text(target, json.dumps({"version": 1, "decisions": entries}, indent=1, sort_keys=True) + "\n")
-        self._reply(HTTPStatus.OK, f"saved {len(entries)} decision(s) to {target}")
+        write_text(target, document.as_json())
+        folders = f" and {len(document.preferred_roots)} folder(s) to keep" if document.preferred_roots else ""
+        self._reply(HTTPStatus.OK, f"saved {len(document.entries)} decision(s){folders} to {target}")
 
     def _rerun(self) -> None:
         if not self.rerun_lock.acquire(blocking=False):

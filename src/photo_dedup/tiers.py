@@ -74,6 +74,11 @@ def review_groups(
         pairs = np.array([(a, b) for a, b in pairs.tolist() if _same_camera_moments_apart(table, a, b)]).reshape(-1, 2)
     edges = {tuple(sorted((int(stays[a]), int(stays[b])))) for a, b in pairs.tolist()}
     edges = {(a, b) for a, b in edges if a != b}
+    if decisions is not None and decisions.kept_apart() and edges:  # "not duplicates", "not a copy"
+        digests = table.photos["digest"].to_numpy(dtype=object)
+        ends = np.array(sorted(edges))
+        apart = decisions.rejected(digests[ends[:, 0]], digests[ends[:, 1]])
+        edges = {(int(a), int(b)) for a, b in ends[~apart]}
     if not edges:
         return []
     n = len(table)
