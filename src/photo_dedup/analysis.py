@@ -20,6 +20,7 @@ from photo_dedup.companions import attach_companions, keep_all_decided, keep_raw
 from photo_dedup.decisions import Decisions, load_decisions
 from photo_dedup.digests import DigestCache
 from photo_dedup.grouping import copy_groups
+from photo_dedup.inheritance import with_inheritance
 from photo_dedup.keeper import DEFAULT_RULES, YOUR_CHOICE, KeeperRanking, Rule, present
 from photo_dedup.photo_table import PhotoTable, load_photo_table
 from photo_dedup.photos_duplicates import apply_photos_rules, write_photos_duplicates
@@ -102,6 +103,7 @@ def find_groups(
     rows = attach_companions(rows, scan.get("companions", {}), digests.size_and_digest, staying=frozenset(assets))
     digests.save()
     rows = apply_photos_rules(rows, assets)
+    rows = with_inheritance(rows, scan.get("companions", {}), assets)  # what each kept photo inherits
     unreadable = pd.concat([failed, pd.DataFrame(scan["problems"], columns=["path", "reason"])], ignore_index=True)
     summary = summarise(rows, unreadable, scan["counts"])
     write_tables(rows, unreadable, summary, groups_csv, groups_json, unreadable_csv)

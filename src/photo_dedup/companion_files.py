@@ -127,7 +127,8 @@ def google_edits(paths: list[str]) -> list[bool]:
 
 
 def read_takeout(path: str) -> dict[str, object]:
-    """What a Google Takeout JSON knows of its photo: capture time (UTC), GPS, caption, people.
+    """What a Google Takeout JSON knows of its photo: capture time (UTC), GPS (`has_gps`, and its
+    `latitude` and `longitude`), caption, people, and whether it is a favourite.
 
     Returns an empty dict when the file cannot be read; missing or zero values are left out.
     """
@@ -147,10 +148,15 @@ def read_takeout(path: str) -> dict[str, object]:
         facts["taken"] = datetime.fromtimestamp(int(timestamp), UTC).strftime("%Y-%m-%dT%H:%M:%S")
     for key in ("geoData", "geoDataExif"):
         geo = document.get(key)
-        if isinstance(geo, dict) and (geo.get("latitude") or geo.get("longitude")):
+        if isinstance(geo, dict) and (geo.get("latitude") or geo.get("longitude")) and "has_gps" not in facts:
             facts["has_gps"] = True
+            for name in ("latitude", "longitude"):
+                if isinstance(geo.get(name), (int, float)) and not isinstance(geo.get(name), bool):
+                    facts[name] = float(geo[name])
     if isinstance(document.get("description"), str) and document["description"]:
         facts["description"] = document["description"]
+    if document.get("favorited") is True:
+        facts["favorite"] = True
     people = document.get("people")
     if isinstance(people, list):
         names = [person.get("name") for person in people if isinstance(person, dict)]

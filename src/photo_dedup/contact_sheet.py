@@ -124,7 +124,8 @@ def render_contact_sheet(
             record["how"] = _how(record, keeper)
             for key in ("path", "name", "folder", "taken", "reason", "camera", "conversion", "keeper_lacks", "edits"):
                 record[key] = display_text(str(record[key]))
-            for key in ("photos_uuid", "photos_name", "photos_curation", "handled_by", "companions", "takeout"):
+            texts = ("photos_uuid", "photos_name", "photos_curation", "handled_by", "companions", "takeout")
+            for key in (*texts, "inherits", "metadata_conflicts"):
                 record[key] = display_text(str(record.get(key) or ""))
             record["human_bytes"] = human_bytes(int(record["size"]))
         removable = [r for r in records if not r["keep"]]

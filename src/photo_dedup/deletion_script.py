@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shlex
@@ -134,6 +135,79 @@ def _companions(photo: Mapping[Hashable, Any], places: Places) -> list[FileMove]
     ]
 
 
+class SidecarWrite(TypedDict):
+    """What a kept photo inherits, written into its XMP sidecar by ExifTool (and undone by restore.sh)."""
+
+    id: str  # its journal entry and temporary files
+    keeper: str
+    keeper_dir: str
+    keeper_size: int
+    keeper_digest: str
+    sidecar: str
+    before: str  # the sidecar's SHA-256 at analysis, or "absent"
+    tags: str  # the ExifTool tags as JSON, read with -j= (or -j+=, which adds to lists)
+    summary: str  # what it inherits, in words
+    restore_tail: str  # restore.sh's words after the written SHA-256: the sidecar, before, backup
+
+
+# Each inherited fact as the XMP tags that hold it (ExifTool's names; darktable, digiKam and
+# Lightroom read these from a sidecar).
+_XMP_TAGS = {
+    "title": "XMP-dc:Title",
+    "caption": "XMP-dc:Description",
+    "keywords": "XMP-dc:Subject",
+    "people": "XMP-iptcExt:PersonInImage",
+    "rating": "XMP-xmp:Rating",
+}
+
+
+def xmp_tags(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The ExifTool tags (for its -j= JSON import) that write these inherited values."""
+    tags: dict[str, Any] = {"SourceFile": "*"}
+    for name, value in values.items():
+        if name == "taken":
+            zone = value[19:]
+            tags["XMP-exif:DateTimeOriginal"] = value[:19].replace("-", ":", 2).replace("T", " ") + zone
+        elif name == "gps":
+            tags["XMP-exif:GPSLatitude"], tags["XMP-exif:GPSLongitude"] = value[0], value[1]
+        elif name == "camera":
+            make, model = value
+            tags.update({tag: part for tag, part in (("XMP-tiff:Make", make), ("XMP-tiff:Model", model)) if part})
+        elif name in _XMP_TAGS:
+            tags[_XMP_TAGS[name]] = value
+    return tags
+
+
+def sidecar_writes(rows: pd.DataFrame, actions: Sequence[Removal]) -> list[SidecarWrite]:
+    """One write per kept photo that inherits something and loses a copy to this script."""
+    groups = {action["group_id"] for action in actions}
+    writes: list[SidecarWrite] = []
+    for record in group_keepers(rows).reset_index().to_dict("records"):
+        plan = record.get("inherit")
+        if str(record["group_id"]) not in groups or not isinstance(plan, dict) or not plan.get("sidecar"):
+            continue
+        sidecar, before = str(plan["sidecar"]), str(plan.get("sidecar_digest") or "absent")
+        if under_bundle(sidecar) or os.path.dirname(sidecar) != os.path.dirname(record["path"]):
+            continue
+        sidecar_id = action_id(sidecar)
+        tail = [sidecar, before] + ([f"sidecars/{sidecar_id}.xmp"] if before != "absent" else [])
+        writes.append(
+            {
+                "id": sidecar_id,
+                "keeper": record["path"],
+                "keeper_dir": os.path.dirname(record["path"]),
+                "keeper_size": int(record["size"]),
+                "keeper_digest": record["digest"],
+                "sidecar": sidecar,
+                "before": before,
+                "tags": json.dumps([xmp_tags(plan["values"])], ensure_ascii=False, sort_keys=True),
+                "summary": str(record.get("inherits") or ""),
+                "restore_tail": " ".join(shlex.quote(part) for part in tail),
+            }
+        )
+    return writes
+
+
 def action_bytes(action: Removal) -> int:
     """The bytes an action frees: the duplicate's and those of the files that go with it."""
     return action["size"] + sum(companion["size"] for companion in action["companions"])
@@ -168,6 +242,7 @@ def write_deletion_script(
         quarantine=os.path.abspath(quarantine),
         restore_script=Code(restore_script),  # the template engine's own output, put in a quoted here-document
         actions=actions,
+        sidecar_writes=sidecar_writes(rows, actions),
     )
     write_text(out_path, text, errors="surrogateescape")
     Path(out_path).chmod(0o755)

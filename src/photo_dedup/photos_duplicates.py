@@ -6,7 +6,9 @@
   its keeper (as Photos' own merge does). The user deletes that album's photos in Photos.
 - An asset of another Photos library stays (this tool cannot merge across libraries).
 - A loose copy of an asset is removed by the file script when the asset is at least as good;
-  a better loose copy (more pixels, better format or quality) stays, and the group says so.
+  a better loose copy (more pixels, better format or quality) stays, and the group says so. What
+  such a copy knew and the asset lacks (its caption, keywords and place, from its file, XMP
+  sidecars or Takeout JSON) the AppleScript adds to the asset.
 - An asset is never the file script's: with a loose keeper (reordered rules, your choice) it stays.
   That holds for a referenced original too (kept outside the bundle, listed by its real path).
 Assets in Recently Deleted are not live copies: they are left out before grouping.
@@ -25,7 +27,7 @@ from photo_dedup.atomic import write_text
 from photo_dedup.keeper import KeeperRanking
 from photo_dedup.photo_table import PhotoRecord
 from photo_dedup.tables import group_keepers, write_csv
-from photo_dedup.templating import template_environment
+from photo_dedup.templating import Code, template_environment
 
 HANDLED_IN_PHOTOS = "Apple Photos"
 DUPLICATES_ALBUM = "photo-dedup: duplicates"
@@ -131,10 +133,40 @@ def photos_duplicates(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any]
     return entries
 
 
-def render_applescript(entries: Sequence[Mapping[str, Any]]) -> str:
+def loose_copy_inheritance(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """For each kept asset that loses loose copies to the file script: the caption, keywords and
+    place those copies knew and the asset lacks (`inherit`, see inheritance), to add in Photos."""
+    if rows.empty or "inherit" not in rows:
+        return []
+    entries = []
+    for _, members in rows.groupby("group_id", sort=False):
+        keepers = group_keepers(members)
+        if keepers.empty:
+            continue
+        keeper = keepers.iloc[0]
+        loose = members[~members["keep"] & (members["photos_uuid"] == "") & ~members["path"].map(under_bundle)]
+        plan = keeper["inherit"]
+        if not keeper["photos_uuid"] or loose.empty or not isinstance(plan, dict):
+            continue
+        values = plan.get("values", {})
+        gps = values.get("gps")
+        entry = {
+            "keeper_uuid": keeper["photos_uuid"],
+            "copies": ", ".join(loose["path"]),
+            "description": str(values.get("caption") or ""),
+            "keywords": [str(word) for word in values.get("keywords") or []],
+            # made here from two numbers: AppleScript literals, not text to escape
+            "location": Code(f"{{{float(gps[0]):.6f}, {float(gps[1]):.6f}}}") if gps else "",
+        }
+        if entry["description"] or entry["keywords"] or entry["location"]:
+            entries.append(entry)
+    return entries
+
+
+def render_applescript(entries: Sequence[Mapping[str, Any]], loose: Sequence[Mapping[str, Any]] = ()) -> str:
     """The AppleScript for these entries (every value an escaped AppleScript literal)."""
     template = template_environment("applescript").get_template("apple-photos-duplicates.applescript.j2")
-    return template.render(entries=entries, album=DUPLICATES_ALBUM)
+    return template.render(entries=entries, loose_entries=loose, album=DUPLICATES_ALBUM)
 
 
 def write_photos_duplicates(
@@ -143,5 +175,5 @@ def write_photos_duplicates(
     """Write the CSV and the AppleScript for the duplicates handled in Photos; returns how many."""
     entries = photos_duplicates(rows, assets)
     write_csv(pd.DataFrame(entries, columns=CSV_COLUMNS), csv_path, CSV_COLUMNS)
-    write_text(script_path, render_applescript(entries))
+    write_text(script_path, render_applescript(entries, loose_copy_inheritance(rows)))
     return len(entries)

@@ -39,6 +39,8 @@ GROUP_COLUMNS = [
     "match",
     "conversion",
     "keeper_lacks",
+    "inherits",
+    "metadata_conflicts",
     "jpeg_quality",
     "photos_library",
     "photos_uuid",
@@ -54,8 +56,9 @@ GROUP_COLUMNS = [
     "companions",
     "companion_size",
 ]
-# Written to groups.json only (a list per photo): each companion's kind, path, size and SHA-256.
-JSON_ONLY_COLUMNS = ["companion_files"]
+# Written to groups.json only: each companion's kind, path, size and SHA-256 (a list per photo), and
+# on a kept photo what it inherits (the values and the sidecar they go into; see inheritance).
+JSON_ONLY_COLUMNS = ["companion_files", "inherit"]
 
 
 def human_bytes(n: int) -> str:
@@ -100,6 +103,8 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
                     "match": KEEPER if is_keeper else _match(group, index),
                     "conversion": group.conversion.get(index, ""),
                     "keeper_lacks": lacks if is_keeper else "",
+                    "inherits": "",  # filled by inheritance.with_inheritance
+                    "metadata_conflicts": "",
                     "jpeg_quality": _quality(photo["jpeg_quality"]),
                     "edits": _text(photo.get("edits")),
                     "takeout": _text(photo.get("takeout")),
@@ -260,6 +265,10 @@ def read_groups_json(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any], pd
     rows = pd.DataFrame(records, columns=GROUP_COLUMNS + JSON_ONLY_COLUMNS)
     rows["keep"] = rows["keep"].astype(bool)
     rows["companion_files"] = [files if isinstance(files, list) else [] for files in rows["companion_files"]]
+    plans = [plan if isinstance(plan, dict) else None for plan in rows["inherit"]]
+    rows["inherit"] = pd.Series(plans, index=rows.index, dtype=object)
+    for column in ("inherits", "metadata_conflicts"):  # absent from a groups.json written before them
+        rows[column] = [text if isinstance(text, str) else "" for text in rows[column]]
     unreadable = pd.DataFrame(document.get("unreadable", []), columns=["path", "reason"])
     return rows, document["summary"], unreadable
 
