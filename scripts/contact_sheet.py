@@ -11,4 +11,5 @@ with logging_to(snakemake.log[0]):
         out_path=snakemake.output.html,
         cache_dir=snakemake.params.cache_dir,
         decisions_name=snakemake.params.decisions,
+        libraries=list(snakemake.params.libraries),
     )

@@ -13,6 +13,7 @@ rule contact_sheet:
         # the page links the plot, which distance_plot makes beside it at the same time
         plot_link="pair-distances.png",
         decisions=config["decisions"],
+        libraries=RUN.libraries,
     script:
         "../../scripts/contact_sheet.py"
 
