@@ -152,8 +152,12 @@ _NOKIA = "pillow_heif:tests/images/nokia/still"
 SETS: dict[str, list[str]] = {
     # --- Pillow: hopper (128 x 128 colour), its modes and its edits -------------------------------
     "hopper": [
+        # hopper.jpg first: hopper.png's pixels hold its quantisation (median distance 0.03 to its
+        # steps' multiples, 0.25 for unrelated pictures; benchmarks/jpeg_ancestry.py), so the PNG was
+        # made from it (labelled hopper.png before that measurement)
+        f"{_PT}/hopper.jpg",
         f"{_PT}/hopper.png",
-        *_in("pillow", "Tests/images", "hopper.tif", "hopper.bmp", "hopper.jpg", "hopper.webp", "hopper.gif"),
+        *_in("pillow", "Tests/images", "hopper.tif", "hopper.bmp", "hopper.webp", "hopper.gif"),
         *_in("pillow", "Tests/images", "hopper.iccprofile.tif", "hopper.iccprofile_binary.tif", "hopper.Lab.tif"),
         *_in("pillow", "Tests/images", "hopper_16bit_qtables.jpg", "hopper_bigtiff.tif", "hopper_jpg.tif"),
         *_in("pillow", "Tests/images", "hopper_float_dpi_2.tif", "hopper_float_dpi_3.tif", "hopper_float_dpi_None.tif"),
@@ -167,8 +171,10 @@ SETS: dict[str, list[str]] = {
         f"{_PD}/handbook/enhanced_hopper.webp",  # ImageFilter.DETAIL: a light sharpening
     ],
     "hopper grey": [
-        f"{_PT}/8bit.s.tif",
+        # the JPEG first: 8bit.s.tif holds hopper_gray.jpg's quantisation (0.02), so it was made from
+        # that JPEG (or from hopper.jpg, whose table it shares); labelled 8bit.s.tif before
         f"{_PT}/hopper_gray.jpg",
+        f"{_PT}/8bit.s.tif",
         f"{_PT}/hopper_gray_4bpp.tif",
         *[f"{_PT}/tiff_gray_2_4_bpp/hopper4{v}.tif" for v in ("", "I", "IR", "R")],
     ],
@@ -468,9 +474,11 @@ SETS: dict[str, list[str]] = {
     "sofa": [f"{_AV}/sofa_grid1x5_420.avif"],
     # --- libvips ---------------------------------------------------------------------------------------
     "vips man": [
-        f"{_VT}/sample.jpg",
+        # a lossless file first: neither sample.png nor sample.tif holds sample.jpg's quantisation
+        # (0.28, as unrelated pictures), so the JPEG was made from them; labelled sample.jpg before
         f"{_VT}/sample.png",
         f"{_VT}/sample.tif",
+        f"{_VT}/sample.jpg",
         f"{_VT}/rotation/0.png",
         f"{_VT}/indexed.png",
         f"{_VT}/sample-xyb.jpg",  # an XYB JPEG: its colours are right only through its ICC profile

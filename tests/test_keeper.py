@@ -132,3 +132,18 @@ def test_a_png_with_the_cameras_exif_copied_in_is_still_made_from_the_camera_jpe
     png = photo("/exports/IMG_5.png", fmt="PNG", size=12_000_000, make="Canon", model="EOS R5")
     best = ranked([png, camera])
     assert best[0] is camera and png["conversion"].startswith("a PNG, which no camera writes")
+
+
+def test_a_version_of_few_tone_levels_is_never_kept_over_one_of_many():
+    """Pillow's hopper_gray_4bpp.tif had won on bytes per pixel over the 8-bit grey TIFF (the mutant:
+    no tone-levels rule in mark_conversions). Two 1-bit versions are of one standing."""
+    eight = photo("/scans/hopper.tif", fmt="TIFF", size=16_000, tone_levels=256)
+    four = photo("/scans/hopper_4bpp.tif", fmt="TIFF", size=17_000, tone_levels=16)
+    assert ranked([four, eight])[0] is eight
+    assert four["conversion"] == "only 16 tone levels, while a copy has 256"
+    fax, scan = (
+        photo("/a/fax.tif", fmt="TIFF", size=9_000, tone_levels=2),
+        photo("/a/fax.png", fmt="PNG", size=8_000, tone_levels=2),
+    )
+    ranked([fax, scan])
+    assert not fax["conversion"] and not scan["conversion"]

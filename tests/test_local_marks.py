@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from signature_table import table_of
 from test_colour_edits import enhanced
 
-from photo_dedup.local_difference import MIN_CONCENTRATION, local_difference
+from photo_dedup.local_difference import MIN_CONCENTRATION, local_difference, marked
 from photo_dedup.verify import MatchThresholds, measure_pairs
 
 
@@ -100,3 +100,43 @@ def test_google_photos_own_edit_in_a_takeout_is_an_edit_of_its_original(photos):
     evidence = measure_pairs(table, np.array([[0, 1], [0, 2], [0, 3], [1, 4]]), MatchThresholds())
     assert evidence.accepted.tolist() == [False, True, False, False]
     assert evidence.edit.tolist() == [True, False, True, True]
+
+
+def _reencoded_turned(image: Image.Image) -> Image.Image:
+    """Stored transposed (as an orientation-5 file holds it), re-encoded, shown upright again."""
+    return jpeg(image.transpose(Image.Transpose.TRANSPOSE), 90).transpose(Image.Transpose.TRANSPOSE)
+
+
+@pytest.mark.parametrize("name", ["chelsea", "rocket", "coffee"])
+def test_two_digits_over_a_busy_picture_re_encoded_in_another_pixel_order_are_edits(photos, name):
+    """As libvips' rotation test photos: one picture, a digit drawn on each, some stored transposed
+    (the mutant: local_difference not run on pairs of other pixel orders accepts 3 beside 5)."""
+    original = photos[name].convert("RGB")
+    three, five = (text(original, digit, 0.12, (0.45, 0.35)) for digit in ("3", "5"))
+    table = table_of([jpeg(three, 90), _reencoded_turned(five), _reencoded_turned(three)])
+    evidence = measure_pairs(table, np.array([[0, 1], [0, 2]]), MatchThresholds())
+    assert evidence.accepted.tolist() == [False, True], evidence.local_concentration.tolist()
+    assert evidence.edit[0]
+
+
+def test_a_far_off_worst_window_needs_less_concentration():
+    """Measured on real files (benchmarks/real_world.py): libvips' waterfall with a 3 and with a 5
+    drawn on, one re-encoded transposed, worst window 25.8 grey levels, concentration 5.3; the
+    closest real copies: 29.3 and 4.3 (photoprism's example.jpg beside its TIFF). The mutant:
+    marked() without its STRONG_ rule calls the digits a copy."""
+    worst = np.array([25.8, 29.3, 8.9, 12.0], dtype=np.float32)
+    concentration = np.array([5.3, 4.3, 4.7, 6.1], dtype=np.float32)
+    assert marked(worst, concentration).tolist() == [True, False, False, True]
+
+
+def test_contrast_pushed_until_highlights_burn_is_an_edit(photos):
+    """Pillow's contrasted hopper: highlights clipped that the original keeps (a light auto-adjust
+    clips none: COPIES['enhanced'] above stays a copy). The mutant: no newly_clipped check."""
+    from PIL import ImageEnhance
+
+    original = jpeg(photos["astronaut"].convert("RGB"), 95)
+    pushed = jpeg(ImageEnhance.Contrast(original).enhance(1.8), 90)
+    table = table_of([original, pushed, COPIES["enhanced"](original)])
+    evidence = measure_pairs(table, np.array([[0, 1], [0, 2]]), MatchThresholds())
+    assert evidence.accepted.tolist() == [False, True]
+    assert evidence.edit[0]

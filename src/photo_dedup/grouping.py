@@ -22,7 +22,7 @@ from photo_dedup.keeper import KeeperRanking, mark_conversions
 from photo_dedup.photo_table import PhotoRecord, PhotoTable
 from photo_dedup.verify import MatchThresholds, PairEvidence, frame_counts, measure_pairs
 
-MAX_LEADERS_TESTED = 8  # a group's leaders tested for a JPEG's quantisation, one after another
+MAX_LEADERS_TESTED = 24  # a group's leaders tested for a JPEG's quantisation, one after another
 
 
 @dataclass

@@ -31,6 +31,7 @@ DERIVED_NAME = re.compile(
 )
 
 YOUR_CHOICE = "your choice"
+MAX_REDUCED_LEVELS = 16  # a 4-bit grey or 16-colour palette: fewer levels than any camera writes
 DEFAULT_RULES = tuple(default("keeper", "rules"))
 
 
@@ -104,12 +105,16 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
     - a JPEG downloaded from Google Photos (a Takeout JSON beside it), while a member outside
       Takeout carries camera EXIF (the camera's file): Google re-encodes the JPEGs it serves
       (a HEIC or RAW it keeps as it was uploaded, byte for byte).
-    Camera RAWs are never conversions.
+    - a photo of few tone levels (a 4-bit grey, a 16-colour palette) while a member has many more
+      (quantising never adds levels);
+    Camera RAWs are never conversions. Pixel evidence that needs the full pictures (the quantisation
+    a JPEG leaves in what is made from it) is read later, in jpeg_ancestry.
     """
     with_camera = any(_has_camera(photo) for photo in photos)
     camera_file = next((p["format"] for p in photos if _has_camera(p) and p["format"] in CAMERA_FORMATS), None)
     has_jpeg = any(photo["format"] == "JPEG" for photo in photos)
     camera_outside_takeout = any(not _downloaded(photo) and _has_camera(photo) for photo in photos)
+    most_levels = max(_tone_levels(photo) for photo in photos)
     for photo in photos:
         reason = ""
         if photo["format"] != "RAW":
@@ -123,7 +128,15 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
                 reason = "its pixels show JPEG's 8x8 block grid"
             elif camera_outside_takeout and _downloaded(photo) and photo["format"] == "JPEG":
                 reason = "a Google Photos download (Takeout), re-encoded by Google, beside the camera's file"
+            elif _tone_levels(photo) <= MAX_REDUCED_LEVELS and most_levels >= 4 * _tone_levels(photo):
+                reason = f"only {_tone_levels(photo)} tone levels, while a copy has {most_levels}"
         photo["conversion"] = reason
+
+
+def _tone_levels(photo: Photo) -> int:
+    """Grey levels or palette colours (256 for a full-colour photo, and where not recorded)."""
+    value = _number(photo.get("tone_levels"))
+    return 256 if value is None else int(value)
 
 
 def _downloaded(photo: Photo) -> bool:

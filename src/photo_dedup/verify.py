@@ -33,7 +33,7 @@ from scipy.ndimage import gaussian_filter
 
 from photo_dedup.candidates import hamming
 from photo_dedup.companion_files import google_edits
-from photo_dedup.local_difference import local_difference, marked
+from photo_dedup.local_difference import MAX_NEWLY_CLIPPED, local_difference, marked, newly_clipped
 from photo_dedup.photo_table import PhotoTable
 from photo_dedup.settings import default
 from photo_dedup.signature import COLOUR_SIDE
@@ -241,6 +241,8 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     judged = np.flatnonzero(looks_same & ~same_bytes & ~developed[a] & ~developed[b])
     local_worst[judged], local_concentration[judged] = local_difference(table.luma, pairs[judged])
     unmarked = ~marked(np.nan_to_num(local_worst), np.nan_to_num(local_concentration))
+    # highlights burnt out or shadows crushed in one only: a strong tone edit, not a light adjust
+    unmarked[judged] &= newly_clipped(table.luma, pairs[judged]) <= MAX_NEWLY_CLIPPED
     # Google Photos' own edit (NAME-edited.jpg beside NAME.jpg in a Takeout) is the user's work: an
     # edit of its original and of every copy of it, wherever they lie
     google_edit = np.array(google_edits(photos["path"].tolist()), dtype=bool)
