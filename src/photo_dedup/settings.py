@@ -1,26 +1,27 @@
-"""The configuration schema (workflow/schemas/config.schema.yaml): the one place defaults live.
+"""The configuration schema: the one place defaults live.
 
-Snakemake validates the config against it and fills in its defaults before any step runs; the
-package reads the same defaults from it for code that runs outside a workflow (the tests, the
-benchmarks), so no default is written twice.
+The schema is package data (`photo_dedup/config.schema.yaml`, a link to the workflow's
+`workflow/schemas/config.schema.yaml`, copied into the package when it is built), so a plain
+`pip install .` reads it as well as an editable one. Snakemake validates the config against it and
+fills in its defaults before any step runs; the package reads the same defaults from it for code
+that runs outside a workflow (the tests, the benchmarks), so no default is written twice.
 """
 
 from __future__ import annotations
 
 import functools
+from importlib import resources
 from typing import Any
 
 import yaml
 
-from photo_dedup.workflow_command import REPO
-
-SCHEMA_PATH = REPO / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA_FILE = "config.schema.yaml"
 
 
 @functools.cache
 def schema() -> dict[str, Any]:
-    with open(SCHEMA_PATH, encoding="utf-8") as handle:
-        loaded: dict[str, Any] = yaml.safe_load(handle)
+    text = resources.files("photo_dedup").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    loaded: dict[str, Any] = yaml.safe_load(text)
     return loaded
 
 
