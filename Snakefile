@@ -1,7 +1,16 @@
 # photo-dedup: find photos that look the same, keep the best copy, review, delete safely.
+import os
+
 from snakemake.utils import min_version
 
+from photo_dedup.snakemake_messages import say_snakemake_messages
+
 min_version("9.0")
+
+# Snakemake's own errors and its "Nothing to be done", in one line each whatever the profile's
+# `quiet` (see photo_dedup/snakemake_messages.py); before the config file, whose errors it says too.
+if workflow.is_main_process:
+    say_snakemake_messages(os.getcwd())
 
 
 configfile: "config.yaml"

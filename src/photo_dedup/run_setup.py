@@ -8,10 +8,13 @@ then rerun exactly the chunks whose photos were added, changed or removed.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import json
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +25,7 @@ from photo_dedup.apple_photos import catalog_libraries
 from photo_dedup.atomic import DiskFull, disk_full_words, free_bytes, is_disk_full
 from photo_dedup.atomic import write_text as replace_text
 from photo_dedup.chunk_file import counted_records, looks_whole
-from photo_dedup.chunks import read_manifest, split_into_chunks, write_if_changed, write_manifests
+from photo_dedup.chunks import manifest_text, read_manifest, split_into_chunks, write_if_changed, write_manifests
 from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
 from photo_dedup.scan import FileEntry, distinct_roots, inside, scan_library
 from photo_dedup.sidecar_store import SidecarStore
@@ -60,6 +63,8 @@ class RunPlan:
     libraries: list[str]
     chunks: list[str]
     notes: list[str] = field(default_factory=list)
+    # a dry run's plan files that differ from the cache's, by their name in the cache (see DryRunPlan)
+    plan_files: dict[str, str] = field(default_factory=dict)
 
 
 def library_roots(config: dict[str, Any]) -> list[str]:
@@ -89,14 +94,14 @@ def check_roots(roots: list[str], workdir: str, quarantine: str) -> None:
                 )
 
 
-def check_decisions(path: str, workdir: str) -> None:
-    """Refuse a malformed decisions file, and withdraw the results that ignored it."""
+def check_decisions(path: str, workdir: str, dry_run: bool = False) -> None:
+    """Refuse a malformed decisions file, and withdraw the results that ignored it (not on a dry run)."""
     if not os.path.exists(path):
         return
     try:
         load_decisions_document(path)
     except DecisionsProblem as problem:
-        withdrawn = withdraw_results(workdir)
+        withdrawn = [] if dry_run else withdraw_results(workdir)
         note = f"; the previous results were withdrawn ({', '.join(withdrawn)})" if withdrawn else ""
         raise ConfigProblem(f"{problem}{note}. Fix or remove the file, then run again") from problem
 
@@ -132,13 +137,15 @@ def _disk_full_stops_the_run(prepare: Callable[..., RunPlan]) -> Callable[..., R
     (the steps would each fail, and Snakemake, unable to write its own records, says nothing useful)."""
 
     @functools.wraps(prepare)
-    def prepared(config: dict[str, Any], workdir: str, cores: int | None = None) -> RunPlan:
+    def prepared(config: dict[str, Any], workdir: str, cores: int | None = None, dry_run: bool = False) -> RunPlan:
         try:
-            plan = prepare(config, workdir, cores)
+            plan = prepare(config, workdir, cores, dry_run)
         except OSError as error:
             if is_disk_full(error):
                 raise ConfigProblem(f"{disk_full_words(error)} (step scan)") from error
             raise
+        if dry_run:  # it writes nothing here
+            return plan
         needed = bytes_needed(Path(workdir) / CACHE_DIR)
         free = free_bytes(workdir)
         if free is not None and free < needed:
@@ -169,7 +176,7 @@ def bytes_needed(cache: Path) -> int:
     return needed
 
 
-def chosen_library(config: dict[str, Any], workdir: str) -> tuple[list[str], list[str]]:
+def chosen_library(config: dict[str, Any], workdir: str, dry_run: bool = False) -> tuple[list[str], list[str]]:
     """The library roots of this run, and a note saying where they come from when not given.
 
     A working folder remembers its library: a run without `library` reuses the last run's roots
@@ -188,11 +195,13 @@ def chosen_library(config: dict[str, Any], workdir: str) -> tuple[list[str], lis
             ]
     if given in (None, "", [], DEMO_KEYWORD):
         demo_root = os.path.join(workdir, DEMO_LIBRARY)
+        config["library"] = DEMO_KEYWORD
+        if not os.path.isdir(demo_root) and dry_run:
+            return [], [f"demo library ({demo_root}): not built on a dry run, so no photo is planned"]
         if not os.path.isdir(demo_root):
             from photo_dedup.demo import build_demo_library
 
             build_demo_library(demo_root)
-        config["library"] = DEMO_KEYWORD
         return [demo_root], [
             f"demo library ({demo_root}): run with --config library=/path/to/photos for your own photos"
         ]
@@ -216,16 +225,17 @@ def _last_library(last_config: Path) -> str | list[str] | None:
 
 
 @_disk_full_stops_the_run
-def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None) -> RunPlan:
+def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None, dry_run: bool = False) -> RunPlan:
     """Resolve the library (building the demo one if none is set), scan it, write manifests.
 
     `config` is the validated config, with the schema's defaults filled in; `cores` the number of
-    jobs that run at once, None where unknown (see chunks.chunk_count).
+    jobs that run at once, None where unknown (see chunks.chunk_count). A dry run writes, withdraws
+    and builds nothing in the working directory: its plan goes to a temporary folder (DryRunPlan).
     """
-    roots, notes = chosen_library(config, workdir)
+    roots, notes = chosen_library(config, workdir, dry_run)
     quarantine = os.path.abspath(os.path.join(workdir, config["quarantine"]))
     check_roots(roots, workdir, quarantine)
-    check_decisions(os.path.join(workdir, config["decisions"]), workdir)
+    check_decisions(os.path.join(workdir, config["decisions"]), workdir, dry_run)
     roots, more_notes = distinct_roots(roots)
     notes += more_notes
     excludes = list(config["exclude"])
@@ -233,13 +243,20 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None) 
     notes += scan.notes  # one folder reached through two mounts (the roots are distinct already)
     chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]), cores)
     cache = Path(workdir) / CACHE_DIR
-    write_manifests(chunks, cache / "manifests")
-    chunk_notes = remove_damaged_chunks(chunks, cache / "chunks")
+    dry = DryRunPlan(cache) if dry_run else None
+    if dry is None:
+        write_manifests(chunks, cache / "manifests")
+    else:
+        for name, entries in chunks.items():
+            dry.write(f"manifests/{name}.jsonl", manifest_text(entries))
+    chunk_notes = remove_damaged_chunks(chunks, cache / "chunks", dry)
     notes += chunk_notes
-    write_progress_plan(chunks, cache)
-    # the configuration of this run, for the review server's "rerun" (see review_server.py)
-    write_if_changed(cache / "last-config.json", json.dumps(config, sort_keys=True, indent=1, default=str) + "\n")
-    if any(not (cache / "chunks" / f"{name}.jsonl").exists() for name in chunks):
+    if dry is None:
+        write_progress_plan(chunks, cache)
+        # the configuration of this run, for the review server's "rerun" (see review_server.py)
+        write_if_changed(cache / "last-config.json", json.dumps(config, sort_keys=True, indent=1, default=str) + "\n")
+    remake = any(not (cache / "chunks" / f"{name}.jsonl").exists() for name in chunks)
+    if remake and dry is None:
         # Snakemake does not rerun a job for a missing intermediate file while the final
         # results look up to date: withdraw the results so that they are made anew.
         withdrawn = withdraw_results(workdir)
@@ -252,9 +269,55 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None) 
         "companions": dict(sorted(scan.companions.items())),
         "notes": notes,
     }
-    write_if_changed(cache / "scan.json", json.dumps(scan_report, sort_keys=True, indent=1) + "\n")
-    notes += write_photos_catalog(sorted(scan.bundles), cache / PHOTOS_CATALOG)
-    return RunPlan(libraries=roots, chunks=list(chunks), notes=notes)
+    scan_text = json.dumps(scan_report, sort_keys=True, indent=1) + "\n"
+    if dry is None:
+        write_if_changed(cache / "scan.json", scan_text)
+    else:
+        dry.write("scan.json", scan_text)
+        if remake:  # the run withdraws the results: a newer scan report shows them made anew
+            dry.renew("scan.json")
+    notes += write_photos_catalog(sorted(scan.bundles), cache / PHOTOS_CATALOG, dry)
+    return RunPlan(libraries=roots, chunks=list(chunks), notes=notes, plan_files=dry.changed if dry else {})
+
+
+class DryRunPlan:
+    """What a dry run's scan would write into the cache, written instead into a temporary folder
+    (removed when the process ends), and only where it differs from the cache's own file.
+
+    Snakemake then reads the cache's file where the run leaves it as it is, and the temporary one
+    where the run rewrites it: an input at another path is a changed input to Snakemake, as the
+    rewritten file would be (newer than what was made from it). So the dry run plans the jobs the
+    run will make, and changes nothing.
+    """
+
+    def __init__(self, cache: Path) -> None:
+        self.cache = cache
+        self.folder = Path(tempfile.mkdtemp(prefix="photo-dedup-dry-run-"))
+        atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
+        self.changed: dict[str, str] = {}  # name in the cache -> path of its new version
+
+    def write(self, name: str, text: str) -> None:
+        """Plan `text` as the new content of the cache's file `name` (nothing where it holds it)."""
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            if (self.cache / name).read_text(encoding="utf-8") == text:
+                return
+        path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.changed[name] = str(path)
+
+    def renew(self, name: str) -> None:
+        """Plan the cache's file `name` as rewritten, so that what is made from it is made again."""
+        if name in self.changed:
+            return
+        try:
+            text = (self.cache / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.changed[name] = str(path)
 
 
 def remove_snakemake_log(logfiles: list[str], workdir: str) -> None:
@@ -274,14 +337,18 @@ def remove_snakemake_log(logfiles: list[str], workdir: str) -> None:
             os.rmdir(folder)
 
 
-def write_photos_catalog(bundles: list[str], path: Path) -> list[str]:
+def write_photos_catalog(bundles: list[str], path: Path, dry: DryRunPlan | None = None) -> list[str]:
     """What the Apple Photos libraries found know of their originals (read again only when changed)."""
     try:
         previous = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         previous = {}
     catalog, notes = catalog_libraries(bundles, previous if isinstance(previous, dict) else {})
-    write_if_changed(path, json.dumps(catalog, sort_keys=True, indent=1) + "\n")
+    text = json.dumps(catalog, sort_keys=True, indent=1) + "\n"
+    if dry is None:
+        write_if_changed(path, text)
+    else:
+        dry.write(path.name, text)
     return notes
 
 
@@ -297,18 +364,23 @@ def write_progress_plan(chunks: dict[str, list[FileEntry]], cache: Path) -> None
     replace_text(cache / PROGRESS_PLAN, json.dumps(plan, sort_keys=True) + "\n")
 
 
-def remove_damaged_chunks(chunks: dict[str, list[FileEntry]], folder: Path) -> list[str]:
+def remove_damaged_chunks(chunks: dict[str, list[FileEntry]], folder: Path, dry: DryRunPlan | None = None) -> list[str]:
     """Remove chunk files that are cut short or count other photos than their manifest, so that
     Snakemake makes them again (it reads only their end, so a no-op rerun stays fast). A cut-short
     file is named; chunks made for another set of photos (new or removed photos, another --cores or
-    library) are counted in one line: their photos' fingerprints are reused, not decoded again."""
+    library) are counted in one line: their photos' fingerprints are reused, not decoded again.
+    A dry run removes nothing: it plans the chunk's manifest as rewritten instead, so that Snakemake
+    plans the chunk again as the run will."""
     notes, regrouped = [], 0
     for name, entries in chunks.items():
         path = folder / f"{name}.jsonl"
         if not path.exists() or looks_whole(path, len(entries)):
             continue
         counted = counted_records(path)
-        path.unlink()
+        if dry is not None:
+            dry.renew(f"manifests/{name}.jsonl")
+        else:
+            path.unlink()
         if counted is None:
             notes.append(f"{path} was cut short (an interrupted run or a full disk): it is made again")
         else:

@@ -6,16 +6,21 @@ results the run wrote, so a person does not have to open a log to learn the outc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
 import shutil
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 from photo_dedup.atomic import free_bytes
+from photo_dedup.chunk_file import looks_whole
+from photo_dedup.chunks import read_manifest
+from photo_dedup.sidecar_store import SidecarStore
 from photo_dedup.step_log import FAILED, disk_full_marker
-from photo_dedup.tables import human_bytes
 
 RESULTS = Path("results")
 BETTER_OUTSIDE_PHOTOS = "kept: better copy outside Photos"
@@ -40,6 +45,8 @@ def review_command() -> str:
 
 def summary_lines(workdir: str | Path, quarantine: str = "quarantine") -> list[str]:
     """The end-of-run summary, from results/groups.json."""
+    from photo_dedup.tables import human_bytes  # here: tables brings pandas, which the workflow's parse must not
+
     workdir = Path(workdir)
     document = json.loads((workdir / RESULTS / "groups.json").read_text(encoding="utf-8"))
     summary = document["summary"]
@@ -137,3 +144,48 @@ def failure_line(workdir: str | Path, since: float) -> str:
 
 
 DISK_NEARLY_FULL = 1 << 20  # bytes free: too few to write a step's log and results
+
+
+def interrupted_line(cache: str | Path, chunks: list[str]) -> str:
+    """What a run stopped by Ctrl-C says: how many of the library's photos are fingerprinted (the
+    next run reuses them) and what to do. A photo counts where its chunk file is whole and newer
+    than its manifest, or, in a chunk cut short, where its sidecar matches its size and mtime."""
+    cache = Path(cache)
+    store = SidecarStore(cache)
+    done = total = 0
+    for name in chunks:
+        manifest, chunk = cache / "manifests" / f"{name}.jsonl", cache / "chunks" / f"{name}.jsonl"
+        try:
+            entries = list(read_manifest(manifest))
+            current = looks_whole(chunk, len(entries)) and chunk.stat().st_mtime >= manifest.stat().st_mtime
+        except (OSError, ValueError, KeyError):
+            continue
+        total += len(entries)
+        if current:
+            done += len(entries)
+            continue
+        for entry in entries:
+            sidecar = store.read_sidecar(entry.path)
+            if sidecar and (sidecar.get("size"), sidecar.get("mtime_ns")) == (entry.size, entry.mtime_ns):
+                done += 1
+    return (
+        f"photo-dedup: interrupted: {done} of {counted(total, 'photo', 'photos')} fingerprinted; "
+        "run the same command to continue"
+    )
+
+
+class CtrlC:
+    """Whether Ctrl-C stopped this run. Snakemake takes it as a failure (it cancels the jobs and
+    calls `onerror`), so the workflow watches for it to say `interrupted_line` instead."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+
+    def watch(self) -> None:
+        """Note SIGINT, then raise KeyboardInterrupt as Python's own handler does (main thread only)."""
+        with contextlib.suppress(ValueError):  # not the main thread: Snakemake's own handling stays
+            signal.signal(signal.SIGINT, self._pressed)
+
+    def _pressed(self, signum: int, frame: FrameType | None) -> None:
+        self.pressed = True
+        signal.default_int_handler(signum, frame)

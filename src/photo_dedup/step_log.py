@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from pathlib import Path
 from photo_dedup.atomic import disk_full_words, is_disk_full
 
 FAILED = "step failed"
+INTERRUPTED = "step interrupted (Ctrl-C)"
+INTERRUPTED_EXIT = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
 
 
 def step_name(log_path: str | Path) -> str:
@@ -30,6 +33,8 @@ def logging_to(path: str | Path) -> Iterator[None]:
     A full disk ends the step with one line, "photo-dedup: disk full: N MB needed in DIR (step
     STEP)", on the terminal (once a run, however many steps it stops: see `say_once`) and in its log,
     and no traceback anywhere: a traceback each would bury the one thing to do, free some space.
+    Ctrl-C (which reaches every step of the terminal's run) ends the step quietly, not as a failure:
+    the workflow says in one line how far the run got.
     """
     step = step_name(path)
     try:
@@ -44,6 +49,7 @@ def logging_to(path: str | Path) -> Iterator[None]:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     root = logging.getLogger()
     full: OSError | None = None
+    interrupted = False
     try:
         with contextlib.redirect_stderr(handle):
             root.addHandler(handler)
@@ -56,6 +62,10 @@ def logging_to(path: str | Path) -> Iterator[None]:
                     raise
                 full = error
                 logging.error("%s: %s (step %s)", FAILED, disk_full_words(error), step)
+            except KeyboardInterrupt:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Snakemake's cancel may send it again: exit quietly
+                interrupted = True
+                logging.warning(INTERRUPTED)
             except BaseException:
                 logging.exception(FAILED)
                 raise
@@ -67,6 +77,8 @@ def logging_to(path: str | Path) -> Iterator[None]:
     if full is not None:
         say_once(f"photo-dedup: {disk_full_words(full)} (step {step})")
         raise SystemExit(1)
+    if interrupted:
+        raise SystemExit(INTERRUPTED_EXIT)
 
 
 def disk_full_marker(workdir: str | Path = ".") -> Path:

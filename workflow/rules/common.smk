@@ -8,10 +8,11 @@ from snakemake.utils import validate
 
 from photo_dedup.config_values import ConfigError, normalise_config, schema_problem
 from photo_dedup.run_lock import AnotherRun, claim_folder
-from photo_dedup.run_summary import failure_line, summary_lines
+from photo_dedup.run_summary import CtrlC, failure_line, interrupted_line, summary_lines
 from photo_dedup.run_setup import (
     CACHE_DIR,
     ConfigProblem,
+    RunPlan,
     planned_run,
     prepare_run,
     remove_snakemake_log,
@@ -39,23 +40,40 @@ def cores_at_once():
         return None
 
 
+# Reading the workflow changes nothing: --lint reads only the rules (no scan), and a dry run
+# (-n) scans without writing (its plan goes to a temporary copy, see run_setup.plan_folder).
+# Snakemake's --lint is the one way it reads a workflow without checking its environment variables.
+LINTING = not getattr(workflow, "check_envvars", True)
+DRY_RUN = bool(workflow.output_settings.dryrun)
+CTRL_C = CtrlC()
+
 # The scan runs here, while Snakemake reads the workflow: what changed in the library decides
 # which fingerprint jobs exist and which are out of date (see photo_dedup/run_setup.py).
-if workflow.is_main_process:
-    try:  # before the scan writes anything: no other run here, and no lock an interrupted one left
-        LOCK_NOTE = claim_folder(os.getcwd())
-    except AnotherRun as problem:
-        sys.exit(f"photo-dedup: {problem}")
-    if LOCK_NOTE:
-        print(f"photo-dedup: {LOCK_NOTE}", file=sys.stderr)
+if LINTING:
+    RUN = RunPlan(libraries=[], chunks=[])
+elif workflow.is_main_process:
+    if not DRY_RUN:
+        try:  # before the scan writes anything: no other run here, and no lock an interrupted one left
+            LOCK_NOTE = claim_folder(os.getcwd())
+        except AnotherRun as problem:
+            sys.exit(f"photo-dedup: {problem}")
+        if LOCK_NOTE:
+            print(f"photo-dedup: {LOCK_NOTE}", file=sys.stderr)
     try:
-        RUN = prepare_run(config, workdir=os.getcwd(), cores=cores_at_once())
+        RUN = prepare_run(
+            config, workdir=os.getcwd(), cores=cores_at_once(), dry_run=DRY_RUN
+        )
     except ConfigProblem as problem:
         if problem.workdir_inside_library:
             remove_snakemake_log(workflow.logger_manager.get_logfile(), os.getcwd())
         sys.exit(f"photo-dedup: {problem}")
+    except KeyboardInterrupt:
+        sys.exit(
+            "photo-dedup: interrupted while scanning the library; run the same command to continue"
+        )
     for note in RUN.notes:
         print(f"photo-dedup: {note}", file=sys.stderr)
+    CTRL_C.watch()
 else:  # a job run by an executor elsewhere: use the main process's scan
     RUN = planned_run(os.getcwd())
 
@@ -79,6 +97,15 @@ def final_outputs():
         "results/apple-photos-duplicates.csv",
         "results/apple-photos-duplicates.applescript",
     ]
+
+
+def plan_file(name):
+    """A file of the scan's plan in the cache, or where a dry run planned it anew (run_setup.DryRunPlan)."""
+    return RUN.plan_files.get(name, f"{CACHE_DIR}/{name}")
+
+
+def chunk_manifest(wildcards):
+    return plan_file(f"manifests/{wildcards.chunk}.jsonl")
 
 
 def chunk_sidecars(wildcards):
@@ -114,7 +141,10 @@ def print_run_summary():
 
 
 def print_run_failure():
-    """Which step failed and where its log is."""
+    """Which step failed and where its log is; how far the run got when Ctrl-C stopped it."""
+    if CTRL_C.pressed:
+        print(interrupted_line(CACHE_DIR, CHUNKS), file=sys.stderr)
+        return
     line = failure_line(os.getcwd(), RUN_STARTED)
     if line:  # "" where a step has said it on the terminal already (a full disk)
         print(line, file=sys.stderr)

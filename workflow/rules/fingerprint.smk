@@ -1,6 +1,6 @@
 rule fingerprint_chunk:
     input:
-        manifest=f"{CACHE_DIR}/manifests/{{chunk}}.jsonl",
+        manifest=chunk_manifest,
     output:
         sidecars=f"{CACHE_DIR}/chunks/{{chunk}}.jsonl",
     log:

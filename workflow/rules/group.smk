@@ -1,8 +1,8 @@
 rule find_groups:
     input:
         chunks=chunk_sidecars,
-        scan=f"{CACHE_DIR}/scan.json",
-        photos_catalog=f"{CACHE_DIR}/apple-photos.json",
+        scan=plan_file("scan.json"),
+        photos_catalog=plan_file("apple-photos.json"),
         decisions=decisions_file,
     output:
         groups_csv="results/groups.csv",
