@@ -1,5 +1,9 @@
 """Every key can be set on the command line (as the README says), with one-line errors."""
 
+import json
+import subprocess
+import sys
+
 import pytest
 import yaml
 from workflow_runner import snakemake
@@ -58,18 +62,46 @@ def test_nested_keys_on_the_command_line_are_accepted(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-def test_defaults_live_in_the_schema_and_config_yaml_agrees_with_them():
-    from dataclasses import asdict
+# Run in a fresh interpreter: the schema's defaults changed before the package reads them, then what
+# the code's defaults are.
+CHANGED_DEFAULTS = """
+import copy, dataclasses, json, sys
+import photo_dedup.settings as settings
+changed = copy.deepcopy(settings.schema())
+for spec in changed["properties"]["match"]["properties"].values():
+    spec["default"] = spec["default"] + 1 if isinstance(spec["default"], int) else spec["default"] + 0.001
+changed["properties"]["keeper"]["properties"]["rules"]["default"].reverse()
+changed["properties"]["exclude"]["default"].append("*.changed")
+settings.schema = lambda: changed
+from photo_dedup.keeper import DEFAULT_RULES
+from photo_dedup.scan import DEFAULT_EXCLUDES
+from photo_dedup.verify import MatchThresholds
+json.dump({"schema": changed, "match": dataclasses.asdict(MatchThresholds()),
+           "rules": list(DEFAULT_RULES), "exclude": list(DEFAULT_EXCLUDES)}, sys.stdout)
+"""
 
-    from photo_dedup.keeper import DEFAULT_RULES
-    from photo_dedup.scan import DEFAULT_EXCLUDES
+
+def test_the_code_takes_its_defaults_from_the_schema():
+    """Change every default in the schema the package reads, and the code's defaults follow.
+
+    Mutant: a default written in the code too (`max_hash_distance: int = 7` in verify.MatchThresholds,
+    or `DEFAULT_RULES = ("camera_original", ...)` in keeper) -> it stays at the old value and the test
+    fails. (Comparing the code's defaults with the unchanged schema, as this test did, compared each
+    value with itself.)
+    """
+    run = subprocess.run([sys.executable, "-c", CHANGED_DEFAULTS], capture_output=True, text=True, check=True)
+    found = json.loads(run.stdout)
+    properties = found["schema"]["properties"]
+    assert found["match"] == {key: spec["default"] for key, spec in properties["match"]["properties"].items()}
+    assert found["match"] != {key: spec["default"] for key, spec in SCHEMA["properties"]["match"]["properties"].items()}
+    assert found["rules"] == properties["keeper"]["properties"]["rules"]["default"]
+    assert found["rules"] != SCHEMA["properties"]["keeper"]["properties"]["rules"]["default"]
+    assert found["exclude"] == [*SCHEMA["properties"]["exclude"]["default"], "*.changed"]
+
+
+def test_config_yaml_agrees_with_the_schema_defaults():
     from photo_dedup.settings import default
-    from photo_dedup.verify import MatchThresholds
 
-    assert asdict(MatchThresholds()) == {
-        key: default("match", key) for key in SCHEMA["properties"]["match"]["properties"]
-    }
-    assert list(DEFAULT_RULES) == default("keeper", "rules") and list(DEFAULT_EXCLUDES) == default("exclude")
     shipped = yaml.safe_load((REPO / "config.yaml").read_text())
     for key, value in shipped.items():
         if isinstance(value, dict):
