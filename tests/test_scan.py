@@ -1,8 +1,14 @@
 import os
+import pickle
+import pwd
+import shutil
+import tempfile
 from pathlib import Path
 
+import pytest
+
 from photo_dedup.chunks import chunk_count, chunk_of, split_into_chunks, write_manifests
-from photo_dedup.scan import DEFAULT_EXCLUDES, FileEntry, is_excluded, scan_library
+from photo_dedup.scan import DEFAULT_EXCLUDES, FileEntry, ScanResult, is_excluded, scan_library
 
 
 def touch(path: Path, content: bytes = b"x") -> Path:
@@ -42,18 +48,59 @@ def test_scan_lists_photos_counts_the_rest_and_reports_broken_links(tmp_path):
     assert "loop" in reasons["loop.jpg"]
 
 
-def test_scan_reports_an_unreadable_folder_and_goes_on(tmp_path):
-    good = touch(tmp_path / "good" / "a.jpg")
-    locked = tmp_path / "locked"
+def scanned_without_root(roots: list[str]) -> ScanResult:
+    """scan_library run by a user who is not root: root reads every folder, and CI runs as root, so
+    there the scan runs in a child process that has dropped to the user `nobody`."""
+    if os.geteuid() != 0:
+        return scan_library(roots, [])
+    nobody = pwd.getpwnam("nobody")
+    incoming, outgoing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child process
+        status = 1
+        try:
+            os.close(incoming)
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            with os.fdopen(outgoing, "wb") as out:
+                pickle.dump(scan_library(roots, []), out)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(outgoing)
+    with os.fdopen(incoming, "rb") as data:
+        sent = data.read()
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the scan as nobody failed"
+    result: ScanResult = pickle.loads(sent)
+    return result
+
+
+@pytest.fixture
+def open_folder():
+    """A folder every user may enter (pytest's tmp_path is root's own, closed to `nobody`)."""
+    folder = Path(tempfile.mkdtemp(prefix="photo-dedup-scan-"))
+    folder.chmod(0o755)
+    yield folder
+    for path in folder.rglob("*"):
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o755)
+    shutil.rmtree(folder)
+
+
+def test_scan_reports_an_unreadable_folder_and_goes_on(open_folder):
+    """Mutant: a folder that cannot be listed skipped without a word (no Problem appended in
+    scan._open_folder) -> no problem is reported and the test fails, as root too: there the scan runs
+    as `nobody` (it used to check nothing as root, and CI runs as root)."""
+    good = touch(open_folder / "good" / "a.jpg")
+    locked = open_folder / "locked"
     touch(locked / "b.jpg")
     locked.chmod(0)
-    try:
-        result = scan_library([str(tmp_path)], [])
-    finally:
-        locked.chmod(0o755)
-    assert str(good) in [entry.path for entry in result.photos]
-    if os.geteuid() != 0:  # root reads any folder
-        assert [p.path for p in result.problems] == [str(locked)]
+    result = scanned_without_root([str(open_folder)])
+    assert [entry.path for entry in result.photos] == [str(good)]
+    assert [p.path for p in result.problems] == [str(locked)]
+    assert result.problems[0].reason
 
 
 def test_chunks_are_stable_when_a_photo_is_added(tmp_path):
