@@ -65,13 +65,15 @@ def test_a_conflict_with_the_keeper_keeps_the_keepers_value():
 def test_a_time_with_its_offset_is_preferred_and_written_as_xmp_wants_it():
     result = inherit([], [fact("taken", "2020-05-01T14:00:00"), fact("taken", "2020-05-01T12:00:00+00:00", TAKEOUT)])
     assert result.values["taken"] == "2020-05-01T12:00:00+00:00"
-    tags = xmp_tags({**result.values, "camera": ["Canon", "EOS 5D"], "people": ["Ann"]})
+    tags = xmp_tags({**result.values, "camera": ["Canon", "EOS 5D"], "people": ["Ann"], "keywords": ["sea"]})
     assert tags == {
         "SourceFile": "*",
         "XMP-exif:DateTimeOriginal": "2020:05:01 12:00:00+00:00",
         "XMP-tiff:Make": "Canon",
         "XMP-tiff:Model": "EOS 5D",
         "XMP-iptcExt:PersonInImage": ["Ann"],
+        "XMP-dc:Subject": ["sea"],
+        "XMP-lr:HierarchicalSubject": ["sea"],
     }
 
 

@@ -269,3 +269,30 @@ def test_no_metadata_and_a_missing_exiftool_write_nothing_but_still_move(library
     assert len(missing) == 1 and "not installed" in missing[0], done.stdout
     assert "moved: " in done.stdout and not (library["masters"] / "IMG_0001.jpg.xmp").exists()
     restore(library, "dash", tmp_path / "q2")
+
+
+def test_a_run_killed_while_writing_sidecars_finishes_on_rerun_and_restores_byte_identical(library, tmp_path):
+    """Killed at each checkpoint of the sidecar writes (the last six: journalled, then in place), run
+    again: every sidecar holds what it inherits, and restore.sh still leaves the library as it was."""
+    script = library["workdir"] / "results" / "delete-duplicates.sh"
+    traced = subprocess.run(
+        ["dash", "-x", str(script), "-y", "--quarantine", str(tmp_path / "q0")], capture_output=True
+    )
+    assert traced.returncode == 0, traced.stderr
+    steps = traced.stderr.count(b"+ checkpoint\n")
+    restore(library, "dash", tmp_path / "q0")
+    for step in range(steps - 5, steps + 1):
+        quarantine = tmp_path / f"q{step}"
+        env = {**os.environ, "PHOTO_DEDUP_TEST_KILL_AT": str(step)}
+        killed = subprocess.run(
+            ["dash", str(script), "-y", "--quarantine", str(quarantine)], capture_output=True, env=env
+        )
+        assert killed.returncode in (-9, 137), killed.stdout
+        assert killed.stdout.count(b"wrote into ") == (step - (steps - 5)) // 2  # it died inside a sidecar write
+        done = run_script(library, "dash", "--quarantine", str(quarantine))
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert read_xmp(library["masters"] / "IMG_0001.jpg.xmp")["XMP-xmp:Rating"] == 4
+        merged = read_xmp(library["masters"] / "IMG_0002.jpg.xmp")
+        assert sorted(as_list(merged["XMP-dc:Subject"])) == ["coffee", "morning"]
+        assert as_list(read_xmp(library["masters"] / "IMG_0003.jpg.xmp")["XMP-iptcExt:PersonInImage"]) == ["Chelsea"]
+        restore(library, "dash", quarantine)

@@ -150,8 +150,8 @@ class SidecarWrite(TypedDict):
     restore_tail: str  # restore.sh's words after the written SHA-256: the sidecar, before, backup
 
 
-# Each inherited fact as the XMP tags that hold it (ExifTool's names; darktable, digiKam and
-# Lightroom read these from a sidecar).
+# Each inherited fact as the XMP tags that hold it (ExifTool's names; darktable, digiKam and Immich
+# read these from a sidecar).
 _XMP_TAGS = {
     "title": "XMP-dc:Title",
     "caption": "XMP-dc:Description",
@@ -175,6 +175,8 @@ def xmp_tags(values: Mapping[str, Any]) -> dict[str, Any]:
             tags.update({tag: part for tag, part in (("XMP-tiff:Make", make), ("XMP-tiff:Model", model)) if part})
         elif name in _XMP_TAGS:
             tags[_XMP_TAGS[name]] = value
+        if name == "keywords":  # Immich reads keywords from here (or digiKam's TagsList), not dc:subject
+            tags["XMP-lr:HierarchicalSubject"] = value
     return tags
 
 
