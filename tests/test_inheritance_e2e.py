@@ -249,6 +249,8 @@ def test_the_dry_run_shows_what_it_would_write_and_writes_nothing(library, tmp_p
     assert len(lines) == 3
     first = next(line for line in lines if "IMG_0001.jpg.xmp:" in line)
     assert "caption “Eileen on the launch pad, it's 'day one'”" in first and "rating 4 stars" in first
+    disagree = [line for line in done.stdout.splitlines() if line.startswith("  not written, the copies disagree: ")]
+    assert len(disagree) == 2 and any("capture time: 2020-05-02 09:30:00" in line for line in disagree)
     assert snapshot(library["root"]) == library["before"] and not (tmp_path / "q").exists()
 
 

@@ -148,6 +148,7 @@ class SidecarWrite(TypedDict):
     tags: str  # the ExifTool tags as JSON, read with -j= (or -j+=, which adds to lists)
     summary: str  # what it inherits, in words
     restore_tail: str  # restore.sh's words after the written SHA-256: the sidecar, before, backup
+    conflicts: str  # what the copies disagree on, not written ("; " between them)
 
 
 # Each inherited fact as the XMP tags that hold it (ExifTool's names; darktable, digiKam and Immich
@@ -205,6 +206,7 @@ def sidecar_writes(rows: pd.DataFrame, actions: Sequence[Removal]) -> list[Sidec
                 "tags": json.dumps([xmp_tags(plan["values"])], ensure_ascii=False, sort_keys=True),
                 "summary": str(record.get("inherits") or ""),
                 "restore_tail": " ".join(shlex.quote(part) for part in tail),
+                "conflicts": "; ".join(str(record.get("metadata_conflicts") or "").splitlines()),
             }
         )
     return writes
