@@ -241,6 +241,9 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None, 
     excludes = list(config["exclude"])
     scan = scan_library(roots, excludes)
     notes += scan.notes  # one folder reached through two mounts (the roots are distinct already)
+    # what the library is, for the scan report; not how it was chosen nor what this run did to the
+    # cache, which would make the next run's report differ and Snakemake remake the results
+    library_notes = more_notes + scan.notes
     chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]), cores)
     cache = Path(workdir) / CACHE_DIR
     dry = DryRunPlan(cache) if dry_run else None
@@ -267,7 +270,7 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None, 
         "counts": dict(sorted(scan.counts.items())),
         "problems": [{"path": p.path, "reason": p.reason} for p in scan.problems],
         "companions": dict(sorted(scan.companions.items())),
-        "notes": notes,
+        "notes": library_notes,
     }
     scan_text = json.dumps(scan_report, sort_keys=True, indent=1) + "\n"
     if dry is None:

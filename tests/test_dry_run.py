@@ -1,0 +1,61 @@
+"""Reading the workflow changes nothing: `snakemake -n` and `snakemake --lint` write, withdraw and
+build nothing, and the dry run still plans exactly the jobs the run then makes (real Snakemake runs)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from library_factory import build_library
+from workflow_runner import jobs_run, snakemake
+
+pytestmark = pytest.mark.e2e
+
+
+def tree(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file under `folder` (Snakemake's own .snakemake/ left out) with its mtime and bytes."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and relative.parts[0] != ".snakemake":
+            found[relative.as_posix()] = (path.stat().st_mtime_ns, path.read_bytes())
+    return found
+
+
+def test_a_dry_run_and_lint_in_a_fresh_folder_build_nothing(tmp_path):
+    dry = snakemake(tmp_path, "-n")  # no library given: the demo, which a real run would build
+    assert dry.returncode == 0, dry.stderr
+    assert "demo library" in dry.stderr and "not built on a dry run" in dry.stderr
+    lint = snakemake(tmp_path, "--lint")
+    assert "Lints for rule" in lint.stdout + lint.stderr  # it read the rules
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name != ".snakemake") == []
+
+
+def test_a_dry_run_plans_what_the_run_does_and_changes_nothing(tmp_path):
+    library = build_library(tmp_path / "library").root
+    work = tmp_path / "work"
+    first = snakemake(work, "--config", f"library={library}", "photos_per_job=4")
+    assert first.returncode == 0, first.stderr
+    shutil.copy(library / "Masters" / "astronaut.jpg", library / "Masters" / "astronaut again.jpg")
+    before = tree(work)
+
+    dry = snakemake(work, "-n", "--config", f"library={library}", "photos_per_job=4")
+    assert dry.returncode == 0, dry.stderr
+    assert jobs_run(dry, "fingerprint_chunk") == 1 and jobs_run(dry, "find_groups") == 1
+    assert tree(work) == before  # no manifest rewritten, no scan report, no progress plan
+
+    shutil.rmtree(work / "cache" / "chunks")
+    before = tree(work)
+    dry = snakemake(work, "-n", "--config", f"library={library}", "photos_per_job=4")
+    assert dry.returncode == 0, dry.stderr
+    chunks = len(list((work / "cache" / "manifests").glob("*.jsonl")))
+    assert chunks > 1 and jobs_run(dry, "fingerprint_chunk") == chunks
+    assert tree(work) == before  # the results are not withdrawn
+    assert (work / "results" / "report.html").exists()
+
+    run = snakemake(work, "--config", f"library={library}", "photos_per_job=4")
+    assert run.returncode == 0, run.stderr
+    assert jobs_run(run, "fingerprint_chunk") == chunks and jobs_run(run, "find_groups") == 1
+    again = snakemake(work, "-n", "--config", f"library={library}", "photos_per_job=4")
+    assert "Nothing to be done" in again.stdout + again.stderr
