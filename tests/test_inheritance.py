@@ -12,7 +12,16 @@ from PIL import Image
 
 from photo_dedup.deletion_script import xmp_tags
 from photo_dedup.inheritance import agree, inherit, inherits_text, sidecar_of
-from photo_dedup.known_facts import IN_FILE, TAKEOUT, XMP_SIDECAR, Fact, read_with_exiftool, tag_facts, takeout_facts
+from photo_dedup.known_facts import (
+    IN_FILE,
+    TAKEOUT,
+    XMP_SIDECAR,
+    Fact,
+    TagCache,
+    read_with_exiftool,
+    tag_facts,
+    takeout_facts,
+)
 from photo_dedup.photos_duplicates import loose_copy_inheritance, render_applescript
 from photo_dedup.tables import GROUP_COLUMNS
 
@@ -147,3 +156,21 @@ def test_the_applescript_gives_an_asset_its_loose_copys_caption_keywords_and_pla
     assert "set location of keeper to {48.858400, -2.294500}" in script
     rows.loc[1, "keep"] = True  # the loose copy stays: nothing to add
     assert loose_copy_inheritance(rows) == []
+
+
+@needs_exiftool
+def test_exiftools_readings_are_remembered_until_the_file_changes(tmp_path, photos):
+    photo, cache_file = tmp_path / "a.jpg", tmp_path / "tags.json"
+    photos["coffee"].save(photo, "JPEG", quality=90)
+    subprocess.run(["exiftool", "-q", "-overwrite_original", "-XMP-dc:Title=First", str(photo)], check=True)
+    program, missing = shutil.which("exiftool") or "exiftool", str(tmp_path / "no-such-exiftool")
+    first = TagCache(str(cache_file))
+    assert first.read([str(photo)], program)[str(photo)]["XMP-dc:Title"] == "First"
+    first.save()
+    again = TagCache(str(cache_file))  # unchanged: read from the cache, no ExifTool needed
+    assert again.read([str(photo)], missing)[str(photo)]["XMP-dc:Title"] == "First"
+    subprocess.run(["exiftool", "-q", "-overwrite_original", "-XMP-dc:Title=Second, longer", str(photo)], check=True)
+    changed = TagCache(str(cache_file))
+    assert changed.read([str(photo)], program)[str(photo)]["XMP-dc:Title"] == "Second, longer"
+    cache_file.write_text("[1, 2", encoding="utf-8")  # damaged: an empty cache, read again
+    assert TagCache(str(cache_file)).read([str(photo)], missing) == {str(photo): {}}

@@ -103,7 +103,8 @@ def find_groups(
     rows = attach_companions(rows, scan.get("companions", {}), digests.size_and_digest, staying=frozenset(assets))
     digests.save()
     rows = apply_photos_rules(rows, assets)
-    rows = with_inheritance(rows, scan.get("companions", {}), assets)  # what each kept photo inherits
+    tag_cache = str(Path(companion_digests).with_name("exiftool-tags.json")) if companion_digests else None
+    rows = with_inheritance(rows, scan.get("companions", {}), assets, tag_cache=tag_cache)  # what kept photos inherit
     unreadable = pd.concat([failed, pd.DataFrame(scan["problems"], columns=["path", "reason"])], ignore_index=True)
     summary = summarise(rows, unreadable, scan["counts"])
     write_tables(rows, unreadable, summary, groups_csv, groups_json, unreadable_csv)

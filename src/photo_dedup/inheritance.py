@@ -28,9 +28,9 @@ from photo_dedup.known_facts import (
     WORDS,
     XMP_SIDECAR,
     Fact,
+    TagCache,
     asset_facts,
     exiftool,
-    read_with_exiftool,
     tag_facts,
     takeout_facts,
     time_instant,
@@ -188,10 +188,11 @@ class FactReader:
         companions: Mapping[str, Sequence[Sequence[str]]],
         assets: Mapping[str, Mapping[str, Any]],
         program: str | None,
+        cache: TagCache,
     ) -> None:
         self.companions, self.assets = companions, assets
         files = list(dict.fromkeys([*paths, *(s for p in paths for s in xmp_sidecars(companions.get(p, [])))]))
-        self.tags = read_with_exiftool(files, program) if program and files else {}
+        self.tags = cache.read(files, program) if program and files else {}
         self.read_files = program is not None
 
     def facts(self, path: str, row: Mapping[Any, Any]) -> list[Fact]:
@@ -218,9 +219,11 @@ def with_inheritance(
     assets: Mapping[str, Mapping[str, Any]],
     program: str | None = None,
     find_exiftool: bool = True,
+    tag_cache: str | None = None,
 ) -> pd.DataFrame:
     """`rows` with `inherits`, `metadata_conflicts` and `inherit` on each kept photo, and
-    `keeper_lacks` counting captions, people, keywords, title and rating too."""
+    `keeper_lacks` counting captions, people, keywords, title and rating too. `tag_cache` is a
+    file that remembers ExifTool's readings across runs."""
     rows = rows.copy()
     lacks = [text if isinstance(text, str) else "" for text in rows["keeper_lacks"]]
     inherits, conflicts = [""] * len(rows), [""] * len(rows)
@@ -231,7 +234,9 @@ def with_inheritance(
     members = [position for position, record in enumerate(records) if record["group_id"] in losing]
     if program is None and members:
         log.warning("exiftool is not installed: metadata inside the files and XMP sidecars was not compared")
-    reader = FactReader([records[p]["path"] for p in members], companions, assets, program)
+    cache = TagCache(tag_cache)
+    reader = FactReader([records[p]["path"] for p in members], companions, assets, program, cache)
+    cache.save()
     by_group: dict[Any, list[int]] = {}
     for position in members:
         by_group.setdefault(records[position]["group_id"], []).append(position)

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from photo_dedup.atomic import write_text
 from photo_dedup.companion_files import read_takeout
 
 log = logging.getLogger(__name__)
@@ -96,23 +100,74 @@ def exiftool() -> str | None:
     return shutil.which("exiftool")
 
 
+def _read_batch(program: str, batch: Sequence[str]) -> list[Any]:
+    command = [program, "-j", "-n", "-G1", "-q", "-q", "-m", "-fast2", *_READ_TAGS, *batch]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=600, check=False)
+        records = json.loads(done.stdout.decode("utf-8", "surrogateescape") or "[]")
+    except (OSError, subprocess.TimeoutExpired, ValueError) as error:
+        log.warning("exiftool could not read %d files: %s", len(batch), error)
+        return []
+    return records if isinstance(records, list) else []
+
+
 def read_with_exiftool(paths: Sequence[str], program: str) -> dict[str, dict[str, Any]]:
-    """The tags ExifTool reads from each file (photos and XMP sidecars alike); a file it cannot
-    read is left out, with one log line."""
+    """The tags ExifTool reads from each file (photos and XMP sidecars alike), one ExifTool per
+    core at a time; a file it cannot read is left out."""
+    batches = [list(paths[start : start + _BATCH]) for start in range(0, len(paths), _BATCH)]
     found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(paths), _BATCH):
-        batch = list(paths[start : start + _BATCH])
-        command = [program, "-j", "-n", "-G1", "-q", "-q", "-m", "-fast2", *_READ_TAGS, *batch]
-        try:
-            done = subprocess.run(command, capture_output=True, timeout=600, check=False)
-            records = json.loads(done.stdout.decode("utf-8", "surrogateescape") or "[]")
-        except (OSError, subprocess.TimeoutExpired, ValueError) as error:
-            log.warning("exiftool could not read %d files: %s", len(batch), error)
-            continue
-        for record in records if isinstance(records, list) else []:
-            if isinstance(record, dict) and isinstance(record.get("SourceFile"), str):
-                found[record["SourceFile"]] = record
+    with ThreadPoolExecutor(max_workers=max(1, min(len(batches), os.cpu_count() or 1))) as pool:
+        for records in pool.map(lambda batch: _read_batch(program, batch), batches):
+            for record in records:
+                if isinstance(record, dict) and isinstance(record.get("SourceFile"), str):
+                    found[record["SourceFile"]] = record
     return found
+
+
+def _well_formed(entry: Any) -> bool:
+    """A cache entry as TagCache writes it: [size, mtime_ns, tags]."""
+    return (
+        isinstance(entry, list)
+        and len(entry) == 3
+        and all(isinstance(n, int) for n in entry[:2])
+        and isinstance(entry[2], dict)
+    )
+
+
+class TagCache:
+    """ExifTool's tags of each file, remembered with the size and mtime they were read at (one JSON
+    file, written whole), so a rerun reads only files that changed. Without `path` it remembers
+    nothing; a missing or damaged file is an empty cache."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        try:
+            known = json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
+        except (OSError, ValueError):
+            known = {}
+        entries = known.items() if isinstance(known, dict) else ()
+        self.known: dict[str, Any] = {path: entry for path, entry in entries if _well_formed(entry)}
+        self.used: dict[str, Any] = {}
+
+    def read(self, paths: Sequence[str], program: str) -> dict[str, dict[str, Any]]:
+        """Each readable file's tags, from the cache where the file is unchanged."""
+        stats: dict[str, list[int]] = {}
+        for path in paths:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            stats[path] = [stat.st_size, stat.st_mtime_ns]
+        stale = {path for path, stamp in stats.items() if (self.known.get(path) or [None, None])[:2] != stamp}
+        fresh = read_with_exiftool(sorted(stale), program) if stale else {}
+        for path, stamp in stats.items():
+            self.used[path] = [*stamp, fresh.get(path, {})] if path in stale else self.known[path]
+        return {path: entry[2] for path, entry in self.used.items() if isinstance(entry[2], dict)}
+
+    def save(self) -> None:
+        """Write the entries of this run's files (others drop out)."""
+        if self.path and self.used != self.known:
+            write_text(self.path, json.dumps(self.used, sort_keys=True, ensure_ascii=False), errors="surrogateescape")
 
 
 def _first(tags: Mapping[str, Any], names: Iterable[str]) -> Any:
