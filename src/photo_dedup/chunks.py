@@ -2,33 +2,64 @@
 
 One job per photo does not scale (a job costs ~0.25 s and the scheduler's work
 grows with the square of the job count), so photos are fingerprinted in chunks.
-A photo's chunk depends only on its path and the chunk count, and the count
-only changes when the library doubles or halves, so adding, changing or
-removing a photo touches one chunk's manifest. Snakemake reruns a chunk when
+A photo starts in the chunk its path hashes to; the count only changes when the
+library doubles or halves; then a few photos move so that the chunks' estimated
+costs (by format and bytes) are even. The split depends only on the photos, so
+an unchanged library keeps its manifests, and changing a photo touches one or
+two chunks' manifests (adding one, a few; a rerun chunk reuses every sidecar). Snakemake reruns a chunk when
 its manifest is newer than its output: its own bookkeeping decides what runs.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePath
 
+from photo_dedup.formats import RAW_EXTENSIONS
 from photo_dedup.scan import FileEntry
 
-# At least this many chunks where the number of cores is not known; given --cores, four a core.
-# Chunks are split by a hash of the path, so they differ in size; several a core keep one large
-# chunk from being the only work left at the end. Measured on 132 phone HEICs (2 cores): 2 chunks
-# of 81 and 51 photos 53.0 s, 8 chunks of 11 to 30 photos 53.6 s: no gain there, so this rests on
-# the expected balance, not on a measurement. A chunk gets at least MIN_PHOTOS_PER_CHUNK photos,
-# since every job costs an interpreter and its imports (~0.4 s): 46 small JPEGs went from 5.4 s
-# (8 chunks) to 4.3 s (2).
+# At least this many chunks where the number of cores is not known; given --cores, two a core.
+# Chunks are balanced by their estimated cost (photo_cost), so one a core would do, but the
+# estimate is rough (a HEIC with or without an embedded thumbnail); a second a core lets the core
+# that finishes first take the other's last chunk. A chunk gets at least MIN_PHOTOS_PER_CHUNK
+# photos, since every job costs an interpreter and its imports (~0.4 s): 46 small JPEGs went from
+# 5.4 s (8 chunks) to 4.3 s (2).
 MIN_CHUNKS = 8
-CHUNKS_PER_CORE = 4
+CHUNKS_PER_CORE = 2
 MIN_PHOTOS_PER_CHUNK = 16
+# A rebalanced split stops once its costliest chunk is within this share of a core's work of its
+# cheapest: what a core may wait at the end for the other's last chunk. With many chunks a core
+# the hash split is within that already, and nothing moves.
+BALANCE_TOLERANCE = 0.05
+
+# Estimated cost of fingerprinting one photo, by file name extension: milliseconds for any file
+# (open, digest, hashes, thumbnail) and milliseconds a megabyte (decoding, digest). Measured one
+# photo at a time on the benchmarks' libraries, 2026-12-01 (see README, Speed): a 12 MP camera
+# JPEG 23 ms (DCT scaling decodes an eighth of it), a real phone HEIC's embedded thumbnail 15 ms
+# (304 ms where the whole picture must be decoded), PNG 56, deflate TIFF 32, WebP 20, AVIF 27.
+_COST_MS = {".jpg": (4.0, 5.0), ".jpeg": (4.0, 5.0), ".png": (8.0, 15.0), ".tif": (6.0, 6.0)}
+_COST_MS |= {".tiff": _COST_MS[".tif"], ".webp": (6.0, 60.0), ".avif": (10.0, 100.0), ".gif": (6.0, 30.0)}
+_COST_MS |= {ext: (15.0, 40.0) for ext in (".heic", ".heif", ".hif")}
+_RAW_COST_MS = (20.0, 2.0)
+_OTHER_COST_MS = (8.0, 20.0)
+
+
+def photo_cost(entry: FileEntry) -> int:
+    """Estimated milliseconds to fingerprint a photo, from its extension and its size in bytes.
+
+    The size counts in steps of a quarter power of two and the cost in whole milliseconds, so that
+    a photo rewritten a little larger or smaller (new metadata) keeps its cost, and with it the
+    split keeps its moves.
+    """
+    extension = PurePath(entry.path).suffix.lower()
+    fixed, per_mb = _COST_MS.get(extension, _RAW_COST_MS if extension in RAW_EXTENSIONS else _OTHER_COST_MS)
+    megabytes = 2.0 ** (round(4 * math.log2(max(entry.size, 1))) / 4) / 1e6
+    return round(fixed + per_mb * megabytes)
 
 
 def chunk_count(n_photos: int, photos_per_chunk: int, cores: int | None = None) -> int:
@@ -40,10 +71,15 @@ def chunk_count(n_photos: int, photos_per_chunk: int, cores: int | None = None) 
     return 1 << (needed - 1).bit_length()
 
 
-def chunk_of(path: str, n_chunks: int) -> int:
-    """The chunk a path belongs to: a stable hash of the path, modulo the count."""
+def path_key(path: str) -> int:
+    """A stable pseudo-random number for a path."""
     digest = hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % n_chunks
+    return int.from_bytes(digest, "big")
+
+
+def chunk_of(path: str, n_chunks: int) -> int:
+    """The chunk a path starts in: a stable hash of the path, modulo the count."""
+    return path_key(path) % n_chunks
 
 
 def chunk_name(index: int) -> str:
@@ -53,13 +89,54 @@ def chunk_name(index: int) -> str:
 def split_into_chunks(
     photos: Iterable[FileEntry], photos_per_chunk: int, cores: int | None = None
 ) -> dict[str, list[FileEntry]]:
-    """Map chunk name to its photos (sorted by path); empty chunks are left out."""
-    photos = list(photos)
+    """Map chunk name to its photos (sorted by path); empty chunks are left out.
+
+    Each photo starts in the chunk its path hashes to, so the split depends on nothing but the
+    photos (an unchanged library gets the same manifests, and no job reruns); then photos move from
+    the costliest chunk to the cheapest until their estimated costs are within BALANCE_TOLERANCE
+    (see rebalanced), so that no core waits idle for one long chunk at the end.
+    """
+    photos = sorted(photos)
     n_chunks = chunk_count(len(photos), photos_per_chunk, cores)
-    chunks: dict[str, list[FileEntry]] = {}
-    for entry in sorted(photos):
-        chunks.setdefault(chunk_name(chunk_of(entry.path, n_chunks)), []).append(entry)
+    members: list[list[FileEntry]] = [[] for _ in range(n_chunks)]
+    for entry in photos:
+        members[chunk_of(entry.path, n_chunks)].append(entry)
+    cores_at_once = cores or max(1, n_chunks // CHUNKS_PER_CORE)
+    balanced = rebalanced(members, cores_at_once)
+    chunks = {chunk_name(index): sorted(entries) for index, entries in enumerate(balanced) if entries}
     return dict(sorted(chunks.items()))
+
+
+def rebalanced(members: list[list[FileEntry]], cores: int) -> list[list[FileEntry]]:
+    """The chunks with photos moved, one at a time, from the costliest chunk to the cheapest.
+
+    Each move takes, of the photos costing at most half the gap (so that the two chunks do not swap
+    places), the one whose path key is smallest: the same photos move whenever the costs are alike,
+    so adding or changing a photo changes few manifests. Stops when the costliest chunk is within
+    BALANCE_TOLERANCE of a core's work (the total over `cores`) of the cheapest, or no photo fits
+    the gap. Every move lowers the sum of the
+    squared costs, so the loop ends.
+    """
+    chunks = [sorted(entries, key=lambda e: path_key(e.path)) for entries in members]
+    costs = [[photo_cost(entry) for entry in entries] for entries in chunks]
+    loads = [sum(chunk_costs) for chunk_costs in costs]
+    tolerance = BALANCE_TOLERANCE * sum(loads) / max(1, cores)
+    for _ in range(sum(len(entries) for entries in chunks)):
+        heaviest = max(range(len(loads)), key=lambda i: (loads[i], -i))
+        lightest = min(range(len(loads)), key=lambda i: (loads[i], i))
+        gap = loads[heaviest] - loads[lightest]
+        if gap <= tolerance:
+            break
+        movable = next((i for i, cost in enumerate(costs[heaviest]) if cost <= gap / 2), None)
+        if movable is None:
+            break
+        entry, cost = chunks[heaviest].pop(movable), costs[heaviest].pop(movable)
+        at = bisect.bisect([path_key(e.path) for e in chunks[lightest]], path_key(entry.path))
+        chunks[lightest].insert(at, entry)
+        costs[lightest].insert(at, cost)
+        loads[heaviest] -= cost
+        loads[lightest] += cost
+    return chunks
 
 
 def manifest_text(entries: Iterable[FileEntry]) -> str:
