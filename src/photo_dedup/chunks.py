@@ -59,7 +59,7 @@ def photo_cost(entry: FileEntry) -> int:
     extension = PurePath(entry.path).suffix.lower()
     fixed, per_mb = _COST_MS.get(extension, _RAW_COST_MS if extension in RAW_EXTENSIONS else _OTHER_COST_MS)
     megabytes = 2.0 ** (round(4 * math.log2(max(entry.size, 1))) / 4) / 1e6
-    return round(fixed + per_mb * megabytes)
+    return int(round(fixed + per_mb * megabytes))
 
 
 def chunk_count(n_photos: int, photos_per_chunk: int, cores: int | None = None) -> int:
