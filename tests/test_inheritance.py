@@ -174,3 +174,19 @@ def test_exiftools_readings_are_remembered_until_the_file_changes(tmp_path, phot
     assert changed.read([str(photo)], program)[str(photo)]["XMP-dc:Title"] == "Second, longer"
     cache_file.write_text("[1, 2", encoding="utf-8")  # damaged: an empty cache, read again
     assert TagCache(str(cache_file)).read([str(photo)], missing) == {str(photo): {}}
+
+
+def test_bad_values_are_no_facts_and_never_raise(tmp_path):
+    tags = {
+        "ExifIFD:DateTimeOriginal": "2020:13:45 25:00:00",
+        "ExifIFD:OffsetTimeOriginal": "+99:00",
+        "Composite:GPSLatitude": "north",
+        "XMP-xmp:Rating": 0,
+        "XMP-dc:Subject": [1, "", None, "sea"],
+        "IFD0:Make": 42,
+    }
+    facts = {f.field: f.value for f in tag_facts(tags, IN_FILE, "/a.jpg")}
+    assert facts == {"keywords": ("1", "sea"), "camera": ("42", "")}
+    path = tmp_path / "a.jpg.json"
+    path.write_text('{"photoTakenTime": {"timestamp": "99999999999999999999"}, "geoData": {"latitude": true}}')
+    assert takeout_facts(str(path)) == []

@@ -142,8 +142,8 @@ def read_takeout(path: str) -> dict[str, object]:
     facts: dict[str, object] = {}
     taken = document.get("photoTakenTime")
     timestamp = taken.get("timestamp") if isinstance(taken, dict) else None
-    if isinstance(timestamp, (str, int)) and str(timestamp).isdigit() and int(timestamp) > 0:
-        from datetime import UTC, datetime
+    if isinstance(timestamp, (str, int)) and str(timestamp).isdigit() and 0 < int(timestamp) < 253402300800:
+        from datetime import UTC, datetime  # before year 10000: a time datetime can hold
 
         facts["taken"] = datetime.fromtimestamp(int(timestamp), UTC).strftime("%Y-%m-%dT%H:%M:%S")
     for key in ("geoData", "geoDataExif"):

@@ -199,8 +199,13 @@ def iso_time(value: Any, offset: Any = None) -> str | None:
     if match is None or match[1] == "0000":
         return None
     zone = match[7] or _clean(offset) or ""
-    zone = "+00:00" if zone == "Z" else zone if re.fullmatch(r"[+-]\d\d:\d\d", zone) else ""
-    return f"{match[1]}-{match[2]}-{match[3]}T{match[4]}:{match[5]}:{match[6]}{zone}"
+    zone = "+00:00" if zone == "Z" else zone if re.fullmatch(r"[+-](0\d|1[0-4]):[0-5]\d", zone) else ""
+    text = f"{match[1]}-{match[2]}-{match[3]}T{match[4]}:{match[5]}:{match[6]}{zone}"
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:  # month 13, 25 o'clock: not a time
+        return None
+    return text
 
 
 def tag_facts(tags: Mapping[str, Any], kind: str, source: str) -> list[Fact]:
