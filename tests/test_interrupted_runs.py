@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -13,6 +14,7 @@ import pytest
 from library_factory import build_library
 from workflow_runner import snakemake
 
+from photo_dedup.step_log import FAILED
 from photo_dedup.workflow_command import snakemake_command
 
 pytestmark = pytest.mark.e2e
@@ -71,3 +73,36 @@ def test_a_second_run_while_one_is_going_is_refused_and_touches_nothing(library,
     finally:
         first.wait(timeout=600)
     assert first.returncode == 0
+
+
+def test_ctrl_c_ends_with_one_line_saying_how_far_the_run_got(library, tmp_path):
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    # the default profile's quiet setting (the runner asks for Snakemake's messages), small chunks
+    command = snakemake_command(workdir, 2, "--config", f"library={library}", "photos_per_job=4", "--quiet", "all")
+    run = subprocess.Popen(
+        command, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+    assert run.stdout is not None
+    seen = []
+    for line in run.stdout:  # a chunk is done, the others are going or waiting
+        seen.append(line)
+        if "photo-dedup: fingerprints " in line:
+            break
+    os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C sends: to every process of the terminal's run
+    output = "".join(seen) + run.stdout.read()
+    assert run.wait(timeout=120) != 0
+    after = output.split("photo-dedup: fingerprints ", 1)[1].splitlines()[1:]
+    ending = [line for line in after if line.strip() and "photo-dedup: fingerprints " not in line]
+    assert len(ending) == 1, output
+    found = re.fullmatch(
+        r"photo-dedup: interrupted: (\d+) of (\d+) photos fingerprinted; run the same command to continue", ending[0]
+    )
+    assert found, output
+    done, total = int(found[1]), int(found[2])
+    planned = sum(len(path.read_text().splitlines()) for path in (workdir / "cache" / "manifests").glob("*.jsonl"))
+    assert total == planned and 0 < done < total
+    assert not any(FAILED in path.read_text() for path in (workdir / "logs").rglob("*.log"))  # not a failure
+    again = snakemake(workdir, "--config", f"library={library}", "photos_per_job=4")
+    assert again.returncode == 0, again.stderr
+    assert "photo-dedup: done." in again.stdout

@@ -61,8 +61,13 @@ def error_line(kind: str, message: str) -> str:
             f"photo-dedup: {', '.join(files) or 'some files'} were left incomplete by an interrupted run: "
             "run again with --rerun-incomplete"
         )
-    first = next((line.strip() for line in message.splitlines() if line.strip() and line.strip() != f"{kind}:"), "")
-    return f"photo-dedup: Snakemake stopped: {first or kind} ({SNAKEMAKE_OWN_LINES})"
+    said = [line.strip() for line in message.splitlines() if line.strip() and not _heading(line.strip(), kind)]
+    return f"photo-dedup: Snakemake stopped: {said[0] if said else kind} ({SNAKEMAKE_OWN_LINES})"
+
+
+def _heading(line: str, kind: str) -> bool:
+    """A line that says only what and where ("WorkflowError:", 'WorkflowError in file "x", line 7:')."""
+    return line == f"{kind}:" or re.fullmatch(r'\w+ in file ".*", line \d+:', line) is not None
 
 
 def _listed_after(heading: str, message: str) -> list[str]:
