@@ -81,7 +81,9 @@ def test_thumbnails_load(browser, reviewed):
     images = page.locator("figure.member img")
     assert images.count() == len(read_groups(reviewed["workdir"]))
     for index in range(images.count()):
-        images.nth(index).scroll_into_view_if_needed()
+        # the DOM's own scroll: Playwright's waits for a size, which a card skipped by
+        # content-visibility (off screen) has only once it is near the screen
+        images.nth(index).evaluate("img => img.scrollIntoView()")
     page.wait_for_function(
         "Array.from(document.querySelectorAll('figure.member img')).every(i => i.complete && i.naturalWidth > 0)"
     )
