@@ -24,6 +24,14 @@ def test_flat_names_go_into_their_section_with_their_types():
     assert schema_problem(config, SCHEMA) is None
 
 
+def test_an_empty_value_is_an_empty_list():
+    # Snakemake's parse_config gives None for `--config preferred_roots=` (and `exclude=`)
+    assert normalise_config({"preferred_roots": None, "exclude": None}, SCHEMA) == {
+        "exclude": [],
+        "keeper": {"preferred_roots": []},
+    }
+
+
 def test_text_inside_a_mapping_is_coerced():
     config = {"match": {"max_hash_distance": "3", "min_alignment": "0.3"}, "exclude": "['*.png', x]"}
     normalise_config(config, SCHEMA)
@@ -141,3 +149,30 @@ def test_every_setting_of_a_section_can_be_given_flat_as_text_and_reaches_its_st
             if section == "match":
                 assert getattr(MatchThresholds(**config["match"]), key) == value
     assert MatchThresholds(**normalise_config({"max_grey_tint": "0.05"}, SCHEMA)["match"]).max_grey_tint == 0.05
+
+
+def test_every_key_the_readme_names_works_on_the_command_line_as_named(tmp_path):
+    """The README's configuration table names each key as `--config` takes it (Snakemake 9 refuses a
+    dotted `keeper.rules=` before it reads the workflow); one dry run sets every key to its default."""
+    import re
+
+    from photo_dedup.settings import default
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("\n\n| key |", 1)[1].split("\n\n", 1)[0]
+    named = re.findall(r"^\| `([^`]+)`(?: \((\w+)\))? \|", table, flags=re.MULTILINE)
+    leaves = {
+        (section if spec.get("type") == "object" else "", key)
+        for section, spec in SCHEMA["properties"].items()
+        for key in (spec["properties"] if spec.get("type") == "object" else [section])
+    }
+    assert {(section, key) for key, section in named} == leaves
+    entries = []
+    for key, section in named:
+        if key == "library":
+            continue
+        value = default(section, key) if section else default(key)
+        entries.append(f"{key}={','.join(value) if isinstance(value, list) else str(value).lower()}")
+    result = snakemake(tmp_path, "-n", "--config", *entries)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "photo-dedup: config" not in result.stderr

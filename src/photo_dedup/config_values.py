@@ -88,6 +88,8 @@ def _coerce(value: Any, spec: Mapping[str, Any], name: str) -> Any:
                 raise ConfigError(f"config: unknown key {name}.{key}{_suggestion(str(key), list(known))}")
             value[key] = _coerce(value[key], known[key], f"{name}.{key}")
         return value
+    if value is None and kind == "array":  # Snakemake reads `--config key=` as None: an empty list
+        return []
     if not isinstance(value, str):
         return value
     try:
