@@ -4,6 +4,7 @@
     python benchmarks/speed.py --photos 100 --small 0 --sidecars 0
     python benchmarks/speed.py --photos 0 --small 0 --sidecars 0 --mixed --heic 200   # vs czkawka
     python benchmarks/speed.py --photos 10000 --small 0 --sidecars 0 --no-naive --no-difpy  # 24 GB, ~1 h
+    python benchmarks/speed.py --photos 0 --small 0 --sidecars 0 --phone-heic 200 --heic-sources DIR
 
 czkawka (its Rust engine through the `czkawka` bindings: pip install -e '.[bench]') is timed on the
 same files in the same run, twice (it keeps no cache through these bindings, so both runs are cold).
@@ -13,12 +14,22 @@ whash of every photo in a process pool), (b) the workflow cold, (c) a no-op reru
 modifying 10 photos, (e) a rerun after renaming a folder of 100 photos, (f) peak memory, (g) difPy,
 the ratios b/a, b/g, d/b and the decode floor; then (c) and (d) at --small photos, and the gather
 step's time and peak memory on --sidecars generated sidecars.
+
+--phone-heic N builds a library of N real phone HEICs: copies of the real files in --heic-sources
+(bigcat88/pillow_heif's and immich's test photos: see heic_sources) with their EXIF capture times
+rewritten in place, so that every copy has its own bytes (the cache keys on them) and the HEIC
+container, tiles and thumbnails stay as the phone wrote them. The copies of one file are one
+picture, so they form one group each; the file list says how many real files there are. For each
+real file it also prints what a fingerprint from the embedded thumbnail would give: its decode
+time and its perceptual-hash distance to the main image's (the two-stage plan of issue 23).
+Every workflow run also prints its per-step split (each rule's job seconds, from logs/benchmarks).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -107,10 +118,13 @@ def cold_then_noop(workdir: Path, library: Path, cores: int) -> tuple[float, flo
 
 def side_by_side(title: str, library: Path, workdir: Path, cores: int, files: int, note: str = "") -> None:
     """The workflow cold and no-op, then czkawka twice, on the same library; one block of output."""
-    cold, rss, noop = cold_then_noop(workdir, library, cores)
+    cold, rss = snakemake(workdir, library, cores), LAST_RUN_PEAK_MB[0]
+    split = step_split(workdir)
+    noop = snakemake(workdir, library, cores)
     first, second = czkawka(library), czkawka(library)
     print(f"{title}, {files} files:")
     print(f"  workflow cold {cold:.1f} s ({files / cold:.1f} files/s, peak {rss:.0f} MB), no-op {noop:.1f} s")
+    print(f"  per step (job seconds): {split}")
     print(f"  czkawka {first:.1f} s, again {second:.1f} s   workflow/czkawka = {cold / first:.2f}{note}")
 
 
@@ -121,6 +135,104 @@ def heic_run(args: argparse.Namespace, base: Path) -> None:
     paths = make_phone_photos(library, args.heic)
     floor = decode_floor([p for p in paths if p.suffix == ".heic"], args.cores, base / "heic-floor-cache")
     side_by_side("HEIC library", library, base / "heic-work", args.cores, len(paths), f"   decode floor {floor:.1f} s")
+
+
+# Real phone and camera HEICs with an EXIF capture time (the copies vary it); where each comes from.
+HEIC_SOURCES = {
+    "IMG_2682.heic": "immich-app/test-assets formats/ (iPhone)",
+    "samsung-one-ui-6.heic": "immich-app/test-assets formats/ (Samsung One UI 6)",
+    "pug.heic": "bigcat88/pillow_heif tests/images/heif_other/ (iPhone)",
+    "arrow.heic": "bigcat88/pillow_heif tests/images/heif_other/ (iPhone)",
+    "xiaomi.heic": "bigcat88/pillow_heif tests/images/heif_special/ (Xiaomi)",
+    "aux_YCbCr.heic": "bigcat88/pillow_heif tests/images/heif_special/",
+    "cat.hif": "bigcat88/pillow_heif tests/images/heif_other/ (Canon camera HIF)",
+}
+EXIF_TIME = re.compile(rb"(19|20)\d\d:[01]\d:[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d")
+
+
+def heic_sources(folder: Path) -> list[Path]:
+    """The real HEICs of HEIC_SOURCES found in `folder` (fetched there beforehand)."""
+    return [folder / name for name in HEIC_SOURCES if (folder / name).is_file()]
+
+
+def phone_heic_library(sources: list[Path], root: Path, count: int) -> list[Path]:
+    """`count` copies of the real files, each with its capture times moved by its own number of
+    seconds (same length, so no offset in the file moves), in folders of 100."""
+    paths = []
+    for number in range(count):
+        source = sources[number % len(sources)]
+        day = f"2024:{1 + number % 12:02d}:{1 + number % 28:02d}"
+        stamp = f"{day} {number % 24:02d}:{number // 60 % 60:02d}:{number % 60:02d}"
+        data = EXIF_TIME.sub(stamp.encode(), source.read_bytes())
+        path = root / f"{number // 100:03d}" / f"IMG_{number:05d}{source.suffix}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def thumbnail_agreement(sources: list[Path]) -> None:
+    """Per real file: the thumbnail pillow-heif's draft() picks (a scaled copy of the main image:
+    same orientation, crop and colour profile), the time to fingerprint from it and from the main
+    image, and the perceptual-hash distance between the two fingerprints."""
+    from photo_dedup.decode import decode_photo
+    from photo_dedup.fingerprint import WORK_SIZE
+    from photo_dedup.signature import compute_signature, hash_bits
+
+    print("  embedded thumbnail against main image (pHash bits of 64; ms to fingerprint):")
+    for path in sources:
+        started = time.perf_counter()
+        main = decode_photo(str(path), WORK_SIZE, 250_000_000)
+        main_ms = 1000 * (time.perf_counter() - started)
+        started = time.perf_counter()
+        with Image.open(path) as im:
+            width, height = im.size
+            scale = WORK_SIZE / max(width, height)
+            if im.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale)))) is None:
+                print(f"    {path.name}: no usable thumbnail; main image {main_ms:.0f} ms")
+                continue
+            small = im.convert("RGB")
+        small.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR)
+        thumb_ms = 1000 * (time.perf_counter() - started)
+        thumb_hash, main_hash = compute_signature(small).phash, compute_signature(main.image).phash
+        distance = (hash_bits(thumb_hash) ^ hash_bits(main_hash)).bit_count()
+        print(
+            f"    {path.name}: thumbnail {small.size} in {thumb_ms:.0f} ms against {main_ms:.0f} ms; "
+            f"pHash distance {distance}"
+        )
+
+
+def phone_heic_run(args: argparse.Namespace, base: Path) -> None:
+    """Real phone HEICs (copies with varied capture times): the workflow against czkawka."""
+    sources = heic_sources(args.heic_sources)
+    if not sources:
+        print(f"\nno real HEICs of HEIC_SOURCES in {args.heic_sources}: phone HEIC library skipped")
+        return
+    library = base / "phone-heic-library"
+    paths = phone_heic_library(sources, library, args.phone_heic)
+    print(
+        f"\nphone HEIC library: {len(paths)} copies of {len(sources)} real files ({', '.join(p.name for p in sources)})"
+    )
+    thumbnail_agreement(sources)
+    floor = decode_floor(paths, args.cores, base / "phone-heic-floor-cache")
+    side_by_side(
+        "phone HEIC library",
+        library,
+        base / "phone-heic-work",
+        args.cores,
+        len(paths),
+        f"   decode floor {floor:.1f} s",
+    )
+
+
+def step_split(workdir: Path) -> str:
+    """Each rule's job seconds in the last run, from its benchmark files (logs/benchmarks)."""
+    folder = workdir / "logs" / "benchmarks"
+    seconds: dict[str, float] = {}
+    for tsv in sorted(folder.rglob("*.tsv")):
+        rule = tsv.parent.name if tsv.parent != folder else tsv.stem
+        seconds[rule] = seconds.get(rule, 0.0) + float(tsv.read_text().splitlines()[1].split("\t")[0])
+    return ", ".join(f"{rule} {value:.2f} s" for rule, value in sorted(seconds.items()))
 
 
 def mixed_run(args: argparse.Namespace, base: Path) -> None:
@@ -259,6 +371,10 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true", help="skip (a): at 10^4 photos it takes ~40 min")
     parser.add_argument("--mixed", action="store_true", help="also time the mixed library against czkawka")
     parser.add_argument("--heic", type=int, default=0, help="also time this many 12 MP HEICs against czkawka")
+    parser.add_argument("--phone-heic", type=int, default=0, help="also time this many real phone HEICs (copies)")
+    parser.add_argument(
+        "--heic-sources", type=Path, default=REPO.parent / "shared" / "photos" / "heic", help="folder of the real HEICs"
+    )
     parser.add_argument("--workdir", type=Path, default=REPO / "bench-work" / "speed")
     args = parser.parse_args()
     base = args.workdir.resolve()
@@ -272,6 +388,8 @@ def main() -> None:
         mixed_run(args, base)
     if args.heic:
         heic_run(args, base)
+    if args.phone_heic:
+        phone_heic_run(args, base)
     if args.small:
         small_photo_run(args, base)
     if args.sidecars:

@@ -7,6 +7,8 @@ rule contact_sheet:
         thumbs=directory("results/thumbs"),
     log:
         "logs/contact_sheet.log",
+    benchmark:
+        "logs/benchmarks/contact_sheet.tsv"
     localrule: True
     params:
         cache_dir=CACHE_ROOT,
@@ -25,6 +27,8 @@ rule distance_plot:
         png="results/pair-distances.png",
     log:
         "logs/distance_plot.log",
+    benchmark:
+        "logs/benchmarks/distance_plot.tsv"
     localrule: True
     params:
         match=match_settings(),
@@ -39,6 +43,8 @@ rule deletion_script:
         script="results/delete-duplicates.sh",
     log:
         "logs/deletion_script.log",
+    benchmark:
+        "logs/benchmarks/deletion_script.tsv"
     localrule: True
     params:
         quarantine=config["quarantine"],
