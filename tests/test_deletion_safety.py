@@ -17,13 +17,29 @@ from deletion_helpers import make_rows, snapshot, with_companions
 
 from photo_dedup.deletion_script import write_deletion_script
 
-SHELLS = [shell for shell in (["dash"], ["bash"], ["bash", "--posix"]) if shutil.which(shell[0])]
+
+def distinct_shells(candidates: list[list[str]]) -> list[list[str]]:
+    """The candidates found on this machine, each program once (`sh` is often dash by another name)."""
+    found: dict[tuple[str, ...], list[str]] = {}
+    for shell in candidates:
+        program = shutil.which(shell[0])
+        if program:
+            found.setdefault((os.path.realpath(program), *shell[1:]), shell)
+    return list(found.values())
+
+
+# The README promises the scripts run under these; busybox sh is the shell of small NAS systems.
+SHELLS = distinct_shells([["dash"], ["bash"], ["bash", "--posix"], ["busybox", "sh"], ["sh"]])
 SHELL = ["sh"]
 
 
 @pytest.fixture(autouse=True, params=SHELLS, ids=" ".join)
 def shell(request):
-    """Every test here runs the scripts under each shell in turn."""
+    """Every test here runs the scripts under each shell in turn.
+
+    Mutant: `sh()` running plain `sh` whatever the shell (as this file once did: the list was defined
+    and never used) -> test_the_scripts_run_under_the_shell_named fails for every shell but sh's own.
+    """
     global SHELL
     SHELL = request.param
     yield request.param
@@ -65,6 +81,30 @@ def twins(tmp_path):
         tmp_path, library, {library / "keep" / "X.jpg": [library / "other" / "X.jpg"]}, tmp_path / "q"
     )
     return tmp_path, library, script
+
+
+@pytest.mark.skipif(not Path("/proc/self/exe").exists(), reason="reads the calling shell from /proc (Linux)")
+def test_the_scripts_run_under_the_shell_named(twins, shell):
+    """The shell that runs the script is the one this case names: a stand-in for sha256sum, first on
+    the PATH, writes down the program and arguments of the shell that called it (its parent)."""
+    tmp, library, script = twins
+    shims = tmp / "shims"
+    shims.mkdir()
+    record = tmp / "called-by.txt"
+    (shims / "sha256sum").write_text(
+        "#!/bin/sh\n"
+        f"readlink /proc/$PPID/exe >> '{record}'\n"
+        f"tr '\\000' '\\n' < /proc/$PPID/cmdline >> '{record}'\n"
+        f"exec '{shutil.which('sha256sum')}' \"$@\"\n"
+    )
+    (shims / "sha256sum").chmod(0o755)
+    result = sh(script, "-y", env={"PATH": f"{shims}:{os.environ['PATH']}"}, cwd=tmp)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (library / "other" / "X.jpg").exists()
+    program, *arguments = record.read_text().splitlines()
+    assert program == os.path.realpath(shutil.which(shell[0]))
+    assert arguments[1 : len(shell)] == shell[1:]
+    assert arguments[len(shell)] == str(script)
 
 
 @pytest.mark.parametrize("mode", [["--delete", "-y"], ["-y"]], ids=["delete", "quarantine"])
