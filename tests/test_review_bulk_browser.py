@@ -157,12 +157,18 @@ def test_the_review_server_saves_not_a_copy_and_the_folders(browser, reviewed): 
         page.goto(server.url)
         page.click(f"{figure(page, small)} button.not-copy")
         page.click(f"{figure(page, small)} button.prefer")
+        page.click("#accept-view")  # every group: edits and similar shots keep all, copies their keeper
         page.click("#save")
         page.wait_for_function("document.getElementById('status').textContent.startsWith('saved')")
         assert "1 folder(s) to keep" in page.text_content("#status")
         saved = json.loads((workdir / "decisions.json").read_text())
         assert saved["version"] == 2 and saved["preferred_roots"] == [str(small.parent)]
         assert [d["photo_path"] for d in saved["decisions"] if d["action"] == "not_a_copy"] == [str(small)]
+        rows = read_groups(workdir)
+        relation = dict(zip(rows["group_id"], rows["relation"], strict=False))
+        accepted = {d["group_id"]: d["action"] for d in saved["decisions"] if d["action"] != "not_a_copy"}
+        assert accepted == {group: "keep" if kind == "copy" else "keep_all" for group, kind in relation.items()}
+        assert "edit" in relation.values()
         page.evaluate("localStorage.clear()")
         page.close()
     finally:
