@@ -52,11 +52,11 @@ def test_photos_without_a_capture_time_are_never_paired(photos):
 def test_the_crop_search_correlates_as_scikit_image_does(photos):
     from skimage.feature import match_template
 
-    from photo_dedup.crops import _correlator
+    from photo_dedup.crops import correlator
 
     rng = np.random.default_rng(0)
     grey = np.asarray(photos["coffee"].convert("L").resize((32, 32)), dtype=np.float32)
-    correlate = _correlator(grey)
+    correlate = correlator(grey)
     for h, w in [(32, 32), (16, 24), (5, 31), (20, 9)]:
         top, left = rng.integers(0, 33 - h), rng.integers(0, 33 - w)
         template = grey[top : top + h, left : left + w] + rng.normal(0, 4, (h, w)).astype(np.float32)

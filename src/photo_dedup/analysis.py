@@ -25,7 +25,7 @@ from photo_dedup.keeper import DEFAULT_RULES, YOUR_CHOICE, KeeperRanking, Rule, 
 from photo_dedup.photo_table import PhotoTable, load_photo_table
 from photo_dedup.photos_duplicates import apply_photos_rules, write_photos_duplicates
 from photo_dedup.tables import group_rows, summarise, write_tables
-from photo_dedup.tiers import EDIT, SIMILAR, edit_pairs, review_groups
+from photo_dedup.tiers import EDIT, SIMILAR, edit_pairs, review_groups, similar_pairs
 from photo_dedup.verify import MatchThresholds, PairEvidence
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def find_groups(
     groups, evidence = copy_groups(table, thresholds, ranking, decisions)
     groups += review_groups(table, edit_pairs(table, evidence, groups), groups, ranking, EDIT, decisions)
     if similar_shots:
-        groups += review_groups(table, evidence.pairs[evidence.similar], groups, ranking, SIMILAR, decisions)
+        groups += review_groups(table, similar_pairs(table, evidence, groups), groups, ranking, SIMILAR, decisions)
     rows = keep_all_decided(group_rows(table, groups), decisions.keep_all)
     rows = keep_raw_jpeg_pairs(rows, raw_jpeg_pairs)
     digests = DigestCache(companion_digests)

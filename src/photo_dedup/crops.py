@@ -37,7 +37,7 @@ MIN_CROP_STRUCTURE = 0.9  # gradient correlation of the crop and its box in the 
 MAX_CROP_AREA = 0.88  # at most this much of the original's area is left in a crop
 MIN_TURN_STRUCTURE = 0.9
 MIN_COARSE_MATCH = 0.8  # a crop matches its box at half resolution at 0.9 or more
-_WIDTHS = np.arange(0.5, 1.001, 0.03)
+_WIDTHS = np.arange(0.3, 1.001, 0.03)
 _SIDE = 32  # pixels of the compared pictures
 _MOVES = [(dw, dx, dy) for dw in (-1, 0, 1) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
 
@@ -95,6 +95,11 @@ def crop_or_turn_pairs(table: PhotoTable, pairs: np.ndarray) -> np.ndarray:
     return np.array(found, dtype=np.int64).reshape(-1, 2)
 
 
+def crop_of(luma_a: np.ndarray, aspect_a: float, luma_b: np.ndarray, aspect_b: float) -> bool:
+    """B (its 64x64 grey picture and width/height) is a crop of A (see _cropped)."""
+    return _cropped(luma_a.astype(np.float32), aspect_a, luma_b.astype(np.float32), aspect_b)
+
+
 def turned(luma_a: np.ndarray, luma_b: np.ndarray) -> bool:
     """B is A turned or mirrored (not A as it is: that is a copy or an edit, found by the hashes)."""
     for k in range(4):
@@ -103,7 +108,7 @@ def turned(luma_a: np.ndarray, luma_b: np.ndarray) -> bool:
                 continue
             view = np.rot90(luma_b, k)
             view = view[:, ::-1] if mirrored else view
-            if _gradient_correlation(luma_a, view) >= MIN_TURN_STRUCTURE:
+            if gradient_correlation(luma_a, view) >= MIN_TURN_STRUCTURE:
                 return True
     return False
 
@@ -117,10 +122,10 @@ def _cropped(luma_a: np.ndarray, aspect_a: float, luma_b: np.ndarray, aspect_b: 
     blurred = gaussian_filter(luma_a, 0.7)
     coarse = blurred.reshape(_SIDE, 2, _SIDE, 2).mean(axis=(1, 3))
     best = (-1.0, 0.0, 0.0, 0.0)  # score, width, x, y (fractions of A)
-    correlate = _correlator(coarse)
+    correlate = correlator(coarse)
     for width in _WIDTHS:
         height = width * aspect_a / aspect_b
-        if not 0.4 <= height <= 1.0:
+        if not 0.3 <= height <= 1.0:
             continue
         size = (max(4, round(width * _SIDE)), max(4, round(height * _SIDE)))
         template = np.asarray(Image.fromarray(luma_b).resize(size, Image.Resampling.BOX), dtype=np.float32)
@@ -149,10 +154,10 @@ def _cropped(luma_a: np.ndarray, aspect_a: float, luma_b: np.ndarray, aspect_b: 
     height = width * aspect_a / aspect_b
     if score < 0 or width * height > MAX_CROP_AREA:
         return False  # lines up best with (nearly) the whole picture: moved, not cropped
-    return _gradient_correlation(_box(luma_a, x, y, width, height), target) >= MIN_CROP_STRUCTURE
+    return gradient_correlation(_box(luma_a, x, y, width, height), target) >= MIN_CROP_STRUCTURE
 
 
-def _correlator(image: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+def correlator(image: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     """A function giving a template's normalised cross-correlation with each window of `image` it
     fits in (what skimage's match_template gives without padding). Written out because the pictures
     are 32x32: the FFT route costs ~0.6 ms a call in overhead and importing scikit-image 1.4 s; here
@@ -198,7 +203,7 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum() + 1e-9))
 
 
-def _gradient_correlation(a: np.ndarray, b: np.ndarray) -> float:
+def gradient_correlation(a: np.ndarray, b: np.ndarray) -> float:
     def gradients(x: np.ndarray) -> np.ndarray:
         return np.stack([np.diff(x, axis=1)[:-1, :], np.diff(x, axis=0)[:, :-1]])
 

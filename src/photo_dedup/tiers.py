@@ -23,7 +23,9 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from photo_dedup.bursts import SIMILAR_SECONDS, burst_pairs
 from photo_dedup.candidates import hamming
+from photo_dedup.crop_candidates import cropped_pairs
 from photo_dedup.crops import crop_or_turn_pairs, same_moment_pairs
 from photo_dedup.decisions import Decisions
 from photo_dedup.grouping import Group, around_keepers
@@ -33,7 +35,6 @@ from photo_dedup.turns import turned_pairs
 from photo_dedup.verify import PairEvidence
 
 EDIT, SIMILAR = "edit", "similar"
-SIMILAR_SECONDS = 60
 REASON = {
     EDIT: "edits of one shot: nothing is removed unless you choose the photo to keep",
     SIMILAR: "similar shots: nothing is removed unless you choose the photo to keep",
@@ -43,14 +44,26 @@ REASON = {
 def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Group]) -> np.ndarray:
     """Edits of one shot: the candidate pairs measured as colour or tone edits, plus crops and turns
     among the photos taken at the same moment (their hashes differ, so the candidates miss them;
-    one photo per copy group and moment is compared), plus turns and mirrors found by content."""
+    one photo per copy group and moment is compared), plus turns, mirrors, crops and pads found by
+    content."""
     stand_in = _keepers_of(len(table), copy_groups)
     settled = {tuple(pair) for pair in evidence.pairs[evidence.accepted | evidence.edit].tolist()}
     moments = [pair for pair in same_moment_pairs(table, stand_in).tolist() if tuple(pair) not in settled]
     found = crop_or_turn_pairs(table, np.array(moments, dtype=np.int64).reshape(-1, 2))
     # turns and mirrors in the pixels, with or without a capture time: found by their content
-    turns = turned_pairs(table.luma, np.unique(stand_in))
-    return np.concatenate([evidence.pairs[evidence.edit].reshape(-1, 2), found, turns]).astype(np.int64)
+    staying = np.unique(stand_in)
+    turns = turned_pairs(table.luma, staying)
+    # crops and pads, with or without a capture time: found by the boxes a crop most often keeps
+    aspect = (table.photos["width"] / table.photos["height"]).to_numpy(dtype=np.float64)
+    crops = cropped_pairs(table.luma, aspect, staying)
+    return np.concatenate([evidence.pairs[evidence.edit].reshape(-1, 2), found, turns, crops]).astype(np.int64)
+
+
+def similar_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Group]) -> np.ndarray:
+    """Similar shots: the candidate pairs measured as nearby, plus bursts and retakes found by
+    camera and time (bursts.py), among the photos that stay."""
+    bursts = burst_pairs(table, np.unique(_keepers_of(len(table), copy_groups)))
+    return np.concatenate([evidence.pairs[evidence.similar].reshape(-1, 2), bursts]).astype(np.int64)
 
 
 def review_groups(

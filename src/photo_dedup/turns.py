@@ -57,8 +57,8 @@ def dct_hashes(low: np.ndarray) -> np.ndarray:
     """A 64-bit hash of each (n, 8, 8) block of low frequencies: each against their median."""
     flat = low.reshape(len(low), 64)
     bits = flat > np.median(flat, axis=1, keepdims=True)
-    weights = np.left_shift(np.uint64(1), np.arange(63, -1, -1, dtype=np.uint64))
-    hashed: np.ndarray = (bits.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+    # the first frequency is the highest bit: packed 8 to a byte, read as one big-endian number
+    hashed: np.ndarray = np.packbits(bits, axis=1).view(">u8").astype(np.uint64).ravel()
     return hashed
 
 
