@@ -298,3 +298,17 @@ def test_a_run_killed_while_writing_sidecars_finishes_on_rerun_and_restores_byte
         assert sorted(as_list(merged["XMP-dc:Subject"])) == ["coffee", "morning"]
         assert as_list(read_xmp(library["masters"] / "IMG_0003.jpg.xmp")["XMP-iptcExt:PersonInImage"]) == ["Chelsea"]
         restore(library, "dash", quarantine)
+
+
+def test_a_kept_photo_whose_copies_all_stay_inherits_nothing(library, tmp_path):
+    copy = library["root"] / "Takeout/Google Photos/Photos from 2020/IMG_0001.jpg"
+    original = copy.read_bytes()
+    copy.write_bytes(original + b"\0")  # changed since the analysis: the script leaves it in place
+    try:
+        done = run_script(library, "bash", "--quarantine", str(tmp_path / "q"))
+        assert done.returncode == 1 and "SKIP: the duplicate changed" in done.stdout, done.stdout + done.stderr
+        assert not (library["masters"] / "IMG_0001.jpg.xmp").exists()  # its copy stays, and all it knew
+        assert "Metadata: 2 kept photo(s)" in done.stdout
+    finally:
+        copy.write_bytes(original)
+    restore(library, "bash", tmp_path / "q")

@@ -139,6 +139,7 @@ class SidecarWrite(TypedDict):
     """What a kept photo inherits, written into its XMP sidecar by ExifTool (and undone by restore.sh)."""
 
     id: str  # its journal entry and temporary files
+    group_id: str  # written only if a copy of this group went (moved now or before)
     keeper: str
     keeper_dir: str
     keeper_size: int
@@ -197,6 +198,7 @@ def sidecar_writes(rows: pd.DataFrame, actions: Sequence[Removal]) -> list[Sidec
         writes.append(
             {
                 "id": sidecar_id,
+                "group_id": str(record["group_id"]),
                 "keeper": record["path"],
                 "keeper_dir": os.path.dirname(record["path"]),
                 "keeper_size": int(record["size"]),
