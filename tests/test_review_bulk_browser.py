@@ -53,6 +53,10 @@ def test_bulk_actions_not_a_copy_filters_and_keys_then_a_rerun(browser, reviewed
     place = page.locator(f"{figure(page, small)} .folder")
     assert place.text_content() == "…/Exports" and place.get_attribute("title") == str(small)
     assert page.locator(f"{figure(page, small)} .name").text_content() == "astronaut-small.jpg"
+    page.click(f"#{astronaut} button.compare")  # and the compare view names every full path
+    labels = page.eval_on_selector_all("#compare .label", "labels => labels.map(l => l.textContent)")
+    assert any(label.endswith(" · " + str(small)) for label in labels)
+    page.keyboard.press("Escape")
 
     # Home and End: the first and last group shown
     page.keyboard.press("End")
