@@ -15,6 +15,7 @@ from photo_dedup import __version__
 from photo_dedup.atomic import copy_file, display_text, write_text
 from photo_dedup.decisions_file import DecisionsDocument, load_decisions_file
 from photo_dedup.review_places import places
+from photo_dedup.run_summary import BETTER_OUTSIDE_PHOTOS
 from photo_dedup.tables import human_bytes, read_groups_json
 from photo_dedup.templating import template_environment
 
@@ -132,9 +133,6 @@ def needs_a_look(records: list[dict[Any, Any]]) -> list[str]:
     if any(str(r["reason"]).startswith(BETTER_OUTSIDE_PHOTOS) for r in records):
         looks.append("outside-photos")
     return looks
-
-
-BETTER_OUTSIDE_PHOTOS = "kept: better copy outside Photos"
 
 
 def render_contact_sheet(
