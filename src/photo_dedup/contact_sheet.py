@@ -151,7 +151,7 @@ def render_contact_sheet(
     thumbs = copy_thumbnails(rows, cache_dir, out_path.parent / "thumbs")
     groups = []
     by_group: dict[Any, list[dict[Any, Any]]] = {}
-    for row in rows.to_dict("records"):  # once: a frame's to_dict per group costs 15 ms (45 s at 3,000)
+    for row in rows.to_dict("records"):  # once: a to_dict per group took 24 s at 3,000 groups
         by_group.setdefault(row["group_id"], []).append(row)
     for group_id, records in by_group.items():
         keeper = next((r for r in records if r["match"] == "keeper"), records[0])
