@@ -6,6 +6,10 @@ look-alikes that must stay apart, broken files and hostile file names.
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,8 +38,48 @@ class GeneratedLibrary:
     def all_photos(self) -> list[Path]:
         return sorted(p for p in self.root.rglob("*") if p.is_file())
 
+    def moved_to(self, root: Path) -> GeneratedLibrary:
+        """The same library described at another root."""
+
+        def there(path: Path) -> Path:
+            return root / path.relative_to(self.root)
+
+        return GeneratedLibrary(
+            root,
+            groups={name: {there(p) for p in copies} for name, copies in self.groups.items()},
+            lookalikes=[(there(a), there(b)) for a, b in self.lookalikes],
+            broken={there(p) for p in self.broken},
+            singles={there(p) for p in self.singles},
+        )
+
+
+_BUILT: list[GeneratedLibrary] = []  # the library made once in this test process, copied for each caller
+
 
 def build_library(root: Path) -> GeneratedLibrary:
+    """The generated library at `root` (a new folder): made once per test process, then copied.
+
+    The copy keeps every file's bytes and modification time, and its symbolic links point where the
+    made one's do, inside `root` (a dangling link and a loop, as made).
+    """
+    if not _BUILT:
+        made_in = tempfile.mkdtemp(prefix="photo-dedup-library-")
+        atexit.register(shutil.rmtree, made_in, ignore_errors=True)
+        _BUILT.append(make_library(Path(made_in) / "library"))
+    made = _BUILT[0]
+    shutil.copytree(made.root, root, symlinks=True, dirs_exist_ok=True)
+    for folder, folders, files in os.walk(root):
+        for name in folders + files:
+            link = Path(folder, name)
+            if link.is_symlink() and Path(os.readlink(link)).is_relative_to(made.root):
+                target = root / Path(os.readlink(link)).relative_to(made.root)
+                link.unlink()
+                link.symlink_to(target)
+    return made.moved_to(root)
+
+
+def make_library(root: Path) -> GeneratedLibrary:
+    """Write the library's photos under `root` (see build_library, which most tests want)."""
     lib = GeneratedLibrary(root)
     photos = real_photos()
     originals = root / "Masters"
