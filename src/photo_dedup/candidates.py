@@ -86,10 +86,11 @@ def close_pairs(hashes: np.ndarray, max_distance: int) -> np.ndarray:
     return np.unique(np.concatenate(found), axis=0)
 
 
-def close_across(queries: np.ndarray, targets: np.ndarray, max_distance: int) -> np.ndarray:
+def close_across(queries: np.ndarray, targets: np.ndarray, max_distance: int, radius: int = 0) -> np.ndarray:
     """Pairs (query index, target index) whose hashes differ in at most `max_distance` bits, among
-    those sharing one of the four 16-bit bands exactly (all within 3 bits, most of those further:
-    what a search of many views of each photo against the photos themselves can afford)."""
+    those within `radius` bits of each other in one of the four 16-bit bands (radius 0: all within
+    3 bits, most of those further: what a search of many views of each photo against the photos
+    themselves can afford; band_radius(max_distance) finds them all)."""
     found: list[np.ndarray] = []
     query_ids = np.arange(len(queries), dtype=np.int64)
     for band in range(BANDS):
@@ -99,15 +100,17 @@ def close_across(queries: np.ndarray, targets: np.ndarray, max_distance: int) ->
         order = np.argsort(target_keys, kind="stable")
         bucket_size = np.bincount(target_keys, minlength=1 << BAND_BITS)
         bucket_start = np.concatenate([[0], np.cumsum(bucket_size)[:-1]])
-        counts = bucket_size[query_keys]
-        total = int(counts.sum())
-        if total == 0:
-            continue
-        left = np.repeat(query_ids, counts)
-        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        right = order[np.repeat(bucket_start[query_keys], counts) + offsets]
-        close = hamming(queries[left], targets[right]) <= max_distance
-        found.append(np.stack([left[close], right[close]], axis=1))
+        for flip in _flip_masks(radius):
+            probe = query_keys ^ int(flip)
+            counts = bucket_size[probe]
+            total = int(counts.sum())
+            if total == 0:
+                continue
+            left = np.repeat(query_ids, counts)
+            offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+            right = order[np.repeat(bucket_start[probe], counts) + offsets]
+            close = hamming(queries[left], targets[right]) <= max_distance
+            found.append(np.stack([left[close], right[close]], axis=1))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     return np.unique(np.concatenate(found), axis=0)

@@ -21,8 +21,8 @@ import numpy as np
 from PIL import Image
 from scipy.fft import dctn
 
-from photo_dedup.candidates import close_across
-from photo_dedup.crops import MAX_CROP_AREA, MIN_COARSE_MATCH, crop_of, gradient_correlation
+from photo_dedup.candidates import band_radius, close_across
+from photo_dedup.crops import MAX_CROP_AREA, MIN_COARSE_MATCH, crop_near, gradient_correlation
 from photo_dedup.signature import LUMA_SIDE
 from photo_dedup.turns import dct_hashes, low_frequencies
 
@@ -182,9 +182,16 @@ def cropped_pairs(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -> n
         return np.empty((0, 2), dtype=np.int64)
     plain = dct_hashes(low_frequencies(luma[photos]))
     boxed, views = _views(luma, aspect, photos)
-    candidates: set[tuple[int, int]] = set()
+    candidates: dict[tuple[int, int], Box] = {}
     found: set[tuple[int, int]] = set()
-    for view, i in close_across(boxed, plain, MAX_BOX_DISTANCE).tolist():
+    # the few pad views searched to a radius that finds every pair within the distance
+    is_pad = np.array([pad for _, _, pad in views], dtype=bool)
+    pad_views = np.flatnonzero(is_pad)
+    close = close_across(boxed[~is_pad], plain, MAX_BOX_DISTANCE)
+    close[:, 0] = np.flatnonzero(~is_pad)[close[:, 0]]
+    close_pads = close_across(boxed[pad_views], plain, MAX_BOX_DISTANCE, band_radius(MAX_BOX_DISTANCE))
+    close_pads[:, 0] = pad_views[close_pads[:, 0]]
+    for view, i in np.concatenate([close, close_pads]).tolist():
         owner, box, pad = views[view]
         if i == owner:
             continue
@@ -193,10 +200,10 @@ def cropped_pairs(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -> n
             if _holds(luma[whole], float(aspect[whole]), luma[part], float(aspect[part])):
                 found.add((min(whole, part), max(whole, part)))
         elif (whole, part) not in candidates and _alike(_box_picture(luma[whole], box), luma[part]):
-            candidates.add((whole, part))
+            candidates[(whole, part)] = box
     found |= {
         (min(whole, part), max(whole, part))
-        for whole, part in candidates
-        if crop_of(luma[whole], float(aspect[whole]), luma[part], float(aspect[part]))
+        for (whole, part), (left, top, width, _) in candidates.items()
+        if crop_near(luma[whole], float(aspect[whole]), luma[part], float(aspect[part]), (width, left, top))
     }
     return np.array(sorted(found), dtype=np.int64).reshape(-1, 2)

@@ -135,8 +135,35 @@ def _cropped(luma_a: np.ndarray, aspect_a: float, luma_b: np.ndarray, aspect_b: 
             best = (float(scores[row, column]), float(width), float(column) / _SIDE, float(row) / _SIDE)
     if best[0] < MIN_COARSE_MATCH:
         return False
+    return _refined_crop(luma_a, aspect_a, luma_b, aspect_b, blurred, (best[1], best[2], best[3]))
+
+
+def crop_near(
+    luma_a: np.ndarray, aspect_a: float, luma_b: np.ndarray, aspect_b: float, box: tuple[float, float, float]
+) -> bool:
+    """B is a crop of A near `box` (width, left, top as fractions of A): the refinement and checks
+    of _cropped without its search over every width (for a box already found by its hash)."""
+    width, left, top = box
+    height = width * aspect_a / aspect_b
+    if height > 1.0:  # B's own shape, as tall as A at most
+        width, height = aspect_b / aspect_a, 1.0
+    start = (width, min(max(left, 0.0), 1.0 - width), min(max(top, 0.0), 1.0 - height))
+    a = luma_a.astype(np.float32)
+    return _refined_crop(a, aspect_a, luma_b.astype(np.float32), aspect_b, gaussian_filter(a, 0.7), start)
+
+
+def _refined_crop(
+    luma_a: np.ndarray,
+    aspect_a: float,
+    luma_b: np.ndarray,
+    aspect_b: float,
+    blurred: np.ndarray,
+    start_box: tuple[float, float, float],
+) -> bool:
+    """Climb from `start_box` (width, left, top) to the best place to a quarter pixel; there the
+    box must leave at most MAX_CROP_AREA of A and its gradients correlate as a copy's."""
     target = _shrunk(luma_b)
-    score, width, x, y = -1.0, best[1], best[2], best[3]
+    score, (width, x, y) = -1.0, start_box
     for step in (1.0 / _SIDE, 0.5 / LUMA_SIDE, 0.25 / LUMA_SIDE):  # climb, in ever finer steps
         for _ in range(4):
             start = (width, x, y)
