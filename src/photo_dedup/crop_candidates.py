@@ -34,6 +34,7 @@ MIN_PAD_STRUCTURE = 0.85  # gradient correlation of a pad's inside and the photo
 _FLAT = 3.0  # grey levels: a border row or column varies no more than this
 _MIN_BORDER = 0.06  # share of a side: less is a frame line or noise, not a pad
 _SAMPLES = 32
+_INSETS = (0.0, 0.5, 1.0)  # pixels: where a border ends, to half a pixel
 _BATCH = 4096  # photos hashed at once: (4096, 64, 64) float32 is 64 MB
 Box = tuple[float, float, float, float]
 
@@ -110,14 +111,19 @@ def _box_picture(luma: np.ndarray, box: tuple[float, float, float, float]) -> np
     return picture
 
 
-def _pixels_box(content: np.ndarray, inset: bool) -> tuple[float, float, float, float]:
-    """A pad's inside as (left, top, width, height) fractions; `inset`: a pixel further in where
-    there is a border (its last line may be half picture)."""
+def _inside_boxes(content: np.ndarray) -> list[Box]:
+    """A pad's inside as (left, top, width, height) fractions: where each border ends is known to a
+    pixel (its last line may be part picture), so each bordered side is tried 0, 0.5 and 1 pixel in."""
     top, bottom, left, right = (float(v) for v in content)
-    if inset:
-        top, left = top + (top > 0), left + (left > 0)
-        bottom, right = bottom - (bottom < LUMA_SIDE), right - (right < LUMA_SIDE)
-    return left / LUMA_SIDE, top / LUMA_SIDE, (right - left) / LUMA_SIDE, (bottom - top) / LUMA_SIDE
+    steps = [(0.0,), _INSETS]
+    boxes = []
+    for t in steps[top > 0]:
+        for b in steps[bottom < LUMA_SIDE]:
+            for lf in steps[left > 0]:
+                for r in steps[right < LUMA_SIDE]:
+                    box = (left + lf, top + t, right - r - left - lf, bottom - b - top - t)
+                    boxes.append(tuple(v / LUMA_SIDE for v in box))
+    return boxes  # type: ignore[return-value]
 
 
 def _views(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -> tuple[np.ndarray, list[tuple[int, Box, bool]]]:
@@ -137,8 +143,7 @@ def _views(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -> tuple[np
                 views += [(row, box, False) for row in batch]
     contents = padded_contents(luma[photos])
     for row in np.flatnonzero(contents[:, 0] >= 0).tolist():
-        for inset in (False, True):
-            box = _pixels_box(contents[row], inset)
+        for box in _inside_boxes(contents[row]):
             hashes.append(_box_hashes(luma[photos[row]][None].astype(np.float32), box))
             views.append((row, box, True))
     return (np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)), views
