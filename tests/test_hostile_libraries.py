@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from deletion_helpers import snapshot
 from PIL import Image
-from workflow_runner import snakemake
+from workflow_runner import SharedRun, snakemake
 
 from photo_dedup.demo import variants
 from photo_dedup.tables import read_csv
@@ -134,14 +134,26 @@ def test_names_with_any_bytes_line_breaks_and_255_byte_components_survive_every_
     assert snapshot(library) == before
 
 
-@pytest.fixture
-def grouped_run(tmp_path, unique_library):
-    library = tmp_path / "library"
+@pytest.fixture(scope="module")
+def grouped_run_made(tmp_path_factory, unique_library):
+    """One run on the library with 12 byte copies of a photo, shared by the tests of `grouped_run`."""
+    base = tmp_path_factory.mktemp("grouped")
+    library = base / "library"
     shutil.copytree(unique_library, library)
     for number in range(12):
         variants.byte_copy(library / "coffee.jpg", library / "copies" / f"coffee {number}.jpg")
-    workdir = tmp_path / "work"
+    workdir = base / "work"
     run_ok(workdir, f"library={library}", "photos_per_job=4")
+    shared = SharedRun(workdir, library)
+    yield shared, workdir, library
+    shared.close()
+
+
+@pytest.fixture
+def grouped_run(grouped_run_made):
+    """The working folder and library of that run, as the run left them (a test may change them)."""
+    shared, workdir, library = grouped_run_made
+    shared.as_made()
     return workdir, library
 
 
