@@ -35,7 +35,13 @@ def test_crops_and_pads_are_found_beside_their_original_and_nothing_else(photos)
     originals = [photos[name].convert("RGB") for name in NAMES]
     made = [_edits(image) for image in originals]
     table = table_of(originals + [edit for edits in made for edit in edits])
-    found = {tuple(pair) for pair in cropped_pairs(table.luma, _aspect(table), np.arange(len(table))).tolist()}
+    pairs, kinds = cropped_pairs(table.luma, _aspect(table), np.arange(len(table)))
+    found = {tuple(pair) for pair in pairs.tolist()}
+    said = dict(zip(map(tuple, pairs.tolist()), kinds, strict=True))
+    assert {said[(0, len(originals) + k)] for k in range(3) if (0, len(originals) + k) in said} <= {
+        "padded (a border added)"
+    }
+    assert {said.get((0, len(originals) + 4), "a crop")} == {"a crop"}
     per = len(made[0])
 
     def edits_found(kinds: range) -> int:

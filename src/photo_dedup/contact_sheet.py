@@ -80,9 +80,9 @@ def _how(record: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> str:
         return ""
     relation = record.get("relation") or "copy"
     if relation == "edit":
-        return "an edit of this shot (other colours or tones)"
+        return f"an edit of this shot: {record.get('how') or 'other colours or tones'}"
     if relation == "similar":
-        return "a similar shot (moved, moments apart)"
+        return f"{record.get('how') or 'a similar shot'} of this scene"
     return "" if record["keep"] else how_it_differs(record, keeper)
 
 

@@ -34,6 +34,9 @@ MIN_PAD_STRUCTURE = 0.85  # gradient correlation of a pad's inside and the photo
 _FLAT = 3.0  # grey levels: a border row or column varies no more than this
 _MIN_BORDER = 0.06  # share of a side: less is a frame line or noise, not a pad
 _SAMPLES = 32
+# what the second photo of a pair is to the first
+_CROPPED, _CROPPED_FROM = "a crop", "the photo it was cropped from"
+_PADDED, _PADDED_IN = "padded (a border added)", "what was padded (without its border)"
 _INSETS = (0.0, 0.5, 1.0)  # pixels: where a border ends, to half a pixel
 _BATCH = 4096  # photos hashed at once: (4096, 64, 64) float32 is 64 MB
 Box = tuple[float, float, float, float]
@@ -181,14 +184,15 @@ def _holds(padded: np.ndarray, aspect_padded: float, picture: np.ndarray, aspect
     return gradient_correlation(inside, shrunk) >= MIN_PAD_STRUCTURE
 
 
-def cropped_pairs(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -> np.ndarray:
-    """Pairs (sorted, as rows of `photos` indices) where one photo is a crop or a pad of the other."""
+def cropped_pairs(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Pairs (sorted, as rows of `photos` indices) where one photo is a crop or a pad of the other,
+    and for each what the second is to the first."""
     if len(photos) < 2:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty((0, 2), dtype=np.int64), []
     plain = dct_hashes(low_frequencies(luma[photos]))
     boxed, views = _views(luma, aspect, photos)
     candidates: dict[tuple[int, int], Box] = {}
-    found: set[tuple[int, int]] = set()
+    found: dict[tuple[int, int], str] = {}
     # the few pad views searched to a radius that finds every pair within the distance
     is_pad = np.array([pad for _, _, pad in views], dtype=bool)
     pad_views = np.flatnonzero(is_pad)
@@ -203,12 +207,14 @@ def cropped_pairs(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -> n
         whole, part = int(photos[owner]), int(photos[i])  # the larger view, its crop
         if pad:  # what lies inside the border is the other photo as it is
             if _holds(luma[whole], float(aspect[whole]), luma[part], float(aspect[part])):
-                found.add((min(whole, part), max(whole, part)))
+                found[(min(whole, part), max(whole, part))] = _PADDED if whole > part else _PADDED_IN
         elif (whole, part) not in candidates and _alike(_box_picture(luma[whole], box), luma[part]):
             candidates[(whole, part)] = box
-    found |= {
-        (min(whole, part), max(whole, part))
-        for (whole, part), (left, top, width, _) in candidates.items()
-        if crop_near(luma[whole], float(aspect[whole]), luma[part], float(aspect[part]), (width, left, top))
-    }
-    return np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
+    for (whole, part), (left, top, width, _) in candidates.items():
+        pair = (min(whole, part), max(whole, part))
+        if pair not in found and crop_near(
+            luma[whole], float(aspect[whole]), luma[part], float(aspect[part]), (width, left, top)
+        ):
+            found[pair] = _CROPPED if part > whole else _CROPPED_FROM
+    ordered = sorted(found)
+    return np.array(ordered, dtype=np.int64).reshape(-1, 2), [found[pair] for pair in ordered]

@@ -36,6 +36,7 @@ class Group:
     conversion: dict[int, str] = field(default_factory=dict)  # why a member is a conversion of another
     relation: str = "copy"  # "copy", or "edit"/"similar" for the groups shown for review only (see tiers)
     keep_all: bool = False  # every member stays (review groups until the user chooses)
+    kind: dict[int, str] = field(default_factory=dict)  # in an edit or similar group: what a member is to the first
 
 
 def same_digest_pairs(digests: np.ndarray) -> np.ndarray:

@@ -37,6 +37,7 @@ GROUP_COLUMNS = [
     "gps",
     "distance",
     "match",
+    "how",
     "conversion",
     "keeper_lacks",
     "inherits",
@@ -101,6 +102,7 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
                     "gps": present(photo["has_gps"]),
                     "distance": 0 if is_keeper else group.distance[index],
                     "match": KEEPER if is_keeper else _match(group, index),
+                    "how": group.kind.get(index, ""),
                     "conversion": group.conversion.get(index, ""),
                     "keeper_lacks": lacks if is_keeper else "",
                     "inherits": "",  # filled by inheritance.with_inheritance

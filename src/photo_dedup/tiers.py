@@ -16,6 +16,8 @@ acts on copies only.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -35,13 +37,34 @@ from photo_dedup.turns import turned_pairs
 from photo_dedup.verify import PairEvidence
 
 EDIT, SIMILAR = "edit", "similar"
+_DEFAULT_KIND = {EDIT: "other colours or tones", SIMILAR: "a similar shot (moved)"}
 REASON = {
     EDIT: "edits of one shot: nothing is removed unless you choose the photo to keep",
     SIMILAR: "similar shots: nothing is removed unless you choose the photo to keep",
 }
 
 
-def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Group]) -> np.ndarray:
+@dataclass(frozen=True)
+class ReviewPairs:
+    """Pairs of photos for an edit or similar group, and what each pair's second photo is to its first
+    ("a crop", "turned or mirrored", ...): the card and groups.csv say it of each member."""
+
+    pairs: np.ndarray
+    kinds: list[str]
+
+    @staticmethod
+    def of(*parts: tuple[np.ndarray, Sequence[str] | str]) -> ReviewPairs:
+        """Concatenated from (pairs, their kinds or one kind for all)."""
+        pairs = [np.asarray(p, dtype=np.int64).reshape(-1, 2) for p, _ in parts]
+        kinds = [
+            k
+            for (_, kind), p in zip(parts, pairs, strict=True)
+            for k in ([kind] * len(p) if isinstance(kind, str) else kind)
+        ]
+        return ReviewPairs(np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64), kinds)
+
+
+def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Group]) -> ReviewPairs:
     """Edits of one shot: the candidate pairs measured as colour or tone edits, plus crops and turns
     among the photos taken at the same moment (their hashes differ, so the candidates miss them;
     one photo per copy group and moment is compared), plus turns, mirrors, crops and pads found by
@@ -55,20 +78,29 @@ def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Grou
     turns = turned_pairs(table.luma, staying)
     # crops and pads, with or without a capture time: found by the boxes a crop most often keeps
     aspect = (table.photos["width"] / table.photos["height"]).to_numpy(dtype=np.float64)
-    crops = cropped_pairs(table.luma, aspect, staying)
-    return np.concatenate([evidence.pairs[evidence.edit].reshape(-1, 2), found, turns, crops]).astype(np.int64)
+    crops, crop_kinds = cropped_pairs(table.luma, aspect, staying)
+    measured = evidence.pairs[evidence.edit]
+    return ReviewPairs.of(
+        (measured, list(evidence.edit_kind[evidence.edit])),
+        (found, "a crop or a turn (taken at the same moment)"),
+        (turns, "turned or mirrored"),
+        (crops, crop_kinds),
+    )
 
 
-def similar_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Group]) -> np.ndarray:
+def similar_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Group]) -> ReviewPairs:
     """Similar shots: the candidate pairs measured as nearby, plus bursts and retakes found by
     camera and time (bursts.py), among the photos that stay."""
     bursts = burst_pairs(table, np.unique(_keepers_of(len(table), copy_groups)))
-    return np.concatenate([evidence.pairs[evidence.similar].reshape(-1, 2), bursts]).astype(np.int64)
+    return ReviewPairs.of(
+        (evidence.pairs[evidence.similar], "a similar shot (moved)"),
+        (bursts, "a burst frame or retake (the same camera, moments apart)"),
+    )
 
 
 def review_groups(
     table: PhotoTable,
-    pairs: np.ndarray,
+    found: ReviewPairs | np.ndarray,
     copy_groups: list[Group],
     ranking: KeeperRanking,
     relation: str,
@@ -80,13 +112,19 @@ def review_groups(
     ordered best first; all are kept, unless the user chose the photo to keep for this very group
     (a "keep" decision over these photos): then that one is kept and the others are removed.
     """
-    if len(pairs) == 0:
+    found = found if isinstance(found, ReviewPairs) else ReviewPairs.of((found, _DEFAULT_KIND[relation]))
+    if len(found.pairs) == 0:
         return []
     stays = _keepers_of(len(table), copy_groups)
-    if relation == SIMILAR:  # the photos compared, not their keepers (a RAW keeper may lack the time)
-        pairs = np.array([(a, b) for a, b in pairs.tolist() if _same_camera_moments_apart(table, a, b)]).reshape(-1, 2)
-    edges = {tuple(sorted((int(stays[a]), int(stays[b])))) for a, b in pairs.tolist()}
-    edges = {(a, b) for a, b in edges if a != b}
+    kind_of: dict[tuple[int, int], str] = {}  # the first found for each pair of the photos that stay
+    for (a, b), kind in zip(found.pairs.tolist(), found.kinds, strict=True):
+        # for similar shots the photos compared, not their keepers (a RAW keeper may lack the time)
+        if relation == SIMILAR and not _same_camera_moments_apart(table, a, b):
+            continue
+        edge = (int(min(stays[a], stays[b])), int(max(stays[a], stays[b])))
+        if edge[0] != edge[1]:
+            kind_of.setdefault(edge, kind)
+    edges = set(kind_of)
     if decisions is not None and decisions.kept_apart() and edges:  # "not duplicates", "not a copy"
         digests = table.photos["digest"].to_numpy(dtype=object)
         ends = np.array(sorted(edges))
@@ -111,7 +149,7 @@ def review_groups(
         mark_conversions([records[i] for i in component])
         best_first = sorted(component, key=lambda i: ranking.key(records[i]))
         for ordered in around_keepers(best_first, neighbours):  # as with copies: no chaining
-            groups.append(_review_group(table, records, relation, ordered, decisions))
+            groups.append(_review_group(table, records, relation, ordered, decisions, kind_of))
     groups.sort(key=lambda group: records[group.keeper]["path"])
     return groups
 
@@ -125,7 +163,12 @@ def _keepers_of(n: int, copy_groups: list[Group]) -> np.ndarray:
 
 
 def _review_group(
-    table: PhotoTable, records: dict[int, PhotoRecord], relation: str, ordered: list[int], decisions: Decisions | None
+    table: PhotoTable,
+    records: dict[int, PhotoRecord],
+    relation: str,
+    ordered: list[int],
+    decisions: Decisions | None,
+    kind_of: dict[tuple[int, int], str],
 ) -> Group:
     """A group shown for review: all kept, unless the user chose the one photo to keep."""
     choice = decisions.chosen_in({records[i]["digest"] for i in ordered}) if decisions else None
@@ -144,6 +187,7 @@ def _review_group(
         same_bytes=dict.fromkeys(members, False),
         relation=relation,
         keep_all=not picked,
+        kind={i: kind_of.get((min(i, ordered[0]), max(i, ordered[0])), _DEFAULT_KIND[relation]) for i in ordered[1:]},
     )
 
 

@@ -73,6 +73,7 @@ class PairEvidence:
     accepted: np.ndarray  # copies: the same picture in every way measured
     edit: np.ndarray  # the same shot, every edge in place, but its colours changed (a colour or tone edit, B&W)
     similar: np.ndarray  # alike in colour and layout, but moved: burst neighbours and retakes
+    edit_kind: np.ndarray  # (object) what makes each edit one, in words ("" where not an edit)
 
 
 _SHIFTS = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0)]
@@ -240,13 +241,25 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     developed = photos["format"].to_numpy(dtype=object) == "RAW"
     judged = np.flatnonzero(looks_same & ~same_bytes & ~developed[a] & ~developed[b])
     local_worst[judged], local_concentration[judged] = local_difference(table.luma, pairs[judged])
-    unmarked = ~marked(np.nan_to_num(local_worst), np.nan_to_num(local_concentration))
+    marks = marked(np.nan_to_num(local_worst), np.nan_to_num(local_concentration))
     # highlights burnt out or shadows crushed in one only: a strong tone edit, not a light adjust
-    unmarked[judged] &= newly_clipped(table.luma, pairs[judged]) <= MAX_NEWLY_CLIPPED
+    clipped = np.zeros(len(pairs), dtype=bool)
+    clipped[judged] = newly_clipped(table.luma, pairs[judged]) > MAX_NEWLY_CLIPPED
     # Google Photos' own edit (NAME-edited.jpg beside NAME.jpg in a Takeout) is the user's work: an
     # edit of its original and of every copy of it, wherever they lie
     google_edit = np.array(google_edits(photos["path"].tolist()), dtype=bool)
-    unmarked &= ~(google_edit[a] | google_edit[b]) | same_bytes
+    googles = (google_edit[a] | google_edit[b]) & ~same_bytes
+    unmarked = ~(marks | clipped | googles)
+    edit_kind = np.full(len(pairs), "", dtype=object)  # what makes an edit one, the strongest last
+    for reason, kind in (
+        (~colours_alike, "other colours or tones"),
+        (clipped, "a strong tone edit (highlights or shadows clipped)"),
+        (marks, "marks drawn on (text, a digit, a logo)"),
+        (~same_depth, "fewer tone levels (1- or 2-bit)"),
+        (~same_frames, "an animation or pages beside a still"),
+        (googles, "your edit in Google Photos"),
+    ):
+        edit_kind[reason] = kind
     return PairEvidence(
         pairs=pairs,
         phash_distance=phash_distance,
@@ -264,6 +277,7 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         accepted=same_bytes | (looks_same & same_frames & unmarked & same_depth),
         edit=same_picture & ~(colours_alike & same_frames & unmarked & same_depth) & ~same_bytes,
         similar=nearby & ~same_bytes,
+        edit_kind=edit_kind,
     )
 
 
