@@ -301,22 +301,21 @@ class DryRunPlan:
 
     def write(self, name: str, text: str) -> None:
         """Plan `text` as the new content of the cache's file `name` (nothing where it holds it)."""
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            if (self.cache / name).read_text(encoding="utf-8") == text:
-                return
-        path = self.folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        self.changed[name] = str(path)
+        if self._cached(name) != text:
+            self._put(name, text)
 
     def renew(self, name: str) -> None:
         """Plan the cache's file `name` as rewritten, so that what is made from it is made again."""
-        if name in self.changed:
-            return
+        if name not in self.changed:
+            self._put(name, self._cached(name) or "")
+
+    def _cached(self, name: str) -> str | None:
         try:
-            text = (self.cache / name).read_text(encoding="utf-8")
+            return (self.cache / name).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            text = ""
+            return None
+
+    def _put(self, name: str, text: str) -> None:
         path = self.folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -41,7 +41,7 @@ def cores_at_once():
 
 
 # Reading the workflow changes nothing: --lint reads only the rules (no scan), and a dry run
-# (-n) scans without writing (its plan goes to a temporary copy, see run_setup.plan_folder).
+# (-n) scans without writing (what its plan changes goes to a temporary folder: run_setup.DryRunPlan).
 # Snakemake's --lint is the one way it reads a workflow without checking its environment variables.
 LINTING = not getattr(workflow, "check_envvars", True)
 DRY_RUN = bool(workflow.output_settings.dryrun)
