@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -106,3 +107,20 @@ def test_ctrl_c_ends_with_one_line_saying_how_far_the_run_got(library, tmp_path)
     again = snakemake(workdir, "--config", f"library={library}", "photos_per_job=4")
     assert again.returncode == 0, again.stderr
     assert "photo-dedup: done." in again.stdout
+
+
+def test_ctrl_c_before_any_step_starts_is_the_same_one_line_not_a_traceback():
+    """While Snakemake builds its job graph, KeyboardInterrupt leaves Snakemake uncaught: the line
+    replaces Python's traceback (a real SIGINT to a real interpreter)."""
+    line = "photo-dedup: interrupted: 3 of 7 photos fingerprinted; run the same command to continue"
+    script = (
+        "import os, signal, time\n"
+        "from photo_dedup.run_summary import CtrlC\n"
+        f"ctrl_c = CtrlC(lambda: {line!r})\n"
+        "ctrl_c.watch()\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "time.sleep(30)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.stderr == line + "\n"
+    assert result.returncode == -signal.SIGINT  # Python ends as killed by SIGINT, as a shell expects

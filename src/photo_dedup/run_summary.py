@@ -13,8 +13,9 @@ import shlex
 import shutil
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
+from types import FrameType, TracebackType
 
 from photo_dedup.atomic import free_bytes
 from photo_dedup.chunk_file import looks_whole
@@ -175,16 +176,28 @@ def interrupted_line(cache: str | Path, chunks: list[str]) -> str:
 
 
 class CtrlC:
-    """Whether Ctrl-C stopped this run. Snakemake takes it as a failure (it cancels the jobs and
-    calls `onerror`), so the workflow watches for it to say `interrupted_line` instead."""
+    """Whether Ctrl-C stopped this run, and its one line. While jobs run, Snakemake takes it as a
+    failure (it cancels the jobs and calls `onerror`, which asks `pressed`); before they start (the
+    job graph being built) the KeyboardInterrupt leaves Snakemake, and the one line replaces
+    Python's traceback."""
 
-    def __init__(self) -> None:
+    def __init__(self, line: Callable[[], str]) -> None:
         self.pressed = False
+        self.line = line  # what to say, asked when it is said (how far the run got by then)
 
     def watch(self) -> None:
         """Note SIGINT, then raise KeyboardInterrupt as Python's own handler does (main thread only)."""
         with contextlib.suppress(ValueError):  # not the main thread: Snakemake's own handling stays
             signal.signal(signal.SIGINT, self._pressed)
+            previous = sys.excepthook
+
+            def one_line(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+                if issubclass(kind, KeyboardInterrupt):
+                    print(self.line(), file=sys.stderr)
+                else:
+                    previous(kind, error, trace)
+
+            sys.excepthook = one_line
 
     def _pressed(self, signum: int, frame: FrameType | None) -> None:
         self.pressed = True

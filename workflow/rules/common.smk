@@ -45,7 +45,6 @@ def cores_at_once():
 # Snakemake's --lint is the one way it reads a workflow without checking its environment variables.
 LINTING = not getattr(workflow, "check_envvars", True)
 DRY_RUN = bool(workflow.output_settings.dryrun)
-CTRL_C = CtrlC()
 
 # The scan runs here, while Snakemake reads the workflow: what changed in the library decides
 # which fingerprint jobs exist and which are out of date (see photo_dedup/run_setup.py).
@@ -73,9 +72,13 @@ elif workflow.is_main_process:
         )
     for note in RUN.notes:
         print(f"photo-dedup: {note}", file=sys.stderr)
-    CTRL_C.watch()
 else:  # a job run by an executor elsewhere: use the main process's scan
     RUN = planned_run(os.getcwd())
+
+# Ctrl-C ends the run with one line of how far it got (see run_summary.CtrlC)
+CTRL_C = CtrlC(lambda: interrupted_line(CACHE_DIR, RUN.chunks))
+if workflow.is_main_process and not LINTING:
+    CTRL_C.watch()
 
 CHUNKS = RUN.chunks
 RUN_STARTED = time.time()
@@ -143,7 +146,7 @@ def print_run_summary():
 def print_run_failure():
     """Which step failed and where its log is; how far the run got when Ctrl-C stopped it."""
     if CTRL_C.pressed:
-        print(interrupted_line(CACHE_DIR, CHUNKS), file=sys.stderr)
+        print(CTRL_C.line(), file=sys.stderr)
         return
     line = failure_line(os.getcwd(), RUN_STARTED)
     if line:  # "" where a step has said it on the terminal already (a full disk)
