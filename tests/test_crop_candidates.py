@@ -65,3 +65,30 @@ def test_a_pad_is_told_by_its_border_of_one_colour(photos):
     inside_rows = 64 * (400 * image.height / image.width) / 800  # the picture, at the top
     assert top == 0 and left == 0 and right == 64 and abs(bottom - inside_rows) <= 1
     assert padded_content(table.luma[1]) is None  # a photo's own edges are no border
+
+
+def test_a_pad_says_what_it_is_to_the_photo_it_is_shown_beside(photos):
+    """The padded version (more pixels) leads its group; the photo it holds says it is what was
+    padded, the pad said the other way round would be "padded" (the mutant: one text for both
+    directions)."""
+    from photo_dedup.keeper import KeeperRanking
+    from photo_dedup.tiers import EDIT, ReviewPairs, review_groups
+
+    image = photos["chelsea"].convert("RGB")
+    table = table_of([image, ImageOps.pad(image, (image.width, image.width * 2), color=(0, 0, 0))])
+    pairs, kinds = cropped_pairs(table.luma, _aspect(table), np.arange(2))
+    assert pairs.tolist() == [[0, 1]] and kinds == ["padded (a border added)"]
+    (group,) = review_groups(table, ReviewPairs(pairs, kinds), [], KeeperRanking(), EDIT)
+    assert group.members[0] == 1 and group.kind == {0: "what was padded (without its border)"}
+
+
+def test_a_photo_matching_only_a_member_of_another_group_joins_that_group():
+    """An edit of an edit (a pad of a grey version, which went to the colour original's group) is
+    shown beside its shot (the mutant, plain around_keepers, leaves it in no group)."""
+    from photo_dedup.grouping import around_keepers
+    from photo_dedup.tiers import _with_stragglers
+
+    neighbours = {0: {1}, 1: {0, 2}, 2: {1}}
+    best_first = [0, 1, 2]
+    assert around_keepers(best_first, neighbours) == [[0, 1]]
+    assert _with_stragglers(around_keepers(best_first, neighbours), best_first, neighbours) == [[0, 1, 2]]

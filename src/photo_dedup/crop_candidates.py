@@ -35,8 +35,8 @@ _FLAT = 3.0  # grey levels: a border row or column varies no more than this
 _MIN_BORDER = 0.06  # share of a side: less is a frame line or noise, not a pad
 _SAMPLES = 32
 # what the second photo of a pair is to the first
-_CROPPED, _CROPPED_FROM = "a crop", "the photo it was cropped from"
-_PADDED, _PADDED_IN = "padded (a border added)", "what was padded (without its border)"
+CROPPED, CROPPED_FROM = "a crop", "the photo it was cropped from"
+PADDED, PADDED_IN = "padded (a border added)", "what was padded (without its border)"
 _INSETS = (0.0, 0.5, 1.0)  # pixels: where a border ends, to half a pixel
 _BATCH = 4096  # photos hashed at once: (4096, 64, 64) float32 is 64 MB
 Box = tuple[float, float, float, float]
@@ -207,7 +207,7 @@ def cropped_pairs(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -> t
         whole, part = int(photos[owner]), int(photos[i])  # the larger view, its crop
         if pad:  # what lies inside the border is the other photo as it is
             if _holds(luma[whole], float(aspect[whole]), luma[part], float(aspect[part])):
-                found[(min(whole, part), max(whole, part))] = _PADDED if whole > part else _PADDED_IN
+                found[(min(whole, part), max(whole, part))] = PADDED if whole > part else PADDED_IN
         elif (whole, part) not in candidates and _alike(_box_picture(luma[whole], box), luma[part]):
             candidates[(whole, part)] = box
     for (whole, part), (left, top, width, _) in candidates.items():
@@ -215,6 +215,6 @@ def cropped_pairs(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -> t
         if pair not in found and crop_near(
             luma[whole], float(aspect[whole]), luma[part], float(aspect[part]), (width, left, top)
         ):
-            found[pair] = _CROPPED if part > whole else _CROPPED_FROM
+            found[pair] = CROPPED if part > whole else CROPPED_FROM
     ordered = sorted(found)
     return np.array(ordered, dtype=np.int64).reshape(-1, 2), [found[pair] for pair in ordered]

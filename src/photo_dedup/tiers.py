@@ -19,6 +19,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,7 @@ from scipy.sparse.csgraph import connected_components
 
 from photo_dedup.bursts import SIMILAR_SECONDS, burst_pairs
 from photo_dedup.candidates import hamming
-from photo_dedup.crop_candidates import cropped_pairs
+from photo_dedup.crop_candidates import CROPPED, CROPPED_FROM, PADDED, PADDED_IN, cropped_pairs
 from photo_dedup.crops import crop_or_turn_pairs, same_moment_pairs
 from photo_dedup.decisions import Decisions
 from photo_dedup.grouping import Group, around_keepers
@@ -37,6 +38,13 @@ from photo_dedup.turns import turned_pairs
 from photo_dedup.verify import PairEvidence
 
 EDIT, SIMILAR = "edit", "similar"
+# what the first photo of a pair is to the second, where it is not what the second is to the first
+INVERSE_KIND = {
+    CROPPED: CROPPED_FROM,
+    CROPPED_FROM: CROPPED,
+    PADDED: PADDED_IN,
+    PADDED_IN: PADDED,
+}
 _DEFAULT_KIND = {EDIT: "other colours or tones", SIMILAR: "a similar shot (moved)"}
 REASON = {
     EDIT: "edits of one shot: nothing is removed unless you choose the photo to keep",
@@ -116,15 +124,15 @@ def review_groups(
     if len(found.pairs) == 0:
         return []
     stays = _keepers_of(len(table), copy_groups)
-    kind_of: dict[tuple[int, int], str] = {}  # the first found for each pair of the photos that stay
+    kind_of: dict[tuple[int, int], str] = {}  # (x, y): what y is to x, the first found for each pair
     for (a, b), kind in zip(found.pairs.tolist(), found.kinds, strict=True):
         # for similar shots the photos compared, not their keepers (a RAW keeper may lack the time)
         if relation == SIMILAR and not _same_camera_moments_apart(table, a, b):
             continue
-        edge = (int(min(stays[a], stays[b])), int(max(stays[a], stays[b])))
-        if edge[0] != edge[1]:
-            kind_of.setdefault(edge, kind)
-    edges = set(kind_of)
+        x, y = int(stays[a]), int(stays[b])
+        if x != y and (x, y) not in kind_of:
+            kind_of[(x, y)], kind_of[(y, x)] = kind, INVERSE_KIND.get(kind, kind)
+    edges = {(min(x, y), max(x, y)) for x, y in kind_of}
     if decisions is not None and decisions.kept_apart() and edges:  # "not duplicates", "not a copy"
         digests = table.photos["digest"].to_numpy(dtype=object)
         ends = np.array(sorted(edges))
@@ -148,9 +156,25 @@ def review_groups(
     for component in members_of.values():
         mark_conversions([records[i] for i in component])
         best_first = sorted(component, key=lambda i: ranking.key(records[i]))
-        for ordered in around_keepers(best_first, neighbours):  # as with copies: no chaining
+        for ordered in _with_stragglers(around_keepers(best_first, neighbours), best_first, neighbours):
             groups.append(_review_group(table, records, relation, ordered, decisions, kind_of))
     groups.sort(key=lambda group: records[group.keeper]["path"])
+    return groups
+
+
+def _with_stragglers(
+    groups: list[list[int]], best_first: list[int], neighbours: dict[int, set[int]]
+) -> list[list[int]]:
+    """The groups around keepers (as with copies: no chaining), and each photo left out because the
+    only photos it matches went to another keeper's group joined to the group holding the best of
+    them: an edit of an edit (a pad of a grey version) is shown beside its shot, never alone."""
+    group_of = {member: number for number, group in enumerate(groups) for member in group}
+    for photo in best_first:
+        if photo not in group_of:
+            placed = [other for other in best_first if other in group_of and other in neighbours.get(photo, ())]
+            if placed:
+                groups[group_of[placed[0]]].append(photo)
+                group_of[photo] = group_of[placed[0]]
     return groups
 
 
@@ -187,8 +211,19 @@ def _review_group(
         same_bytes=dict.fromkeys(members, False),
         relation=relation,
         keep_all=not picked,
-        kind={i: kind_of.get((min(i, ordered[0]), max(i, ordered[0])), _DEFAULT_KIND[relation]) for i in ordered[1:]},
+        kind={i: _kind_in_group(i, ordered, records, kind_of, relation) for i in ordered[1:]},
     )
+
+
+def _kind_in_group(
+    photo: int, ordered: list[int], records: dict[int, PhotoRecord], kind_of: dict[tuple[int, int], str], relation: str
+) -> str:
+    """What `photo` is to the group's first photo, or, joined through another member, to that one."""
+    for other in ordered:
+        kind = kind_of.get((other, photo))
+        if kind is not None and other != photo:
+            return kind if other == ordered[0] else f"{kind} (beside {PurePosixPath(records[other]['path']).name})"
+    return _DEFAULT_KIND[relation]
 
 
 def _same_camera_moments_apart(table: PhotoTable, a: int, b: int) -> bool:

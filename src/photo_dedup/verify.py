@@ -253,8 +253,8 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     edit_kind = np.full(len(pairs), "", dtype=object)  # what makes an edit one, the strongest last
     for reason, kind in (
         (~colours_alike, "other colours or tones"),
-        (clipped, "a strong tone edit (highlights or shadows clipped)"),
-        (marks, "marks drawn on (text, a digit, a logo)"),
+        (clipped, "a strong tone edit (highlights or shadows clipped in one)"),
+        (marks, "marks drawn on one (text, a digit, a logo)"),
         (~same_depth, "fewer tone levels (1- or 2-bit)"),
         (~same_frames, "an animation or pages beside a still"),
         (googles, "your edit in Google Photos"),
