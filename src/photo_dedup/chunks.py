@@ -25,7 +25,7 @@ from photo_dedup.scan import FileEntry
 
 # At least this many chunks where the number of cores is not known; given --cores, two a core.
 # Chunks are balanced by their estimated cost (photo_cost), so one a core would do, but the
-# estimate is rough (a HEIC with or without an embedded thumbnail); a second a core lets the core
+# estimate is rough (one format's photos vary in how they compress); a second a core lets the core
 # that finishes first take the other's last chunk. A chunk gets at least MIN_PHOTOS_PER_CHUNK
 # photos, since every job costs an interpreter and its imports (~0.4 s): 46 small JPEGs went from
 # 5.4 s (8 chunks) to 4.3 s (2).
@@ -39,12 +39,12 @@ BALANCE_TOLERANCE = 0.05
 
 # Estimated cost of fingerprinting one photo, by file name extension: milliseconds for any file
 # (open, digest, hashes, thumbnail) and milliseconds a megabyte (decoding, digest). Measured one
-# photo at a time on the benchmarks' libraries, 2026-12-01 (see README, Speed): a 12 MP camera
-# JPEG 23 ms (DCT scaling decodes an eighth of it), a real phone HEIC's embedded thumbnail 15 ms
-# (304 ms where the whole picture must be decoded), PNG 56, deflate TIFF 32, WebP 20, AVIF 27.
+# photo at a time on the benchmarks' libraries (issue 23; README, Speed): a 12 MP camera JPEG of
+# 4 MB 23 ms (DCT scaling decodes an eighth of it), a real 12 MP phone HEIC of about 2.5 MB 304 ms
+# (decoded whole: no reduced decode), at 1600 px PNG 56 ms, deflate TIFF 32, WebP 20, AVIF 27.
 _COST_MS = {".jpg": (4.0, 5.0), ".jpeg": (4.0, 5.0), ".png": (8.0, 15.0), ".tif": (6.0, 6.0)}
 _COST_MS |= {".tiff": _COST_MS[".tif"], ".webp": (6.0, 60.0), ".avif": (10.0, 100.0), ".gif": (6.0, 30.0)}
-_COST_MS |= {ext: (15.0, 40.0) for ext in (".heic", ".heif", ".hif")}
+_COST_MS |= {ext: (20.0, 110.0) for ext in (".heic", ".heif", ".hif")}
 _RAW_COST_MS = (20.0, 2.0)
 _OTHER_COST_MS = (8.0, 20.0)
 
