@@ -34,7 +34,8 @@ def logging_to(path: str | Path) -> Iterator[None]:
     STEP)", on the terminal (once a run, however many steps it stops: see `say_once`) and in its log,
     and no traceback anywhere: a traceback each would bury the one thing to do, free some space.
     Ctrl-C (which reaches every step of the terminal's run) ends the step quietly, not as a failure:
-    the workflow says in one line how far the run got.
+    the workflow says in one line how far the run got. Meant as a step script's whole body: once it
+    ends only the exit is left, and SIGINT is ignored from then on.
     """
     step = step_name(path)
     try:
@@ -63,7 +64,6 @@ def logging_to(path: str | Path) -> Iterator[None]:
                 full = error
                 logging.error("%s: %s (step %s)", FAILED, disk_full_words(error), step)
             except KeyboardInterrupt:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Snakemake's cancel may send it again: exit quietly
                 interrupted = True
                 logging.warning(INTERRUPTED)
             except BaseException:
@@ -74,6 +74,10 @@ def logging_to(path: str | Path) -> Iterator[None]:
     finally:
         with contextlib.suppress(OSError):  # a full disk may refuse the log's last block too
             handle.close()
+        # the step's work is over, only its exit is left: a Ctrl-C now must not print a traceback
+        # from the interpreter's shutdown (the run's own line says what was done)
+        with contextlib.suppress(ValueError):  # not the main thread
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     if full is not None:
         say_once(f"photo-dedup: {disk_full_words(full)} (step {step})")
         raise SystemExit(1)
