@@ -31,6 +31,16 @@ def test_raw_and_jpeg_of_one_shot_are_both_kept_by_default():
     assert list(keep_raw_jpeg_pairs(rows, "treat_as_copies")["keep"]) == [True, False, False]
 
 
+def test_a_camera_raw_is_never_removed_for_a_rendering_of_it_elsewhere():
+    """A JPEG rendered from the RAW and upscaled 2x (EXIF copied) wins the keeper on pixels; the RAW,
+    in another folder, stays (the mutant: only same-folder, same-name pairs kept)."""
+    rows = rows_of(("/export/big.jpg", "JPEG", True), ("/RAW/IMG_1.KDC", "RAW", False), ("/t/x.jpg", "JPEG", False))
+    kept = keep_raw_jpeg_pairs(rows, "keep_both")
+    assert list(kept["keep"]) == [True, True, False]
+    assert kept["reason"][1].startswith("kept: a camera RAW, never removed")
+    assert list(keep_raw_jpeg_pairs(rows, "treat_as_copies")["keep"]) == [True, False, False]
+
+
 def test_the_pair_is_found_when_a_keep_all_decision_keeps_another_member_too():
     rows = rows_of(("/c/IMG_1.JPG", "JPEG", True), ("/t/IMG_1 copy.jpg", "JPEG", True), ("/c/IMG_1.CR2", "RAW", False))
     assert list(keep_raw_jpeg_pairs(rows, "keep_both")["keep"]) == [True, True, True]

@@ -80,3 +80,30 @@ def test_chosen_keeper_wins_its_group():
     groups, _ = copy_groups(table, MatchThresholds(), ranking)
     assert groups[0].keeper == 1
     assert groups[0].reason == "your choice"
+
+
+def test_frames_of_one_camera_at_different_moments_are_never_copies(photos):
+    """A burst panned by 3 px (0.25 % of the frame) measures as a copy; its capture times differ by
+    seconds, the camera is one: similar shots, not copies (the mutant: no exposures_apart check).
+    A copy whose clock was moved by whole hours (another time zone) stays a copy."""
+    import numpy as np
+    from PIL import Image
+    from signature_table import table_of
+
+    from photo_dedup.verify import MatchThresholds, measure_pairs
+
+    image = photos["chelsea"].convert("RGB")
+    image = image.resize((image.width * 4, image.height * 4), Image.Resampling.LANCZOS)  # 1804 px wide
+    w, h = image.size
+    frames = [image.crop((dx, 0, w - 8 + dx, h)) for dx in (0, 3)]
+    camera = {"make": "SONY", "model": "DSC-RX100"}
+    facts = [
+        {**camera, "taken": "2024-05-01T10:00:01"},
+        {**camera, "taken": "2024-05-01T10:00:03"},
+        {**camera, "taken": "2024-05-01T12:00:01"},
+        {"make": "Canon", "model": "EOS R6", "taken": "2024-05-01T10:00:03"},
+    ]
+    table = table_of([frames[0], frames[1], frames[0], frames[1]], facts)
+    evidence = measure_pairs(table, np.array([[0, 1], [0, 2], [0, 3]]), MatchThresholds())
+    assert evidence.accepted.tolist() == [False, True, True]
+    assert evidence.similar[0]

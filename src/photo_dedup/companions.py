@@ -49,7 +49,14 @@ def keep_raw_jpeg_pairs(rows: pd.DataFrame, policy: str) -> pd.DataFrame:
             rows["keep"], rows["path"], keeper_path, rows["format"], keeper_format, strict=True
         )
     ]
-    return _kept(rows, pair, "kept: RAW and JPEG of one shot with the kept photo (raw_jpeg_pairs: keep_both)")
+    rows = _kept(rows, pair, "kept: RAW and JPEG of one shot with the kept photo (raw_jpeg_pairs: keep_both)")
+    # a camera RAW holds what no rendering of it does: never removed for a copy that is not a RAW
+    # (a JPEG rendered from it and upscaled wins on pixels, but is made from it)
+    raw = [
+        not keep and fmt == "RAW" and other_fmt != "RAW"
+        for keep, fmt, other_fmt in zip(rows["keep"], rows["format"], keeper_format, strict=True)
+    ]
+    return _kept(rows, raw, "kept: a camera RAW, never removed for a file made from it (raw_jpeg_pairs: keep_both)")
 
 
 def keep_all_decided(rows: pd.DataFrame, keep_all: list[frozenset[str]]) -> pd.DataFrame:

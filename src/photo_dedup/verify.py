@@ -26,6 +26,7 @@ Thresholds come from the detection benchmark (benchmarks/detection.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,7 @@ from photo_dedup.local_difference import MAX_NEWLY_CLIPPED, local_difference, ma
 from photo_dedup.photo_table import PhotoTable
 from photo_dedup.settings import default
 from photo_dedup.signature import COLOUR_SIDE
+from photo_dedup.tone_strength import strong_tone_change
 
 
 @dataclass(frozen=True)
@@ -249,10 +251,15 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     # edit of its original and of every copy of it, wherever they lie
     google_edit = np.array(google_edits(photos["path"].tolist()), dtype=bool)
     googles = (google_edit[a] | google_edit[b]) & ~same_bytes
-    unmarked = ~(marks | clipped | googles)
+    # brightness, contrast or saturation changed beyond a light automatic adjustment (see tone_strength)
+    retoned = np.zeros(len(pairs), dtype=bool)
+    retoned[judged] = strong_tone_change(table.luma, colourful, pairs[judged])
+    unmarked = ~(marks | clipped | googles | retoned)
+    # two exposures of one camera at different moments (a burst, a retake) are never copies
+    apart = exposures_apart(photos, pairs) & ~same_bytes
     edit_kind = np.full(len(pairs), "", dtype=object)  # what makes an edit one, the strongest last
     for reason, kind in (
-        (~colours_alike, "other colours or tones"),
+        (~colours_alike | retoned, "other colours or tones"),
         (clipped, "a strong tone edit (highlights or shadows clipped in one)"),
         (marks, "marks drawn on one (text, a digit, a logo)"),
         (~same_depth, "fewer tone levels (1- or 2-bit)"),
@@ -274,14 +281,43 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         local_worst=local_worst,
         local_concentration=local_concentration,
         same_bytes=same_bytes,
-        accepted=same_bytes | (looks_same & same_frames & unmarked & same_depth),
+        accepted=same_bytes | (looks_same & same_frames & unmarked & same_depth & ~apart),
         edit=same_picture & ~(colours_alike & same_frames & unmarked & same_depth) & ~same_bytes,
-        similar=nearby & ~same_bytes,
+        similar=(nearby | (looks_same & apart)) & ~same_bytes,
         edit_kind=edit_kind,
     )
 
 
 _FEW_LEVELS = 4  # grey levels of a 2-bit picture
+_ZONE_STEP = 15 * 60  # seconds: a copy whose clock was moved to another time zone moves by whole quarter hours
+
+
+def exposures_apart(photos: pd.DataFrame, pairs: np.ndarray) -> np.ndarray:
+    """Per pair: both photos carry a capture time and the same camera (make and model), and the times
+    differ by other than whole quarter hours (a burst 2 s apart; not a copy whose time zone was moved)."""
+    seconds = np.array([_seconds(value) for value in photos["taken"]], dtype=np.float64)
+    camera = np.array([_camera(make, model) for make, model in zip(photos["make"], photos["model"], strict=True)])
+    a, b = pairs[:, 0], pairs[:, 1]
+    with np.errstate(invalid="ignore"):
+        difference = np.abs(seconds[a] - seconds[b])
+        apart: np.ndarray = (
+            (camera[a] != "") & (camera[a] == camera[b]) & (difference > 0) & (difference % _ZONE_STEP != 0)
+        )
+    return apart
+
+
+def _camera(make: object, model: object) -> str:
+    return f"{make}\0{model}" if isinstance(make, str) and make and isinstance(model, str) else ""
+
+
+def _seconds(taken: object) -> float:
+    """A capture time (ISO text, to the second) in seconds, NaN when absent or unreadable."""
+    if not isinstance(taken, str) or len(taken) < 19:
+        return float("nan")
+    try:
+        return datetime.fromisoformat(taken[:19]).timestamp()
+    except ValueError:
+        return float("nan")
 
 
 def _column(photos: pd.DataFrame, name: str, missing: int) -> np.ndarray:
