@@ -107,3 +107,29 @@ def test_frames_of_one_camera_at_different_moments_are_never_copies(photos):
     evidence = measure_pairs(table, np.array([[0, 1], [0, 2], [0, 3]]), MatchThresholds())
     assert evidence.accepted.tolist() == [False, True, True]
     assert evidence.similar[0]
+
+
+def test_a_copy_a_few_bytes_apart_of_one_size_is_never_removed_for_the_other(photos):
+    """Bit rot: 16 bytes flipped inside a JPEG's image data keep its size and garble part of its
+    picture; which of the two is damaged the pixels cannot say, so neither is a removable copy (the
+    mutant: no same-size check lets the shorter path win the tie and removes the intact file)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+    from signature_table import table_of
+
+    from photo_dedup.verify import MatchThresholds, measure_pairs
+
+    data = io.BytesIO()
+    photos["coffee"].convert("RGB").save(data, "JPEG", quality=90)
+    intact = bytearray(data.getvalue())
+    rotten = bytearray(intact)
+    middle = len(rotten) * 3 // 4
+    rotten[middle : middle + 16] = bytes(b ^ 0x5A for b in rotten[middle : middle + 16])
+    pictures = [Image.open(io.BytesIO(bytes(b))).convert("RGB") for b in (intact, rotten)]
+    size = {"size": len(intact)}
+    table = table_of([pictures[0], pictures[1], pictures[0]], [size, size, {"size": len(intact) + 7}])
+    evidence = measure_pairs(table, np.array([[0, 1], [0, 2]]), MatchThresholds())
+    assert not evidence.accepted[0]
+    assert evidence.accepted[1]  # the same picture at another size (metadata added) stays a copy

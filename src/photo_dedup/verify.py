@@ -257,6 +257,14 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
     unmarked = ~(marks | clipped | googles | retoned)
     # two exposures of one camera at different moments (a burst, a retake) are never copies
     apart = exposures_apart(photos, pairs) & ~same_bytes
+    # two files of one format and one size whose pictures differ: a few bytes changed (bit rot, a
+    # bad copy), so one may be damaged, and which one the pixels cannot say: both stay
+    sizes, formats = photos["size"].to_numpy(dtype=np.int64), photos["format"].to_numpy(dtype=object)
+    twins = np.flatnonzero((sizes[a] == sizes[b]) & (formats[a] == formats[b]) & ~same_bytes)
+    damaged = np.zeros(len(pairs), dtype=bool)
+    differ = np.abs(table.luma[a[twins]].astype(np.int16) - table.luma[b[twins]].astype(np.int16)).max(axis=(1, 2))
+    damaged[twins] = differ > _MAX_TWIN_DIFFERENCE
+    unmarked &= ~damaged
     edit_kind = np.full(len(pairs), "", dtype=object)  # what makes an edit one, the strongest last
     for reason, kind in (
         (~colours_alike | retoned, "other colours or tones"),
@@ -265,6 +273,7 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
         (~same_depth, "fewer tone levels (1- or 2-bit)"),
         (~same_frames, "an animation or pages beside a still"),
         (googles, "your edit in Google Photos"),
+        (damaged, "the same size, a few bytes apart: one of the two may be damaged"),
     ):
         edit_kind[reason] = kind
     return PairEvidence(
@@ -289,6 +298,7 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
 
 
 _FEW_LEVELS = 4  # grey levels of a 2-bit picture
+_MAX_TWIN_DIFFERENCE = 2  # grey levels: one decoder's rounding, not damage
 _ZONE_STEP = 15 * 60  # seconds: a copy whose clock was moved to another time zone moves by whole quarter hours
 
 
