@@ -93,8 +93,9 @@ def split_into_chunks(
 
     Each photo starts in the chunk its path hashes to, so the split depends on nothing but the
     photos (an unchanged library gets the same manifests, and no job reruns); then photos move from
-    the costliest chunk to the cheapest until their estimated costs are within BALANCE_TOLERANCE
-    (see rebalanced), so that no core waits idle for one long chunk at the end.
+    the costliest chunk to the cheapest until their estimated costs are within BALANCE_TOLERANCE of
+    a core's work (see rebalanced), so that no core waits idle for one long chunk at the end.
+    `cores` None (a cluster) counts CHUNKS_PER_CORE chunks a core.
     """
     photos = sorted(photos)
     n_chunks = chunk_count(len(photos), photos_per_chunk, cores)
@@ -114,8 +115,7 @@ def rebalanced(members: list[list[FileEntry]], cores: int) -> list[list[FileEntr
     places), the one whose path key is smallest: the same photos move whenever the costs are alike,
     so adding or changing a photo changes few manifests. Stops when the costliest chunk is within
     BALANCE_TOLERANCE of a core's work (the total over `cores`) of the cheapest, or no photo fits
-    the gap. Every move lowers the sum of the
-    squared costs, so the loop ends.
+    the gap. Every move lowers the sum of the squared costs, so the loop ends.
     """
     chunks = [sorted(entries, key=lambda e: path_key(e.path)) for entries in members]
     costs = [[photo_cost(entry) for entry in entries] for entries in chunks]
