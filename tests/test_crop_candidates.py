@@ -68,9 +68,8 @@ def test_a_pad_is_told_by_its_border_of_one_colour(photos):
 
 
 def test_a_pad_says_what_it_is_to_the_photo_it_is_shown_beside(photos):
-    """The padded version (more pixels) leads its group; the photo it holds says it is what was
-    padded, the pad said the other way round would be "padded" (the mutant: one text for both
-    directions)."""
+    """The photo leads its padded version though the pad holds more pixels (the mutant: the keeper
+    rules alone put the pad first), and the pad says what it is to it."""
     from photo_dedup.keeper import KeeperRanking
     from photo_dedup.tiers import EDIT, ReviewPairs, review_groups
 
@@ -79,7 +78,7 @@ def test_a_pad_says_what_it_is_to_the_photo_it_is_shown_beside(photos):
     pairs, kinds = cropped_pairs(table.luma, _aspect(table), np.arange(2))
     assert pairs.tolist() == [[0, 1]] and kinds == ["padded (a border added)"]
     (group,) = review_groups(table, ReviewPairs(pairs, kinds), [], KeeperRanking(), EDIT)
-    assert group.members[0] == 1 and group.kind == {0: "what was padded (without its border)"}
+    assert group.members[0] == 0 and group.kind == {1: "padded (a border added)"}
 
 
 def test_a_photo_matching_only_a_member_of_another_group_joins_that_group():

@@ -45,6 +45,7 @@ INVERSE_KIND = {
     PADDED: PADDED_IN,
     PADDED_IN: PADDED,
 }
+_DERIVED_KINDS = frozenset({CROPPED, PADDED})  # (x, y): y is made from x
 _DEFAULT_KIND = {EDIT: "other colours or tones", SIMILAR: "a similar shot (moved)"}
 REASON = {
     EDIT: "edits of one shot: nothing is removed unless you choose the photo to keep",
@@ -155,7 +156,10 @@ def review_groups(
     groups = []
     for component in members_of.values():
         mark_conversions([records[i] for i in component])
-        best_first = sorted(component, key=lambda i: ranking.key(records[i]))
+        # a photo another is a crop or a pad of comes before it, whatever its pixels (the original
+        # leads its edits); then the keeper rules
+        derived = {y for (x, y), kind in kind_of.items() if kind in _DERIVED_KINDS and x in component}
+        best_first = sorted(component, key=lambda i: (i in derived, ranking.key(records[i])))
         for ordered in _with_stragglers(around_keepers(best_first, neighbours), best_first, neighbours):
             groups.append(_review_group(table, records, relation, ordered, decisions, kind_of))
     groups.sort(key=lambda group: records[group.keeper]["path"])
