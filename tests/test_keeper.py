@@ -147,3 +147,11 @@ def test_a_version_of_few_tone_levels_is_never_kept_over_one_of_many():
     )
     ranked([fax, scan])
     assert not fax["conversion"] and not scan["conversion"]
+
+
+def test_the_iphones_own_edit_is_named_as_derived():
+    """IMG_E4120.JPG is the iPhone's edit of IMG_4120.JPG: of two photos otherwise alike the
+    original leads (the mutant: DERIVED_NAME without the IMG_E pattern ties them on the path)."""
+    edit, original = photo("/a/IMG_E4120.JPG"), photo("/DCIM/IMG_4120.JPG")  # the edit: a shorter path
+    assert ranked([edit, original])[0] is original
+    assert KeeperRanking().reason(original, edit) == "not named like an edited or copied file"

@@ -24,9 +24,10 @@ from photo_dedup.settings import default
 
 Photo = PhotoRecord
 
-# Names that editors and copy tools give derived files: "IMG_1 (1).jpg", "x-edited", "x copy".
+# Names that editors and copy tools give derived files: "IMG_1 (1).jpg", "x-edited", "x copy", and
+# the iPhone's own edit of IMG_4120.JPG, IMG_E4120.JPG.
 DERIVED_NAME = re.compile(
-    r"(\(\d+\)|[ _-](edited|copy|kopie|bearbeitet|modifi[eé]|export(ed)?)\b|[ _-]\d{1,2}$)",
+    r"(\(\d+\)|[ _-](edited|copy|kopie|bearbeitet|modifi[eé]|export(ed)?)\b|[ _-]\d{1,2}$|^IMG_E\d{4}$)",
     re.IGNORECASE,
 )
 
