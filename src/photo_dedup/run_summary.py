@@ -93,7 +93,7 @@ def summary_lines(workdir: str | Path, quarantine: str = "quarantine") -> list[s
     conversions = sum(1 for member in members if member.get("conversion"))
     if conversions:
         attention.append(
-            f"{counted(conversions, 'conversion', 'conversions')} (PNG/TIFF/HEIC made from another copy) marked"
+            f"{counted(conversions, 'conversion', 'conversions')} (files made from another copy of their group) marked"
         )
     if attention:
         lines.append("  Needs a look: " + "; ".join(attention) + ".")
