@@ -57,40 +57,19 @@ def close_pairs(hashes: np.ndarray, max_distance: int) -> np.ndarray:
     Returns:
         An (m, 2) int64 array of pairs, sorted, without repeats.
     """
-    n = len(hashes)
-    if n < 2:
+    if len(hashes) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    masks = _flip_masks(band_radius(max_distance))
-    found: list[np.ndarray] = []
-    ids = np.arange(n, dtype=np.int64)
-    for band in range(BANDS):
-        keys = ((hashes >> np.uint64(band * BAND_BITS)) & np.uint64(0xFFFF)).astype(np.int64)
-        order = np.argsort(keys, kind="stable")
-        bucket_size = np.bincount(keys, minlength=1 << BAND_BITS)
-        bucket_start = np.concatenate([[0], np.cumsum(bucket_size)[:-1]])
-        for mask in masks:
-            probe = keys ^ int(mask)
-            counts = bucket_size[probe]
-            total = int(counts.sum())
-            if total == 0:
-                continue
-            left = np.repeat(ids, counts)
-            offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-            right = order[np.repeat(bucket_start[probe], counts) + offsets]
-            keep = left < right
-            left, right = left[keep], right[keep]
-            close = hamming(hashes[left], hashes[right]) <= max_distance  # filter now: memory stays O(result)
-            found.append(np.stack([left[close], right[close]], axis=1))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
+    return close_across(hashes, hashes, max_distance, band_radius(max_distance), within=True)
 
 
-def close_across(queries: np.ndarray, targets: np.ndarray, max_distance: int, radius: int = 0) -> np.ndarray:
+def close_across(
+    queries: np.ndarray, targets: np.ndarray, max_distance: int, radius: int = 0, within: bool = False
+) -> np.ndarray:
     """Pairs (query index, target index) whose hashes differ in at most `max_distance` bits, among
     those within `radius` bits of each other in one of the four 16-bit bands (radius 0: all within
     3 bits, most of those further: what a search of many views of each photo against the photos
-    themselves can afford; band_radius(max_distance) finds them all)."""
+    themselves can afford; band_radius(max_distance) finds them all). `within`: queries and targets
+    are one array, and only pairs (i < j) are wanted."""
     found: list[np.ndarray] = []
     query_ids = np.arange(len(queries), dtype=np.int64)
     for band in range(BANDS):
@@ -109,7 +88,10 @@ def close_across(queries: np.ndarray, targets: np.ndarray, max_distance: int, ra
             left = np.repeat(query_ids, counts)
             offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
             right = order[np.repeat(bucket_start[probe], counts) + offsets]
-            close = hamming(queries[left], targets[right]) <= max_distance
+            if within:
+                keep = left < right
+                left, right = left[keep], right[keep]
+            close = hamming(queries[left], targets[right]) <= max_distance  # filter now: memory stays O(result)
             found.append(np.stack([left[close], right[close]], axis=1))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
