@@ -3,7 +3,7 @@ import os
 
 from snakemake.utils import min_version
 
-from photo_dedup.exit_wait import cancel_scheduler_timers
+from photo_dedup.exit_wait import exit_at_once
 from photo_dedup.snakemake_messages import say_snakemake_messages
 
 min_version("9.0")
@@ -31,9 +31,9 @@ rule all:
 
 onsuccess:
     print_run_summary()
-    cancel_scheduler_timers()
+    exit_at_once()
 
 
 onerror:
     print_run_failure()
-    cancel_scheduler_timers()
+    exit_at_once()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 
 import pytest
 from workflow_runner import snakemake
 
-from photo_dedup.exit_wait import cancel_scheduler_timers
+from photo_dedup.exit_wait import cancel_scheduler_timers, exit_at_once
 
 pytestmark = pytest.mark.e2e
 
@@ -37,3 +38,12 @@ def test_only_snakemakes_pending_timers_are_cancelled() -> None:
     finally:
         ours.cancel()
         ours.join()
+
+
+def test_the_last_collection_is_left_to_the_end_of_the_process() -> None:
+    before = gc.get_freeze_count()
+    exit_at_once()
+    try:
+        assert gc.get_freeze_count() > before  # what exists now is no longer the collector's to walk
+    finally:
+        gc.unfreeze()
