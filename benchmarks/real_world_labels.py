@@ -457,10 +457,12 @@ SETS: dict[str, list[str]] = {
             for s in ("gainmap_srgb", "gainmap_big_srgb", "gainmap_notmapbrand", "gainmap_srgb_icc")
         ],
         f"{_AV}/seine_sdr_different_gainmap_srgb.jpg",
-        *[
-            f"{_AV}/seine_hdr_{s}.avif"
-            for s in ("gainmap_srgb", "gainmap_small_srgb", "gainmap_wrongaltr", "rec2020", "srgb")
-        ],
+    ],
+    # the HDR rendering of the same capture: an edit of the SDR one (issue 20: HDR and non-HDR
+    # versions of one capture are edits; labelled one copy set with the SDR files before)
+    "seine hdr": [
+        f"{_AV}/seine_hdr_{s}.avif"
+        for s in ("gainmap_srgb", "gainmap_small_srgb", "gainmap_wrongaltr", "rec2020", "srgb")
     ],
     "kodim03": [f"{_AV}/io/kodim03_yuv420_8bpc.avif"],
     "kodim03 grey": [
@@ -574,6 +576,7 @@ NO_ORIGINAL = {
     "fox",  # parallel encodes of one source; the 12-bit 4:4:4 one listed first only as the richest
     "fox monochrome",
     "seine",
+    "seine hdr",
     "kodim03 grey",
     "apple gainmap",
     "pillow plane",
@@ -621,6 +624,7 @@ SHOTS: list[list[str]] = [
     ["pp couple selfie", "pp couple selfie cropped"],
     ["jxl cliff", "jxl cliff grey"],
     ["ljt rose", "ljt rose grey"],
+    ["seine", "seine hdr"],
 ]
 
 # Other exposures of one moment or subject: every pair across them is similar.

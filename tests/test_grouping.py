@@ -102,10 +102,11 @@ def test_frames_of_one_camera_at_different_moments_are_never_copies(photos):
         {**camera, "taken": "2024-05-01T10:00:03"},
         {**camera, "taken": "2024-05-01T12:00:01"},
         {"make": "Canon", "model": "EOS R6", "taken": "2024-05-01T10:00:03"},
+        {**camera, "taken": "2024-05-04T09:13:07"},  # its date corrected by someone: days apart
     ]
-    table = table_of([frames[0], frames[1], frames[0], frames[1]], facts)
-    evidence = measure_pairs(table, np.array([[0, 1], [0, 2], [0, 3]]), MatchThresholds())
-    assert evidence.accepted.tolist() == [False, True, True]
+    table = table_of([frames[0], frames[1], frames[0], frames[1], frames[0]], facts)
+    evidence = measure_pairs(table, np.array([[0, 1], [0, 2], [0, 3], [0, 4]]), MatchThresholds())
+    assert evidence.accepted.tolist() == [False, True, True, True]
     assert evidence.similar[0]
 
 

@@ -299,19 +299,25 @@ def measure_pairs(table: PhotoTable, pairs: np.ndarray, thresholds: MatchThresho
 
 _FEW_LEVELS = 4  # grey levels of a 2-bit picture
 _MAX_TWIN_DIFFERENCE = 2  # grey levels: one decoder's rounding, not damage
+_RETAKE_SECONDS = 3600
 _ZONE_STEP = 15 * 60  # seconds: a copy whose clock was moved to another time zone moves by whole quarter hours
 
 
 def exposures_apart(photos: pd.DataFrame, pairs: np.ndarray) -> np.ndarray:
     """Per pair: both photos carry a capture time and the same camera (make and model), and the times
-    differ by other than whole quarter hours (a burst 2 s apart; not a copy whose time zone was moved)."""
+    differ by up to an hour, by other than whole quarter hours (a burst 2 s apart, a retake; not a copy
+    whose time zone was moved, nor one whose date someone corrected: alike photos days apart are that)."""
     seconds = np.array([_seconds(value) for value in photos["taken"]], dtype=np.float64)
     camera = np.array([_camera(make, model) for make, model in zip(photos["make"], photos["model"], strict=True)])
     a, b = pairs[:, 0], pairs[:, 1]
     with np.errstate(invalid="ignore"):
         difference = np.abs(seconds[a] - seconds[b])
         apart: np.ndarray = (
-            (camera[a] != "") & (camera[a] == camera[b]) & (difference > 0) & (difference % _ZONE_STEP != 0)
+            (camera[a] != "")
+            & (camera[a] == camera[b])
+            & (difference > 0)
+            & (difference <= _RETAKE_SECONDS)
+            & (difference % _ZONE_STEP != 0)
         )
     return apart
 
