@@ -121,7 +121,10 @@ def shown(name: str, value: Any) -> str:
 
 
 def _origin(facts: Sequence[Fact]) -> str:
-    return ", ".join(dict.fromkeys(f"{fact.kind} {fact.source}" for fact in facts))
+    """Where facts come from: a file's path, or its kind and path ("XMP sidecar /x.jpg.xmp")."""
+    return ", ".join(
+        dict.fromkeys(fact.source if fact.kind == IN_FILE else f"{fact.kind} {fact.source}" for fact in facts)
+    )
 
 
 def inherit(keeper: Sequence[Fact], removed: Sequence[Fact]) -> Inheritance:

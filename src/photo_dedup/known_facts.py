@@ -101,7 +101,7 @@ def exiftool() -> str | None:
 
 
 def _read_batch(program: str, batch: Sequence[str]) -> list[Any]:
-    command = [program, "-j", "-n", "-G1", "-q", "-q", "-m", "-fast2", *_READ_TAGS, *batch]
+    command = [program, "-j", "-n", "-G1", "-q", "-q", "-m", "-fast", *_READ_TAGS, *batch]
     try:
         done = subprocess.run(command, capture_output=True, timeout=600, check=False)
         records = json.loads(done.stdout.decode("utf-8", "surrogateescape") or "[]")
