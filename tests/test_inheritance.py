@@ -67,7 +67,7 @@ def test_the_keeper_inherits_what_it_lacks_and_agreed_values_only():
 def test_a_conflict_with_the_keeper_keeps_the_keepers_value():
     result = inherit([fact("taken", "2020-05-02T09:30:00")], [fact("taken", "2019-03-04T08:00:00+00:00", TAKEOUT)])
     assert result.values == {} and result.lacks == []
-    assert result.conflicts[0].startswith("capture time: 2020-05-02 09:30:00 (in the file /lib/a.jpg) vs 2019")
+    assert result.conflicts[0].startswith("capture time: 2020-05-02 09:30:00 (/lib/a.jpg) vs 2019")
     assert result.conflicts[0].endswith("the kept photo's stays")
 
 
