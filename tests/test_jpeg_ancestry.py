@@ -91,3 +91,14 @@ def test_a_changed_or_vanished_file_gives_no_evidence(family: dict[str, Path]) -
     assert not made_from(lossless, source, {})
     family["lossless"].unlink()
     assert not mark_made_from_jpeg([lossless, source])
+
+
+def test_a_cmyk_jpeg_is_never_kept_over_the_rgb_file_it_was_made_from(family: dict[str, Path], tmp_path: Path) -> None:
+    """libjxl's flower_small.cmyk.jpg had been kept over the RGB PNG (it won on the JPEG's camera
+    EXIF); no camera writes CMYK (the mutant: no mode check keeps it first)."""
+    cmyk = tmp_path / "print.jpg"
+    Image.open(family["master"]).convert("CMYK").save(cmyk, quality=95)
+    members = [_record(cmyk), _record(family["master"])]
+    assert mark_made_from_jpeg(members)
+    assert members[0]["conversion"].startswith("a CMYK JPEG")
+    assert KeeperRanking().best_first(members)[0]["path"] == str(family["master"])

@@ -69,6 +69,15 @@ def _luma_table(path: str) -> np.ndarray | None:
         return None
 
 
+def _mode(path: str) -> str | None:
+    """The file's colour mode from its header ("RGB", "CMYK", ...), None when unreadable."""
+    try:
+        with Image.open(path) as im:
+            return str(im.mode)
+    except (OSError, ValueError):
+        return None
+
+
 def _upright_luma(photo: PhotoRecord) -> np.ndarray | None:
     path = photo["path"]
     try:
@@ -116,6 +125,13 @@ def mark_made_from_jpeg(best_first: Sequence[PhotoRecord]) -> bool:
     leader = best_first[0]
     if leader.get("conversion") or leader["format"] == "RAW":
         return False
+    if (
+        leader["format"] == "JPEG"
+        and _mode(leader["path"]) == "CMYK"
+        and any(_mode(p["path"]) != "CMYK" for p in best_first[1:])
+    ):
+        leader["conversion"] = "a CMYK JPEG (made for print: no camera writes one) beside one in RGB"
+        return True
     cache: dict[str, np.ndarray | None] = {}
     tested = 0
     for other in best_first[1:]:
