@@ -234,3 +234,26 @@ def test_a_photo_swapped_for_a_folder_gets_404(served):
     (library / "keep.jpg").unlink()
     (library / "keep.jpg").mkdir()
     assert request(server, "GET", "/original/" + keeper["digest"], headers=own_page_headers(server))[0] == 404
+
+
+def test_a_page_that_never_saw_the_saved_decisions_cannot_save_over_them(served):
+    """The hostile try: decisions saved from one window were wiped by Rerun from another (a page made
+    before they were saved, with none of them): the server saves only over the file the page was
+    made from or last saved (the mutant: no X-Decisions-Base check wipes them)."""
+    server, workdir = served["server"], served["workdir"]
+    target = workdir / "decisions.json"
+    before = target.read_bytes() if target.exists() else None
+    made_from = hashlib.sha256(before).hexdigest() if before is not None else "none"
+    first = DECISIONS
+    status, _, headers = post(
+        server, "/decisions", json.dumps(first).encode(), own_page_headers(server, **{"X-Decisions-Base": made_from})
+    )
+    assert status == 200 and headers["X-Decisions-Base"] == hashlib.sha256(target.read_bytes()).hexdigest()
+    saved = target.read_bytes()
+    empty = {**DECISIONS, "decisions": []}
+    stale = own_page_headers(server, **{"X-Decisions-Base": made_from})  # the other window's page
+    status, text, _ = post(server, "/decisions", json.dumps(empty).encode(), stale)
+    assert status == 409 and "reload the page" in text
+    assert target.read_bytes() == saved
+    current = own_page_headers(server, **{"X-Decisions-Base": headers["X-Decisions-Base"]})
+    assert post(server, "/decisions", json.dumps(empty).encode(), current)[0] == 200  # its own undo

@@ -13,7 +13,7 @@ import pandas as pd
 
 from photo_dedup import __version__
 from photo_dedup.atomic import copy_file, display_text, write_text
-from photo_dedup.decisions_file import DecisionsDocument, load_decisions_file
+from photo_dedup.decisions_file import DecisionsDocument, decisions_digest, load_decisions_file
 from photo_dedup.review_places import places
 from photo_dedup.run_summary import BETTER_OUTSIDE_PHOTOS
 from photo_dedup.tables import human_bytes, read_groups_json
@@ -145,6 +145,7 @@ def render_contact_sheet(
     previous_decisions: DecisionsDocument | None = None,
     decisions_name: str = "decisions.json",
     libraries: list[str] | None = None,
+    decisions_base: str = "none",
 ) -> None:
     out_path = Path(out_path)
     previous = previous_decisions or DecisionsDocument()
@@ -203,6 +204,7 @@ def render_contact_sheet(
             look_counts={look: sum(look in group["looks"] for group in groups) for look in LOOKS},
             run_id=run_id(rows),
             decisions_name=decisions_name,
+            decisions_base=decisions_base,
         )
     )
     write_text(out_path, html, errors="replace")
@@ -220,6 +222,7 @@ def contact_sheet(
     """The contact-sheet step: read groups.json, write report.html and its thumbnails."""
     rows, summary, unreadable = read_groups_json(groups_json)
     previous = load_decisions_file(decisions_files[0]) if decisions_files else DecisionsDocument()
+    base = decisions_digest(Path(decisions_files[0])) if decisions_files else decisions_digest(None)
     render_contact_sheet(
         rows,
         unreadable,
@@ -230,4 +233,5 @@ def contact_sheet(
         previous_decisions=previous,
         decisions_name=decisions_name,
         libraries=libraries,
+        decisions_base=base,
     )

@@ -6,6 +6,7 @@ module stays light: no numpy or pandas.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -145,3 +146,16 @@ def _finite(text: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"the number {text[:40]} is too large")
     return value
+
+
+NO_DECISIONS = "none"
+
+
+def decisions_digest(path: Path | None) -> str:
+    """What a decisions file holds, as a SHA-256 of its bytes ("none" where there is none): the page
+    sends the one it was made from, and the review server saves only over that same file, so a page
+    that never saw decisions saved from another window cannot wipe them."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else NO_DECISIONS
+    except FileNotFoundError:
+        return NO_DECISIONS

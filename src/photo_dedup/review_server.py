@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from photo_dedup.atomic import write_text
-from photo_dedup.decisions_file import DecisionsProblem, load_decisions_file
+from photo_dedup.decisions_file import DecisionsProblem, decisions_digest, load_decisions_file
 from photo_dedup.workflow_command import snakemake_command
 
 LAST_CONFIG = Path("cache") / "last-config.json"
@@ -181,12 +181,21 @@ class ReviewHandler(SimpleHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        if self.command == "POST":  # what the page now builds on (see decisions_digest)
+            self.send_header("X-Decisions-Base", decisions_digest(decisions_path(self.workdir)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
 
     def _save_decisions(self, body: bytes) -> None:
         target = decisions_path(self.workdir)
+        base = self.headers.get("X-Decisions-Base")
+        if base is not None and base != decisions_digest(target):
+            raise Refused(
+                HTTPStatus.CONFLICT,
+                f"{target} was saved since this page was made (from another window?): not saved over it;"
+                " reload the page to see those decisions, then choose again",
+            )
         with tempfile.TemporaryDirectory() as tmp:
             candidate = Path(tmp) / "decisions.json"
             candidate.write_bytes(body)
@@ -222,6 +231,8 @@ class ReviewHandler(SimpleHTTPRequestHandler):
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", self.guess_type(listed.path))
         self.send_header("Content-Length", str(len(data)))
+        if self.command == "POST":  # what the page now builds on (see decisions_digest)
+            self.send_header("X-Decisions-Base", decisions_digest(decisions_path(self.workdir)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
