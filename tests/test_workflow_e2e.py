@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -256,6 +257,11 @@ def test_a_plain_rerun_keeps_your_library_and_the_demo_says_it_is_the_demo(tmp_p
     assert f"photo-dedup: no library given: using the last run's, {library.root}" in again.stderr
     assert json.loads((workdir / "results" / "groups.json").read_text())["summary"]["photos_scanned"] == scanned
     assert not (workdir / "demo-library").exists()
+    # cache/ removed (the hostile try): the folder no longer remembers, and still never runs the demo
+    shutil.rmtree(workdir / "cache")
+    forgot = snakemake(workdir)
+    assert forgot.returncode != 0 and "cache/ was removed): run with --config library=" in forgot.stderr
+    assert json.loads((workdir / "results" / "groups.json").read_text())["summary"]["photos_scanned"] == scanned
     demo = snakemake(workdir, "--config", "library=demo")
     assert demo.returncode == 0, demo.stderr
     assert "photo-dedup: demo library (" in demo.stderr

@@ -193,6 +193,12 @@ def chosen_library(config: dict[str, Any], workdir: str, dry_run: bool = False) 
             return library_roots(config), [
                 f"no library given: using the last run's, {shown} (library=demo for the demo)"
             ]
+    if given in (None, "", []) and _results_of_another_library(Path(workdir)):
+        raise ConfigProblem(
+            "no library given, and this folder's results are of a library it no longer remembers"
+            " (cache/ was removed): run with --config library=/path/to/photos,"
+            " or library=demo to replace them with the demo's"
+        )
     if given in (None, "", [], DEMO_KEYWORD):
         demo_root = os.path.join(workdir, DEMO_LIBRARY)
         config["library"] = DEMO_KEYWORD
@@ -209,6 +215,11 @@ def chosen_library(config: dict[str, Any], workdir: str, dry_run: bool = False) 
 
 
 DEMO_KEYWORD = "demo"
+
+
+def _results_of_another_library(workdir: Path) -> bool:
+    """results/ holds a run's groups while the demo library was never built here."""
+    return (workdir / "results" / "groups.json").exists() and not (workdir / DEMO_LIBRARY).is_dir()
 
 
 def _last_library(last_config: Path) -> str | list[str] | None:
