@@ -87,7 +87,7 @@ def test_a_plain_install_runs_the_demo_from_another_folder(tmp_path):
         timeout=600,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    assert "photo-dedup: done." in run.stderr
+    assert "photo-dedup: done." in run.stdout + run.stderr
     summary = json.loads((workdir / "results" / "groups.json").read_text())["summary"]
     assert summary["groups"] > 0
     assert (workdir / "results" / "delete-duplicates.sh").is_file()
