@@ -312,3 +312,25 @@ def test_a_kept_photo_whose_copies_all_stay_inherits_nothing(library, tmp_path):
     finally:
         copy.write_bytes(original)
     restore(library, "bash", tmp_path / "q")
+
+
+@pytest.mark.parametrize("shell", ["dash", "bash"])
+def test_copies_stay_when_what_they_know_cannot_be_written_beside_the_keeper(library, shell, tmp_path):
+    """The hostile try: a folder where IMG_0001.jpg's sidecar must go; the copies had been moved
+    anyway and what they knew was left only in the quarantine (the mutant: no can_inherit)."""
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    blocker = library["masters"] / "IMG_0001.jpg.xmp"
+    blocker.mkdir()
+    try:
+        plan = run_script(library, shell, "-n", "--quarantine", str(tmp_path / "q"))
+        assert "would NOT write into" in plan.stdout or "so it stays: " in plan.stdout, plan.stdout
+        done = run_script(library, shell, "--quarantine", str(tmp_path / "q"))
+        stays = [line for line in done.stdout.splitlines() if "so it stays: " in line]
+        assert stays and all("IMG_0001" in line for line in stays), done.stdout
+        moved = [line for line in done.stdout.splitlines() if line.startswith("moved: ")]
+        assert moved and not any("IMG_0001" in line for line in moved)
+        assert "Metadata: 2 kept photo(s)" in done.stdout
+        restore(library, shell, tmp_path / "q")
+    finally:
+        blocker.rmdir()
