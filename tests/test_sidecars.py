@@ -77,7 +77,8 @@ def test_a_cut_name_counts_only_when_its_title_names_the_photo(tmp_path):
 
 def test_takeout_facts_are_read(tmp_path):
     path = takeout_json(tmp_path / "a.jpg.json", "a.jpg", timestamp=1625140800, latitude=51.5)
-    assert read_takeout(str(path)) == {"taken": "2021-07-01T12:00:00", "has_gps": True, "people": ["Katie"]}
+    facts = {"taken": "2021-07-01T12:00:00", "has_gps": True, "latitude": 51.5, "longitude": 0.0, "people": ["Katie"]}
+    assert read_takeout(str(path)) == facts  # the position too: a kept photo inherits it (see inheritance)
     assert read_takeout(str(takeout_json(tmp_path / "b.jpg.json", "b.jpg"))) == {"people": ["Katie"]}
     (tmp_path / "c.json").write_text("[1, 2")
     assert read_takeout(str(tmp_path / "c.json")) == {}
@@ -118,7 +119,7 @@ def test_sidecars_decide_the_keeper_and_travel_with_their_photo(tmp_path, photos
 
     assert row(takeout / "astronaut.jpg")["companions"] == str(takeout / "astronaut.jpg.json")
     assert row(takeout / "astronaut.jpg")["takeout"] == "people: Katie"
-    assert row(masters / "astronaut.jpg")["keeper_lacks"] == "GPS"
+    assert row(masters / "astronaut.jpg")["keeper_lacks"] == "GPS, people"  # the Takeout copy names Katie
     assert row(takeout / "coffee.jpg")["companions"] == ""  # the staying edited copy uses the JSON
     hubble = row(takeout / "hubble(1).jpg")
     assert hubble["keep"] == "True" and hubble["taken"] == "2021-07-01T12:00:00"

@@ -16,7 +16,7 @@ acts on copies only.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -153,6 +153,14 @@ def review_groups(
     for index in sorted(neighbours):
         members_of.setdefault(int(labels[index]), []).append(index)
     records = table.records(neighbours)
+    digests = table.photos["digest"].to_numpy(dtype=object)
+
+    def kept_apart(a: int, b: int) -> bool:
+        """The user said these two are not duplicates, or one is not a copy of the other's group."""
+        if decisions is None or not decisions.kept_apart():
+            return False
+        return bool(decisions.rejected(digests[[a]], digests[[b]])[0])
+
     groups = []
     for component in members_of.values():
         mark_conversions([records[i] for i in component])
@@ -160,22 +168,32 @@ def review_groups(
         # leads its edits); then the keeper rules
         derived = {y for (x, y), kind in kind_of.items() if kind in _DERIVED_KINDS and x in component}
         best_first = sorted(component, key=lambda i: (i in derived, ranking.key(records[i])))
-        for ordered in _with_stragglers(around_keepers(best_first, neighbours), best_first, neighbours):
+        for ordered in _with_stragglers(around_keepers(best_first, neighbours), best_first, neighbours, kept_apart):
             groups.append(_review_group(table, records, relation, ordered, decisions, kind_of))
     groups.sort(key=lambda group: records[group.keeper]["path"])
     return groups
 
 
 def _with_stragglers(
-    groups: list[list[int]], best_first: list[int], neighbours: dict[int, set[int]]
+    groups: list[list[int]],
+    best_first: list[int],
+    neighbours: dict[int, set[int]],
+    apart: Callable[[int, int], bool] = lambda a, b: False,
 ) -> list[list[int]]:
     """The groups around keepers (as with copies: no chaining), and each photo left out because the
     only photos it matches went to another keeper's group joined to the group holding the best of
-    them: an edit of an edit (a pad of a grey version) is shown beside its shot, never alone."""
+    them: an edit of an edit (a pad of a grey version) is shown beside its shot, never alone; never
+    into a group holding a photo the user kept apart from it (`apart`)."""
     group_of = {member: number for number, group in enumerate(groups) for member in group}
     for photo in best_first:
         if photo not in group_of:
-            placed = [other for other in best_first if other in group_of and other in neighbours.get(photo, ())]
+            placed = [
+                other
+                for other in best_first
+                if other in group_of
+                and other in neighbours.get(photo, ())
+                and not any(apart(photo, member) for member in groups[group_of[other]])
+            ]
             if placed:
                 groups[group_of[placed[0]]].append(photo)
                 group_of[photo] = group_of[placed[0]]
