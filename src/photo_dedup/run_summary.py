@@ -135,6 +135,10 @@ def failure_line(workdir: str | Path, since: float) -> str:
     if not failed:
         room = free_bytes(workdir)
         if room is not None and room < DISK_NEARLY_FULL:
+            said = disk_full_marker(workdir)
+            if said.exists():  # a step said it already, and the full disk kept its log from saying so
+                said.unlink(missing_ok=True)
+                return ""
             steps = sorted(path.relative_to(logs).with_suffix("").as_posix() for path in written)
             where = f" (step {steps[0]})" if steps else ""
             return f"photo-dedup: disk full: no space left in {os.path.abspath(workdir)}{where}"
