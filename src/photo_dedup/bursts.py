@@ -13,12 +13,12 @@ not another subject photographed in the same minute.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
 
 import numpy as np
 from PIL import Image
 
 from photo_dedup.crops import correlator
+from photo_dedup.exif_facts import capture_seconds
 from photo_dedup.photo_table import PhotoTable
 
 SIMILAR_SECONDS = 60
@@ -26,15 +26,6 @@ MAX_NEIGHBOURS = 8  # a 10-frame burst is paired frame by frame, not each with a
 CENTRE = 0.6
 MIN_SHIFTED_MATCH = 0.8  # two iPhone frames 2 s apart: 0.89; 3,000 unrelated real-world pairs: 0.23 % above
 _SIDE = 32
-
-
-def _seconds(taken: object) -> float | None:
-    if not isinstance(taken, str) or not taken:
-        return None
-    try:
-        return datetime.fromisoformat(taken[:19]).timestamp()
-    except ValueError:
-        return None
 
 
 def _small(luma: np.ndarray) -> np.ndarray:
@@ -58,7 +49,7 @@ def burst_pairs(table: PhotoTable, photos: np.ndarray) -> np.ndarray:
     cameras: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
     for index in photos.tolist():
         make, model, taken = frame.at[index, "make"], frame.at[index, "model"], frame.at[index, "taken"]
-        seconds = _seconds(taken)
+        seconds = capture_seconds(taken)
         if seconds is not None and isinstance(make, str) and make and isinstance(model, str):
             cameras[(make, model)].append((seconds, index))
     found = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from PIL import Image
 
@@ -60,3 +61,14 @@ def read_exif_facts(im: Image.Image) -> ExifFacts:
         software=_text(exif.get(TAG_SOFTWARE)),
         has_gps=bool(gps),
     )
+
+
+def capture_seconds(taken: object) -> float | None:
+    """A sidecar's capture time (ISO text) in seconds, read as the camera's local time to the second
+    (its offset, if any, left out: two shots of one camera share its clock); None when absent."""
+    if not isinstance(taken, str) or len(taken) < 19:
+        return None
+    try:
+        return datetime.fromisoformat(taken[:19]).timestamp()
+    except ValueError:
+        return None

@@ -134,8 +134,8 @@ def review_groups(
         if x != y and (x, y) not in kind_of:
             kind_of[(x, y)], kind_of[(y, x)] = kind, INVERSE_KIND.get(kind, kind)
     edges = {(min(x, y), max(x, y)) for x, y in kind_of}
+    digests = table.photos["digest"].to_numpy(dtype=object)
     if decisions is not None and decisions.kept_apart() and edges:  # "not duplicates", "not a copy"
-        digests = table.photos["digest"].to_numpy(dtype=object)
         ends = np.array(sorted(edges))
         apart = decisions.rejected(digests[ends[:, 0]], digests[ends[:, 1]])
         edges = {(int(a), int(b)) for a, b in ends[~apart]}
@@ -153,7 +153,6 @@ def review_groups(
     for index in sorted(neighbours):
         members_of.setdefault(int(labels[index]), []).append(index)
     records = table.records(neighbours)
-    digests = table.photos["digest"].to_numpy(dtype=object)
 
     def kept_apart(a: int, b: int) -> bool:
         """The user said these two are not duplicates, or one is not a copy of the other's group."""

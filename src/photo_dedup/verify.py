@@ -26,7 +26,6 @@ Thresholds come from the detection benchmark (benchmarks/detection.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -34,6 +33,7 @@ from scipy.ndimage import gaussian_filter
 
 from photo_dedup.candidates import hamming
 from photo_dedup.companion_files import google_edits
+from photo_dedup.exif_facts import capture_seconds
 from photo_dedup.local_difference import MAX_NEWLY_CLIPPED, local_difference, marked, newly_clipped
 from photo_dedup.photo_table import PhotoTable
 from photo_dedup.settings import default
@@ -307,7 +307,7 @@ def exposures_apart(photos: pd.DataFrame, pairs: np.ndarray) -> np.ndarray:
     """Per pair: both photos carry a capture time and the same camera (make and model), and the times
     differ by up to an hour, by other than whole quarter hours (a burst 2 s apart, a retake; not a copy
     whose time zone was moved, nor one whose date someone corrected: alike photos days apart are that)."""
-    seconds = np.array([_seconds(value) for value in photos["taken"]], dtype=np.float64)
+    seconds = np.array([capture_seconds(value) for value in photos["taken"]], dtype=np.float64)  # None: NaN
     camera = np.array([_camera(make, model) for make, model in zip(photos["make"], photos["model"], strict=True)])
     a, b = pairs[:, 0], pairs[:, 1]
     with np.errstate(invalid="ignore"):
@@ -324,16 +324,6 @@ def exposures_apart(photos: pd.DataFrame, pairs: np.ndarray) -> np.ndarray:
 
 def _camera(make: object, model: object) -> str:
     return f"{make}\0{model}" if isinstance(make, str) and make and isinstance(model, str) else ""
-
-
-def _seconds(taken: object) -> float:
-    """A capture time (ISO text, to the second) in seconds, NaN when absent or unreadable."""
-    if not isinstance(taken, str) or len(taken) < 19:
-        return float("nan")
-    try:
-        return datetime.fromisoformat(taken[:19]).timestamp()
-    except ValueError:
-        return float("nan")
 
 
 def _column(photos: pd.DataFrame, name: str, missing: int) -> np.ndarray:
