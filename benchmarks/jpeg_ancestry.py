@@ -21,15 +21,15 @@ from PIL import Image, ImageOps
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from real_world import labelled_pairs, on_disk  # noqa: E402
 
-from photo_dedup.jpeg_ancestry import MAX_LATTICE_DISTANCE, lattice_distance  # noqa: E402
+from photo_dedup.jpeg_ancestry import MAX_LATTICE_DISTANCE, lattice_distance, luma_table  # noqa: E402
 
 
-def luma_table(path: Path) -> np.ndarray | None:
+def upright_table(path: Path) -> np.ndarray | None:
+    """The JPEG's luma steps where its blocks lie on the upright grid (no orientation tag)."""
     with Image.open(path) as im:
-        tables = getattr(im, "quantization", None)
-        if im.format != "JPEG" or not tables or im.getexif().get(274, 1) != 1:
+        if im.getexif().get(274, 1) != 1:
             return None
-        return np.asarray(tables[0], dtype=np.float32).reshape(8, 8)
+    return luma_table(str(path))
 
 
 def upright_luma(path: Path) -> np.ndarray:
@@ -48,7 +48,7 @@ def main() -> None:
         for made, jpeg in ((a, b), (b, a)):
             made_path, jpeg_path = library / on_disk(made), library / on_disk(jpeg)
             try:
-                steps = luma_table(jpeg_path)
+                steps = upright_table(jpeg_path)
                 if steps is None:
                     continue
                 if made_path not in lumas:
@@ -57,7 +57,7 @@ def main() -> None:
                     size = im.size
                 if lumas[made_path].shape != size[::-1]:
                     continue
-                own = luma_table(made_path) if made_path.suffix.lower() in (".jpg", ".jpeg") else None
+                own = luma_table(str(made_path)) if made_path.suffix.lower() in (".jpg", ".jpeg") else None
                 distance = lattice_distance(lumas[made_path], steps, own)
             except (OSError, ValueError):
                 continue

@@ -10,7 +10,7 @@ and it needs the full pictures, so it runs in the gather step, only where a grou
 otherwise be another member of a JPEG's size: at most `MAX_TESTS_A_GROUP` decodes a group.
 
 Measured on the real-world corpus (benchmarks/jpeg_ancestry.py, the median of those distances): of
-144 same-size copy pairs with a JPEG, 42 read as made from it (0.015 to 0.1), the others 0.2 to 0.4;
+137 same-size copy pairs with a JPEG, 42 read as made from it (0.015 to 0.1), the others 0.2 to 0.4;
 two edits of one shot, neither made from the other, 0.17 or more; two JPEGs saved with one table
 give no evidence (their own steps explain each other's), whatever their pictures.
 """
@@ -59,7 +59,7 @@ def lattice_distance(luma: np.ndarray, steps: np.ndarray, own_steps: np.ndarray 
     return float(np.median(np.abs(ratio - nearest)[counted]))
 
 
-def _luma_table(path: str) -> np.ndarray | None:
+def luma_table(path: str) -> np.ndarray | None:
     """The JPEG's luma quantisation table in natural order, or None (not a baseline JPEG table)."""
     try:
         with Image.open(path) as im:
@@ -98,7 +98,7 @@ def _upright_luma(photo: PhotoRecord) -> np.ndarray | None:
 
 def made_from(candidate: PhotoRecord, jpeg: PhotoRecord, cache: dict[str, np.ndarray | None]) -> bool:
     """Whether `candidate` holds `jpeg`'s quantisation while `jpeg` does not hold the candidate's."""
-    steps = _luma_table(jpeg["path"])
+    steps = luma_table(jpeg["path"])
     if steps is None:
         return False
     for photo in (candidate, jpeg):
@@ -107,7 +107,7 @@ def made_from(candidate: PhotoRecord, jpeg: PhotoRecord, cache: dict[str, np.nda
     luma = cache[candidate["path"]]
     if luma is None or luma.shape != (int(jpeg["height"]), int(jpeg["width"])):
         return False
-    own_steps = _luma_table(candidate["path"]) if candidate["format"] == "JPEG" else None
+    own_steps = luma_table(candidate["path"]) if candidate["format"] == "JPEG" else None
     if candidate["format"] == "JPEG" and own_steps is None:
         return False
     distance = lattice_distance(luma, steps, own_steps)
