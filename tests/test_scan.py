@@ -12,6 +12,7 @@ from photo_dedup.chunks import (
     chunk_count,
     chunk_of,
     photo_cost,
+    previous_split,
     split_into_chunks,
     write_manifests,
 )
@@ -288,3 +289,31 @@ def test_a_regrouped_chunk_is_not_called_damaged_and_a_cut_one_is_named(tmp_path
         f"{folder / 'c00000.jsonl'} was cut short (an interrupted run or a full disk): it is made again"
     ]
     assert not (folder / "c00000.jsonl").exists()
+
+
+def test_a_photo_rewritten_larger_keeps_every_other_photo_where_it_was(tmp_path):
+    """Mutant: split_into_chunks ignoring `previous` (a fresh rebalance each run) -> the resaved
+    photo's new cost moves other photos between chunks, and more than its own chunk changes (seen in
+    CI: a photo resaved at quality 60 reran two chunks)."""
+    photos = [FileEntry(f"/lib/{i:04d}.{'heic' if i % 5 else 'jpg'}", 2_000_000 + 997 * i, 1) for i in range(300)]
+    before = split_into_chunks(photos, 200, cores=2)
+    write_manifests(before, tmp_path)
+    for victim in range(0, 300, 7):
+        resaved = FileEntry(photos[victim].path, photos[victim].size // 3, 2)
+        library = [*photos[:victim], resaved, *photos[victim + 1 :]]
+        after = split_into_chunks(library, 200, cores=2, previous=previous_split(tmp_path))
+        assert [name for name in after if after[name] != before[name]] == [
+            name for name in before if photos[victim] in before[name]
+        ]
+    added = split_into_chunks([*photos, FileEntry("/lib/new.heic", 2_500_000, 1)], 200, 2, previous_split(tmp_path))
+    assert len([name for name in added if added[name] != before[name]]) == 1
+    assert max(chunk_costs(added)) / min(chunk_costs(added)) < 1.15
+
+
+def test_a_split_far_out_of_balance_is_made_anew(tmp_path):
+    photos = [FileEntry(f"/lib/{i:04d}.heic", 2_500_000, 1) for i in range(300)]
+    before = split_into_chunks(photos, 200, cores=2)
+    write_manifests(before, tmp_path)
+    emptied = set(before["c00000"])  # every photo of one chunk removed: the others carry its share
+    after = split_into_chunks([p for p in photos if p not in emptied], 200, 2, previous_split(tmp_path))
+    assert max(chunk_costs(after)) / min(chunk_costs(after)) < 1.15

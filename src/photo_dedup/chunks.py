@@ -4,10 +4,11 @@ One job per photo does not scale (a job costs ~0.25 s and the scheduler's work
 grows with the square of the job count), so photos are fingerprinted in chunks.
 A photo starts in the chunk its path hashes to; the count only changes when the
 library doubles or halves; then a few photos move so that the chunks' estimated
-costs (by format and bytes) are even. The split depends only on the photos, so
-an unchanged library keeps its manifests, and changing a photo touches one or
-two chunks' manifests (adding one, a few; a rerun chunk reuses every sidecar). Snakemake reruns a chunk when
-its manifest is newer than its output: its own bookkeeping decides what runs.
+costs (by format and bytes) are even. Once split, a photo stays in its chunk
+(the last split is read back from the manifests): changing a photo touches its
+own chunk's manifest only, adding one the cheapest chunk's, and an unchanged
+library keeps its manifests. Snakemake reruns a chunk when its manifest is newer
+than its output: its own bookkeeping decides what runs.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePath
 
 from photo_dedup.formats import RAW_EXTENSIONS
@@ -87,7 +88,10 @@ def chunk_name(index: int) -> str:
 
 
 def split_into_chunks(
-    photos: Iterable[FileEntry], photos_per_chunk: int, cores: int | None = None
+    photos: Iterable[FileEntry],
+    photos_per_chunk: int,
+    cores: int | None = None,
+    previous: Mapping[str, int] | None = None,
 ) -> dict[str, list[FileEntry]]:
     """Map chunk name to its photos (sorted by path); empty chunks are left out.
 
@@ -96,16 +100,63 @@ def split_into_chunks(
     the costliest chunk to the cheapest until their estimated costs are within BALANCE_TOLERANCE of
     a core's work (see rebalanced), so that no core waits idle for one long chunk at the end.
     `cores` None (a cluster) counts CHUNKS_PER_CORE chunks a core.
+
+    `previous` is the last split (path to chunk index, see previous_split). Where it made as many
+    chunks as this library needs, every photo in it stays in its chunk, whatever its new size (a
+    rebalance would move other photos: a photo rewritten smaller or larger changes the costs), and
+    new photos go, one at a time, to the cheapest chunk; a fresh split is made only when the costs
+    have drifted beyond twice the tolerance (photos removed from one chunk, say).
     """
     photos = sorted(photos)
     n_chunks = chunk_count(len(photos), photos_per_chunk, cores)
-    members: list[list[FileEntry]] = [[] for _ in range(n_chunks)]
-    for entry in photos:
-        members[chunk_of(entry.path, n_chunks)].append(entry)
     cores_at_once = cores or max(1, n_chunks // CHUNKS_PER_CORE)
-    balanced = rebalanced(members, cores_at_once)
-    chunks = {chunk_name(index): sorted(entries) for index, entries in enumerate(balanced) if entries}
+    kept = _kept_split(photos, n_chunks, cores_at_once, previous or {})
+    if kept is None:
+        members: list[list[FileEntry]] = [[] for _ in range(n_chunks)]
+        for entry in photos:
+            members[chunk_of(entry.path, n_chunks)].append(entry)
+        kept = rebalanced(members, cores_at_once)
+    chunks = {chunk_name(index): sorted(entries) for index, entries in enumerate(kept) if entries}
     return dict(sorted(chunks.items()))
+
+
+def _kept_split(
+    photos: list[FileEntry], n_chunks: int, cores: int, previous: Mapping[str, int]
+) -> list[list[FileEntry]] | None:
+    """The last split with this library's photos (see split_into_chunks), or None where a fresh
+    split is due: no last split, another chunk count, or costs drifted apart."""
+    if not photos or not previous or max(previous.values()) >= n_chunks:
+        return None
+    members: list[list[FileEntry]] = [[] for _ in range(n_chunks)]
+    loads = [0] * n_chunks
+    new = []
+    for entry in photos:
+        index = previous.get(entry.path)
+        if index is None:
+            new.append(entry)
+        else:
+            members[index].append(entry)
+            loads[index] += photo_cost(entry)
+    for entry in sorted(new, key=lambda e: path_key(e.path)):
+        lightest = min(range(n_chunks), key=lambda i: (loads[i], i))
+        members[lightest].append(entry)
+        loads[lightest] += photo_cost(entry)
+    if max(loads) - min(loads) > 2 * BALANCE_TOLERANCE * sum(loads) / max(1, cores) + max(map(photo_cost, photos)):
+        return None
+    return members
+
+
+def previous_split(folder: Path) -> dict[str, int]:
+    """Path to chunk index of the manifests in `folder` (the last split); empty where there are none
+    or one cannot be read."""
+    split: dict[str, int] = {}
+    for manifest in folder.glob("c*.jsonl"):
+        try:
+            index = int(manifest.stem[1:])
+            split.update((entry.path, index) for entry in read_manifest(manifest))
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+    return split
 
 
 def rebalanced(members: list[list[FileEntry]], cores: int) -> list[list[FileEntry]]:

@@ -25,7 +25,14 @@ from photo_dedup.apple_photos import catalog_libraries
 from photo_dedup.atomic import DiskFull, disk_full_words, free_bytes, is_disk_full
 from photo_dedup.atomic import write_text as replace_text
 from photo_dedup.chunk_file import counted_records, looks_whole
-from photo_dedup.chunks import manifest_text, read_manifest, split_into_chunks, write_if_changed, write_manifests
+from photo_dedup.chunks import (
+    manifest_text,
+    previous_split,
+    read_manifest,
+    split_into_chunks,
+    write_if_changed,
+    write_manifests,
+)
 from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
 from photo_dedup.scan import FileEntry, distinct_roots, inside, scan_library
 from photo_dedup.sidecar_store import SidecarStore
@@ -255,8 +262,8 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None, 
     # what the library is, for the scan report; not how it was chosen nor what this run did to the
     # cache, which would make the next run's report differ and Snakemake remake the results
     library_notes = more_notes + scan.notes
-    chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]), cores)
     cache = Path(workdir) / CACHE_DIR
+    chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]), cores, previous_split(cache / "manifests"))
     dry = DryRunPlan(cache) if dry_run else None
     if dry is None:
         write_manifests(chunks, cache / "manifests")
