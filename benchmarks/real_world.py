@@ -137,6 +137,14 @@ def placed(rows: pd.DataFrame) -> tuple[dict[Pair, str], dict[str, list[tuple[st
     return tiers, groups_of
 
 
+def holds_whole(kept: Path, original: Path) -> bool:
+    """Whether `kept` starts with every byte of `original` and holds more (a motion photo's video
+    appended to the very JPEG): keeping it loses nothing of the original."""
+    whole = original.read_bytes()
+    with open(kept, "rb") as handle:
+        return handle.read(len(whole)) == whole and kept.stat().st_size > len(whole)
+
+
 def same_pixels(a: Path, b: Path) -> bool:
     from PIL import Image, ImageOps
 
@@ -256,7 +264,7 @@ def main() -> None:
         print(f"  {key} (kept: {kept}; labels: {kinds.get(pair(key, kept), 'unrelated')})")
 
     originals = {files[0] for name, files in SETS.items() if name not in NO_ORIGINAL and len(files) > 1}
-    kept_original = kept_twin = kept_pixels = 0
+    kept_original = kept_twin = kept_whole = kept_pixels = 0
     other: list[str] = []
     with_original = 0
     for gid, members in copies.groupby("group_id"):
@@ -269,6 +277,9 @@ def main() -> None:
             kept_original += 1
         elif digest(path_of[kept]) == digest(path_of[original]):
             kept_twin += 1
+        elif holds_whole(path_of[kept], path_of[original]):
+            kept_whole += 1
+            other.append(f"  the original's bytes whole and more: kept {kept}, original {original}")
         elif same_pixels(path_of[kept], path_of[original]):
             kept_pixels += 1
             other.append(f"  same pixels: kept {kept}, original {original}")
@@ -276,8 +287,9 @@ def main() -> None:
             other.append(f"  kept {kept}, original {original}")
     print(
         f"\ncopy groups holding a labelled original: {with_original}; keep it {kept_original}, a byte-identical twin "
-        f"{kept_twin} ({kept_original + kept_twin} of {with_original}); a lossless file of the same pixels "
-        f"{kept_pixels}; another copy {with_original - kept_original - kept_twin - kept_pixels}"
+        f"{kept_twin}, a file holding its bytes whole and more (a video appended) {kept_whole} "
+        f"({kept_original + kept_twin + kept_whole} of {with_original}); a file of the same pixels "
+        f"{kept_pixels}; another copy {with_original - kept_original - kept_twin - kept_whole - kept_pixels}"
     )
     print("\n".join(other))
 

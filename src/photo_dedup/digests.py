@@ -5,17 +5,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from photo_dedup.atomic import write_text
 
 
-def file_digest(path: str) -> str:
-    """SHA-256 of the file's bytes (the deletion script re-checks it with sha256sum)."""
+def file_digest(path: str, also: Callable[[bytes], None] | None = None) -> str:
+    """SHA-256 of the file's bytes (the deletion script re-checks it with sha256sum); `also` is
+    given each block read, for what else is learnt from the bytes on the way."""
     sha = hashlib.sha256()
     with open(path, "rb") as handle:
         while block := handle.read(1 << 20):
             sha.update(block)
+            if also is not None:
+                also(block)
     return sha.hexdigest()
 
 

@@ -16,6 +16,7 @@ from photo_dedup.chunk_file import ChunkWriter
 from photo_dedup.chunks import read_manifest
 from photo_dedup.decode import UnreadablePhoto, decode_photo
 from photo_dedup.digests import file_digest
+from photo_dedup.motion_photos import AppendedVideo
 from photo_dedup.scan import FileEntry
 from photo_dedup.sidecar_record import Sidecar
 from photo_dedup.sidecar_store import SidecarStore
@@ -83,6 +84,7 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
         and previous.get("size") == stat.st_size
         and previous.get("mtime_ns") == stat.st_mtime_ns
         and previous.get("version") == FINGERPRINT_VERSION
+        and "embedded_video" in previous  # older sidecars: a digest pass (no decode) finds the video
         and not previous.get("error")  # failures are tried again: a setting or a plugin may have changed
         and store.thumbnail_whole(previous.get("thumbnail"))
     ):
@@ -90,8 +92,9 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
     base: Sidecar = {"path": path, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     if stat.st_size == 0:
         return _failure(base, "empty file (0 bytes)", store), "failed"
+    video = AppendedVideo()
     try:
-        digest = file_digest(path)
+        digest = file_digest(path, video.feed)
     except OSError as error:
         return _failure(base, f"file cannot be read: {error.strerror}", store), "failed"
     content = store.read_content(digest)
@@ -105,7 +108,7 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
         content = content_record(path, digest, store, max_pixels)
         store.write_content(digest, content)
         how = "decoded"
-    record: Sidecar = {**content, **base, "digest": digest}
+    record: Sidecar = {**content, **base, "digest": digest, "embedded_video": video.video_bytes}
     store.write_sidecar(record)
     return record, ("failed" if record["error"] else how)
 

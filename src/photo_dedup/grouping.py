@@ -20,6 +20,7 @@ from photo_dedup.decisions import Decisions
 from photo_dedup.jpeg_ancestry import mark_made_from_jpeg
 from photo_dedup.keeper import KeeperRanking, mark_conversions
 from photo_dedup.photo_table import PhotoRecord, PhotoTable
+from photo_dedup.pixel_twins import mark_pixel_twins
 from photo_dedup.verify import MatchThresholds, PairEvidence, frame_counts, measure_pairs
 
 MAX_LEADERS_TESTED = 24  # a group's leaders tested for a JPEG's quantisation, one after another
@@ -105,10 +106,12 @@ def copy_groups(
 
 def _best_first(members: list[int], records: dict[int, PhotoRecord], ranking: KeeperRanking) -> list[int]:
     """Best first, after the leaders that hold a lower-ranked JPEG's quantisation are marked as made
-    from it (see jpeg_ancestry; each mark may bring up another leader to test)."""
+    from it (see jpeg_ancestry), and a leader's members of the same pixels ranked by what they hold
+    besides (see pixel_twins); each mark may bring up another leader to test."""
     ordered = sorted(members, key=lambda i: ranking.key(records[i]))
     for _ in range(MAX_LEADERS_TESTED):
-        if not mark_made_from_jpeg([records[i] for i in ordered]):
+        leading = [records[i] for i in ordered]
+        if not (mark_made_from_jpeg(leading) or mark_pixel_twins(leading)):
             break
         ordered = sorted(members, key=lambda i: ranking.key(records[i]))
     return ordered

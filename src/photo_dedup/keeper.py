@@ -65,7 +65,7 @@ def _bytes_per_pixel(photo: Photo) -> float:
 
 
 def _jpeg_quality(photo: Photo) -> int:
-    value = _number(photo.get("jpeg_quality"))
+    value = number(photo.get("jpeg_quality"))
     return 0 if value is None else int(value)
 
 
@@ -108,24 +108,32 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
       (a HEIC or RAW it keeps as it was uploaded, byte for byte).
     - a photo of few tone levels (a 4-bit grey, a 16-colour palette) while a member has many more
       (quantising never adds levels);
+    - a CMYK JPEG beside a member in RGB or grey (made for print: no camera writes one); its EXIF,
+      copied from the photo it was made from, makes no other member a conversion.
     Camera RAWs are never conversions. Pixel evidence that needs the full pictures (the quantisation
     a JPEG leaves in what is made from it) is read later, in jpeg_ancestry.
     """
-    with_camera = any(_has_camera(photo) for photo in photos)
-    camera_file = next((p["format"] for p in photos if _has_camera(p) and p["format"] in CAMERA_FORMATS), None)
+    printed = _cmyk_beside_others(photos)
+    with_camera = any(_has_camera(photo) and id(photo) not in printed for photo in photos)
+    camera_file = next(
+        (p["format"] for p in photos if _has_camera(p) and p["format"] in CAMERA_FORMATS and id(p) not in printed),
+        None,
+    )
     has_jpeg = any(photo["format"] == "JPEG" for photo in photos)
     camera_outside_takeout = any(not _downloaded(photo) and _has_camera(photo) for photo in photos)
     most_levels = max(_tone_levels(photo) for photo in photos)
     for photo in photos:
         reason = ""
-        if photo["format"] != "RAW":
+        if id(photo) in printed:
+            reason = "a CMYK JPEG (made for print: no camera writes one) beside one in RGB"
+        elif photo["format"] != "RAW":
             if with_camera and not _has_camera(photo):
                 reason = "no camera EXIF, while a copy has it"
             elif camera_file and photo["format"] not in CAMERA_FORMATS:
                 reason = (
                     f"a {photo['format']}, which no camera writes, beside the camera's {camera_file} (its EXIF copied)"
                 )
-            elif has_jpeg and photo["format"] in LOSSLESS_FORMATS and was_jpeg(_number(photo.get("jpeg_grid"))):
+            elif has_jpeg and photo["format"] in LOSSLESS_FORMATS and was_jpeg(number(photo.get("jpeg_grid"))):
                 reason = "its pixels show JPEG's 8x8 block grid"
             elif camera_outside_takeout and _downloaded(photo) and photo["format"] == "JPEG":
                 reason = "a Google Photos download (Takeout), re-encoded by Google, beside the camera's file"
@@ -134,9 +142,29 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
         photo["conversion"] = reason
 
 
+def _cmyk_beside_others(photos: Sequence[Photo]) -> set[int]:
+    """The ids of the CMYK JPEGs with camera EXIF among `photos`, where a member is in RGB or grey.
+    Only JPEGs with camera EXIF are opened first (a header read): no other's EXIF makes a member a
+    conversion."""
+    from PIL import Image  # the gather step only: the report steps import this module too
+
+    def mode(photo: Photo) -> str | None:
+        try:
+            with Image.open(photo["path"]) as im:
+                return str(im.mode)
+        except (OSError, ValueError):
+            return None
+
+    cmyk = {id(p) for p in photos if p["format"] == "JPEG" and _has_camera(p) and mode(p) == "CMYK"}
+    if not cmyk:
+        return cmyk
+    in_rgb = any(id(p) not in cmyk and (p["format"] != "JPEG" or mode(p) != "CMYK") for p in photos)
+    return cmyk if in_rgb else set()
+
+
 def _tone_levels(photo: Photo) -> int:
     """Grey levels or palette colours (256 for a full-colour photo, and where not recorded)."""
-    value = _number(photo.get("tone_levels"))
+    value = number(photo.get("tone_levels"))
     return 256 if value is None else int(value)
 
 
@@ -144,19 +172,23 @@ def _downloaded(photo: Photo) -> bool:
     return present(photo.get("google_takeout"))
 
 
-def _number(value: Any) -> float | None:
+def number(value: Any) -> float | None:
     """A number (Python's or numpy's), or None for anything else and NaN."""
     if isinstance(value, numbers.Real) and not isinstance(value, bool) and not math.isnan(value):
         return float(value)
     return None
 
 
-def _format_score(photo: Photo) -> int:
+def format_score(photo: Photo) -> float:
     """The format's rank; a newer lossy format never above JPEG, unless it is a HEIC with camera
     EXIF (phones write HEIC; no camera writes AVIF, WebP or JPEG XL, whose EXIF, if any, was copied
-    from the photo they were made from): as a re-encode of a JPEG it ranks with the JPEG."""
+    from the photo they were made from): as a re-encode of a JPEG it ranks with the JPEG. A file of
+    the same pixels as another that holds more (pixel_twins) ranks just below that one."""
     if photo.get("conversion"):
         return -1
+    twin_rank = number(photo.get("twin_rank"))
+    if twin_rank is not None:
+        return twin_rank
     rank = format_rank(photo["format"])
     if photo["format"] in LOSSY_FORMATS and not (photo["format"] == "HEIF" and _has_camera(photo)):
         rank = min(rank, format_rank("JPEG"))
@@ -164,6 +196,8 @@ def _format_score(photo: Photo) -> int:
 
 
 def _explain_format(winner: Photo, runner_up: Photo) -> str:
+    if runner_up.get("twin_of") and not winner.get("twin_of"):
+        return str(runner_up["twin_of"])
     if runner_up.get("conversion") and not winner.get("conversion"):
         return f"original {winner['format']} over a {runner_up['format']} made from it ({runner_up['conversion']})"
     return f"more original format ({winner['format']} vs {runner_up['format']})"
@@ -212,7 +246,7 @@ def build_rules(preferred_roots: Sequence[str]) -> dict[str, Rule]:
             _pixels,
             lambda w, r: f"more pixels ({w['width']}x{w['height']} vs {r['width']}x{r['height']})",
         ),
-        "format": Rule("format", _format_score, _explain_format),
+        "format": Rule("format", format_score, _explain_format),
         "quality": Rule("quality", _quality, _explain_quality),
         "edits": Rule("edits", lambda p: int(present(p.get("edits"))), lambda w, r: f"has edits ({w['edits']})"),
         "metadata": Rule(

@@ -27,12 +27,15 @@ class PhotoRecord(Sidecar, total=False):
     takeout: str  # caption and people from its Google Takeout JSON
     google_takeout: bool  # it has a Google Takeout JSON beside it (a download from Google Photos)
     conversion: str  # why it is a conversion of another member of its group, or ""
+    twin_of: str  # why a member of its group with the same pixels is kept over it (pixel_twins)
+    twin_rank: float  # the format rule's score it then has: just below that member's
 
 
 # The sidecar fields kept for every readable photo; its signatures go into arrays instead.
 COLUMNS: list[str] = [
     "path",
     "digest",
+    "embedded_video",
     "size",
     "format",
     "width",

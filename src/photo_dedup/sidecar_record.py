@@ -15,6 +15,7 @@ class Sidecar(TypedDict, total=False):
     size: int  # bytes
     mtime_ns: int
     digest: str  # SHA-256 of the bytes (absent when they cannot be read)
+    embedded_video: int  # bytes of a video inside the file (a motion photo), 0 for none
     version: int  # FINGERPRINT_VERSION that wrote it
     error: str | None  # why the photo cannot be read; the fields below are then absent
     # the picture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import numbers
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -86,13 +87,14 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
         for index in group.members:
             photo = photos[index]
             is_keeper = index == group.keeper
+            video_kept = not is_keeper and _video_the_keeper_lacks(photo, photos[group.keeper])
             rows.append(
                 {
                     "group_id": group.group_id,
                     "relation": group.relation,
                     "path": photo["path"],
-                    "keep": is_keeper or group.keep_all,
-                    "reason": group.reason if is_keeper or group.keep_all else _removed_because(group),
+                    "keep": is_keeper or group.keep_all or video_kept,
+                    "reason": group.reason if is_keeper or group.keep_all else _removed_because(group, video_kept),
                     "format": photo["format"],
                     "width": int(photo["width"]),
                     "height": int(photo["height"]),
@@ -119,8 +121,23 @@ def group_rows(table: PhotoTable, groups: list[Group]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c in _FROM_GROUPS])
 
 
-def _removed_because(group: Group) -> str:
+MOTION_PHOTO_KEPT = "kept: it holds a video (a motion photo) that the kept photo lacks"
+
+
+def _removed_because(group: Group, video_kept: bool = False) -> str:
+    if video_kept:
+        return MOTION_PHOTO_KEPT
     return "duplicate of the kept photo" if group.relation == "copy" else "you chose another photo of this shot"
+
+
+def _video_the_keeper_lacks(photo: PhotoRecord, keeper: PhotoRecord) -> bool:
+    """A motion photo's video is never removed for a copy of its picture without one."""
+    return _video_bytes(photo) > 0 and _video_bytes(keeper) == 0
+
+
+def _video_bytes(photo: PhotoRecord) -> int:
+    value = photo.get("embedded_video")
+    return int(value) if isinstance(value, numbers.Real) and value == value else 0
 
 
 def _match(group: Group, index: int) -> str:
