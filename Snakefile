@@ -3,13 +3,13 @@ import os
 
 from snakemake.utils import min_version
 
-from photo_dedup.exit_wait import exit_at_once
-from photo_dedup.snakemake_messages import say_snakemake_messages
+from photo_dedup.workflow.exit_wait import exit_at_once
+from photo_dedup.workflow.messages import say_snakemake_messages
 
 min_version("9.0")
 
 # Snakemake's own errors and its "Nothing to be done", in one line each whatever the profile's
-# `quiet` (see photo_dedup/snakemake_messages.py); before the config file, whose errors it says too.
+# `quiet` (see photo_dedup/workflow/messages.py); before the config file, whose errors it says too.
 if workflow.is_main_process:
     say_snakemake_messages(os.getcwd())
 

@@ -1,0 +1,1 @@
+"""The cache: per-photo sidecars, chunk files, atomic writes and content digests."""

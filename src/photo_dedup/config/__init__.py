@@ -1,0 +1,1 @@
+"""The configuration: the schema (package data), settings, command-line values, the decisions file."""

@@ -1,0 +1,1 @@
+"""The fingerprint stage: decode each photo once and record its sidecar."""

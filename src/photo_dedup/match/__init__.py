@@ -1,0 +1,1 @@
+"""The match stage: the photo table, candidate pairs, their verification, crops, turns and bursts."""

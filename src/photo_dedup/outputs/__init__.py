@@ -1,0 +1,1 @@
+"""The outputs: groups.csv/json, the summary, the contact sheet, the deletion script and the plot."""

@@ -1,0 +1,1 @@
+"""The review server behind `photo-dedup-review`."""

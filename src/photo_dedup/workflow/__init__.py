@@ -1,0 +1,1 @@
+"""The workflow's glue to Snakemake: its messages, step logs, the exit wait and the command line."""
