@@ -25,7 +25,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from labelled_library import COPY_KINDS, LOOKALIKE_KINDS, build  # noqa: E402
 
-from photo_dedup.workflow_command import REPO, snakemake_command  # noqa: E402
+from photo_dedup.workflow.command import REPO, snakemake_command  # noqa: E402
 
 
 def run_workflow(library: Path, workdir: Path, *config: str) -> float:
@@ -176,9 +176,9 @@ def candidate_recall(labels: pd.DataFrame, workdir: Path) -> tuple[int, int, int
     the hash search offers as candidates (pairs beyond the hash radius are never verified)."""
     import numpy as np
 
-    from photo_dedup.grouping import candidate_pairs
-    from photo_dedup.photo_table import load_photo_table
-    from photo_dedup.verify import MatchThresholds, measure_pairs
+    from photo_dedup.choose.grouping import candidate_pairs
+    from photo_dedup.match.photo_table import load_photo_table
+    from photo_dedup.match.verify import MatchThresholds, measure_pairs
 
     table, _ = load_photo_table(sorted((workdir / "cache" / "chunks").glob("*.jsonl")))
     picture = dict(zip(labels["path"], labels["picture"], strict=True))

@@ -14,7 +14,7 @@ from typing import TypeVar
 import numpy as np
 from PIL import Image, ImageChops, ImageEnhance
 
-from photo_dedup.chunk_file import ChunkWriter
+from photo_dedup.cache.chunk_records import ChunkWriter
 from photo_dedup.demo import real_photos, variants
 
 T = TypeVar("T")

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from photo_dedup.chunk_file import ChunkWriter
+from photo_dedup.cache.chunk_records import ChunkWriter
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generated import sidecar_record  # noqa: E402
@@ -39,7 +39,7 @@ OTHERS = 1_000
 CHILD = """
 import json, resource, sys, time
 started = time.monotonic()
-from photo_dedup.analysis import find_groups
+from photo_dedup.choose.gather import find_groups
 a = json.loads(sys.argv[1])
 find_groups(a["chunks"], a["scan"], [], {}, {}, a["csv"], a["json"], a["unreadable"], a["pairs"])
 seconds = time.monotonic() - started

@@ -1,7 +1,7 @@
 """How well a JPEG's quantisation tells what was made from it, on the real-world corpus.
 
 For every labelled pair of files of one size where one is a JPEG (upright as stored), prints the
-median distance of the other's block DCT coefficients to the JPEG's steps (photo_dedup.jpeg_ancestry),
+median distance of the other's block DCT coefficients to the JPEG's steps (photo_dedup.choose.jpeg_ancestry),
 by label, and the lowest distances of pairs that are not copies. Run benchmarks/real_world.py first
 (its --workdir holds the library):
 
@@ -21,7 +21,7 @@ from PIL import Image, ImageOps
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from real_world import labelled_pairs, on_disk  # noqa: E402
 
-from photo_dedup.jpeg_ancestry import MAX_LATTICE_DISTANCE, lattice_distance, luma_table  # noqa: E402
+from photo_dedup.choose.jpeg_ancestry import MAX_LATTICE_DISTANCE, lattice_distance, luma_table  # noqa: E402
 
 
 def upright_table(path: Path) -> np.ndarray | None:

@@ -16,7 +16,7 @@ from PIL import Image, ImageEnhance
 from skimage import data
 
 from photo_dedup.demo import real_photos, variants
-from photo_dedup.signature import colourfulness
+from photo_dedup.fingerprint.signature import colourfulness
 
 COPY_KINDS = (
     "byte copy",

@@ -20,8 +20,8 @@ import pandas as pd
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-from photo_dedup.contact_sheet import render_contact_sheet
-from photo_dedup.tables import GROUP_COLUMNS
+from photo_dedup.outputs.contact_sheet import render_contact_sheet
+from photo_dedup.outputs.group_tables import GROUP_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"

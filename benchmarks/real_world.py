@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from detection import run_workflow  # noqa: E402
 from real_world_labels import COMMIT_OF, LOOKALIKES, NO_ORIGINAL, REPOS, SCENES, SETS, SHOTS  # noqa: E402
 
-from photo_dedup.workflow_command import REPO  # noqa: E402
+from photo_dedup.workflow.command import REPO  # noqa: E402
 
 TIERS = ("copy", "edit", "similar", "none")
 KINDS = ("copy", "edit", "edit-edit", "similar", "look-alike", "none")
@@ -148,7 +148,7 @@ def holds_whole(kept: Path, original: Path) -> bool:
 def same_pixels(a: Path, b: Path) -> bool:
     from PIL import Image, ImageOps
 
-    import photo_dedup.decode  # noqa: F401 - registers the HEIF, AVIF and JPEG XL openers
+    import photo_dedup.fingerprint.decode  # noqa: F401 - registers the HEIF, AVIF and JPEG XL openers
 
     try:
         with Image.open(a) as one, Image.open(b) as two:

@@ -44,7 +44,7 @@ from PIL import Image, ImageOps
 sys.path.insert(0, str(Path(__file__).parent))
 from generated import make_camera_photos, make_phone_photos, make_sidecar_chunks, make_small_photos  # noqa: E402
 
-from photo_dedup.workflow_command import REPO, snakemake_command  # noqa: E402
+from photo_dedup.workflow.command import REPO, snakemake_command  # noqa: E402
 
 WRAPPER = (
     "import resource, subprocess, sys\n"
@@ -175,9 +175,9 @@ def thumbnail_agreement(sources: list[Path]) -> None:
     """Per real file: the thumbnail pillow-heif's draft() picks (a scaled copy of the main image:
     same orientation, crop and colour profile), the time to fingerprint from it and from the main
     image, and the perceptual-hash distance between the two fingerprints."""
-    from photo_dedup.decode import decode_photo
-    from photo_dedup.fingerprint import WORK_SIZE
-    from photo_dedup.signature import compute_signature, hash_bits
+    from photo_dedup.fingerprint.decode import decode_photo
+    from photo_dedup.fingerprint.signature import compute_signature, hash_bits
+    from photo_dedup.fingerprint.step import WORK_SIZE
 
     print("  embedded thumbnail against main image (pHash bits of 64; ms to fingerprint):")
     for path in sources:
@@ -249,9 +249,9 @@ def mixed_run(args: argparse.Namespace, base: Path) -> None:
 
 def decode_floor(paths: list[Path], cores: int, cache: Path) -> float:
     """Per-photo fingerprint time in one process (digest, draft decode, hashes, thumbnail), times N / cores."""
-    from photo_dedup.fingerprint import fingerprint_photo
-    from photo_dedup.scan import FileEntry
-    from photo_dedup.sidecar_store import SidecarStore
+    from photo_dedup.cache.sidecar_store import SidecarStore
+    from photo_dedup.fingerprint.step import fingerprint_photo
+    from photo_dedup.scan.walk import FileEntry
 
     store = SidecarStore(cache)
     sample = paths[:: max(1, len(paths) // 20)][:20]
@@ -344,7 +344,7 @@ def sidecar_run(args: argparse.Namespace, base: Path) -> None:
     scan.write_text(json.dumps({"libraries": ["/generated"], "counts": {"photo": args.sidecars}, "problems": []}))
     code = (
         "import sys, json\n"
-        "from photo_dedup.analysis import find_groups\n"
+        "from photo_dedup.choose.gather import find_groups\n"
         "a = json.loads(sys.argv[1])\n"
         "find_groups(a['chunks'], a['scan'], [], {}, {}, a['csv'], a['json'], a['unreadable'], a['pairs'])\n"
     )

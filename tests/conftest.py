@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from support.review_served import served  # noqa: F401 - the fixture of the review server's tests
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from photo_dedup.demo import real_photos  # noqa: E402
+from photo_dedup.demo import real_photos
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -3,38 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-from pathlib import Path
 
-import pandas as pd
 import pytest
-from library_factory import build_library
-from workflow_runner import snakemake
+from support.browser import export_decisions, open_report, pytestmark, read_groups  # noqa: F401 - the marks
+from support.library_factory import build_library
+from support.workflow_runner import snakemake
 
 from photo_dedup.demo import variants
-
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    # CI installs chromium; elsewhere the browser tests skip with a reason rather than fail.
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="Debian's chromium is not installed"
-    ),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -45,24 +22,6 @@ def reviewed(tmp_path_factory):
     result = snakemake(workdir, "--config", f"library={library.root}")
     assert result.returncode == 0, result.stderr
     return {"library": library, "workdir": workdir, "config": ["--config", f"library={library.root}"]}
-
-
-def open_report(browser, workdir: Path):
-    page = browser.new_page(accept_downloads=True)
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto((workdir / "results" / "report.html").as_uri())
-    return page, dialogs
-
-
-def read_groups(workdir: Path) -> pd.DataFrame:
-    return pd.read_csv(workdir / "results" / "groups.csv", keep_default_na=False)
-
-
-def export_decisions(page, workdir: Path) -> None:
-    with page.expect_download() as download:
-        page.click("#export")
-    download.value.save_as(workdir / "decisions.json")
 
 
 def test_hostile_file_names_are_text_and_run_nothing(browser, reviewed):
@@ -198,7 +157,7 @@ def test_keyboard_review(browser, reviewed):
 def test_the_review_server_saves_decisions_and_the_rerun_follows_them(browser, reviewed):
     import threading
 
-    from photo_dedup.review_server import make_server
+    from photo_dedup.review.server import make_server
 
     workdir = reviewed["workdir"]
     server = make_server(workdir)

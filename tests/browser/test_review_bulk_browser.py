@@ -8,17 +8,16 @@ import json
 import threading
 
 import pytest
-from library_factory import build_library
-from test_contact_sheet_browser import (  # noqa: F401 - the browser fixture and marks
-    browser,
+from support.browser import (  # noqa: F401 - the browser fixture and marks
     export_decisions,
     open_report,
     pytestmark,
     read_groups,
 )
-from workflow_runner import snakemake
+from support.library_factory import build_library
+from support.workflow_runner import snakemake
 
-from photo_dedup.review_server import make_server
+from photo_dedup.review.server import make_server
 
 
 @pytest.fixture(scope="module")

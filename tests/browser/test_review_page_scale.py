@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from PIL import Image
-from test_contact_sheet_browser import CHROMIUM, pytestmark  # noqa: F401 - the browser marks
+from support.browser import CHROMIUM, pytestmark  # noqa: F401 - the browser marks
 
-from photo_dedup.contact_sheet import render_contact_sheet
-from photo_dedup.tables import GROUP_COLUMNS
+from photo_dedup.outputs.contact_sheet import render_contact_sheet
+from photo_dedup.outputs.group_tables import GROUP_COLUMNS
 
 sync_api = pytest.importorskip("playwright.sync_api")
 GROUPS = 3000

@@ -10,8 +10,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from test_contact_sheet_browser import CHROMIUM, pytestmark, sync_api  # noqa: F401 - the browser marks
-from test_review_server import DECISIONS, served  # noqa: F401 - the fixture
+from support.browser import CHROMIUM, pytestmark, sync_api  # noqa: F401 - the browser marks
+from support.review_served import DECISIONS
 
 ATTACK = """<!doctype html><html><body>
 <form id="form" method="POST" action="http://127.0.0.1:{port}/decisions" enctype="text/plain">

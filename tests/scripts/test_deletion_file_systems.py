@@ -11,12 +11,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from deletion_helpers import make_rows, snapshot
+from support.deletion_helpers import make_rows, snapshot
+from support.shells import SHELLS
 
-from photo_dedup.deletion_script import write_deletion_script
-from photo_dedup.run_setup import ConfigProblem, check_roots
+from photo_dedup.outputs.deletion_script import write_deletion_script
+from photo_dedup.scan.run_setup import ConfigProblem, check_roots
 
-SHELLS = [shell for shell in (["dash"], ["bash"]) if shutil.which(shell[0])]
 MODES = {"delete": ["--delete", "-y"], "quarantine": ["-y"]}
 
 

@@ -13,23 +13,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from deletion_helpers import make_rows, snapshot, with_companions
+from support.deletion_helpers import make_rows, snapshot, with_companions
+from support.shells import SHELLS
 
-from photo_dedup.deletion_script import write_deletion_script
+from photo_dedup.outputs.deletion_script import write_deletion_script
 
-
-def distinct_shells(candidates: list[list[str]]) -> list[list[str]]:
-    """The candidates found on this machine, each program once (`sh` is often dash by another name)."""
-    found: dict[tuple[str, ...], list[str]] = {}
-    for shell in candidates:
-        program = shutil.which(shell[0])
-        if program:
-            found.setdefault((os.path.realpath(program), *shell[1:]), shell)
-    return list(found.values())
-
-
-# The README promises the scripts run under these; busybox sh is the shell of small NAS systems.
-SHELLS = distinct_shells([["dash"], ["bash"], ["bash", "--posix"], ["busybox", "sh"], ["sh"]])
 SHELL = ["sh"]
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from deletion_helpers import make_rows, snapshot, with_companions
+from support.deletion_helpers import make_rows, snapshot, with_companions
+from support.shells import SHELLS
 
-from photo_dedup.deletion_script import write_deletion_script
+from photo_dedup.outputs.deletion_script import write_deletion_script
 
-SHELLS = [shell for shell in (["sh"], ["dash"], ["bash"], ["bash", "--posix"]) if shutil.which(shell[0])]
 HOSTILE = [
     "single ' quote.jpg",
     'double " quote.jpg',

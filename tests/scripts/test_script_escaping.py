@@ -14,10 +14,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from deletion_helpers import make_rows, snapshot
+from support.deletion_helpers import make_rows, snapshot
+from support.shells import SHELLS
 
-from photo_dedup.deletion_script import write_deletion_script
-from photo_dedup.photos_duplicates import render_applescript
+from photo_dedup.apple_photos.duplicates import render_applescript
+from photo_dedup.outputs.deletion_script import write_deletion_script
 
 HOSTILE = [
     'x" & (do shell script "touch /tmp/photo-dedup-pwned") & "',
@@ -133,14 +134,13 @@ def test_hostile_text_in_every_applescript_field_stays_a_string():
 
 def test_the_skeleton_check_catches_an_unescaped_value(monkeypatch):
     """The check above fails on a template value that is not escaped (the mutant it guards)."""
-    import photo_dedup.templating as templating
+    import photo_dedup.outputs.templating as templating
 
     monkeypatch.setattr(templating, "applescript_string", lambda text: f'"{text}"')
     hostile = render_applescript([entry(HOSTILE[0], 0)])
     assert "do shell script" in skeleton(hostile)
 
 
-SHELLS = [shell for shell in (["dash"], ["bash"], ["bash", "--posix"]) if shutil.which(shell[0])]
 HOSTILE_NAMES = [
     "it's.jpg",
     'say "cheese".jpg',

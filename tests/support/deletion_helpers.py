@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from photo_dedup.tables import GROUP_COLUMNS
+from photo_dedup.outputs.group_tables import GROUP_COLUMNS
 
 
 def digest(path: Path) -> str:

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from photo_dedup.photo_table import COLUMNS, PhotoTable
-from photo_dedup.signature import compute_signature, decode_colours, decode_luma, hash_bits
+from photo_dedup.fingerprint.signature import compute_signature, decode_colours, decode_luma, hash_bits
+from photo_dedup.match.photo_table import COLUMNS, PhotoTable
 
 
 def table_of(images: list[Image.Image], facts: list[dict[str, Any]] | None = None) -> PhotoTable:

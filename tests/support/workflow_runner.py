@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from photo_dedup.workflow_command import REPO, snakemake_command
+from photo_dedup.workflow.command import REPO, snakemake_command
 
 __all__ = ["REPO", "SharedRun", "jobs_run", "snakemake"]
 

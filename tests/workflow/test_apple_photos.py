@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from deletion_helpers import snapshot
-from workflow_runner import snakemake
+from support.deletion_helpers import snapshot
+from support.workflow_runner import snakemake
 
-from photo_dedup.apple_photos import bundle_of, database_stamp
+from photo_dedup.apple_photos.catalog import bundle_of, database_stamp
+from photo_dedup.apple_photos.duplicates import render_applescript
 from photo_dedup.demo import variants
-from photo_dedup.photos_duplicates import render_applescript
-from photo_dedup.tables import read_csv
-from photo_dedup.templating import applescript_string
+from photo_dedup.outputs.group_tables import read_csv
+from photo_dedup.outputs.templating import applescript_string
 
 pytestmark = pytest.mark.e2e
 

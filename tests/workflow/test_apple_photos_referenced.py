@@ -23,9 +23,9 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from workflow_runner import REPO, snakemake
+from support.workflow_runner import REPO, snakemake
 
-from photo_dedup.apple_photos import (
+from photo_dedup.apple_photos.catalog import (
     CATALOG_FORMAT,
     catalog_libraries,
     database_stamp,
@@ -33,9 +33,9 @@ from photo_dedup.apple_photos import (
     original_path,
     read_photos_library,
 )
-from photo_dedup.deletion_script import removal_actions
-from photo_dedup.photos_duplicates import apply_photos_rules
-from photo_dedup.tables import KEEPER, read_csv, read_groups_json
+from photo_dedup.apple_photos.duplicates import apply_photos_rules
+from photo_dedup.outputs.deletion_script import removal_actions
+from photo_dedup.outputs.group_tables import KEEPER, read_csv, read_groups_json
 
 SAMPLE = REPO.parent / "shared" / "photos" / "apple" / "Test-10.15.7.photoslibrary"
 needs_sample = pytest.mark.skipif(not (SAMPLE / "database" / "Photos.sqlite").is_file(), reason="no ../shared sample")

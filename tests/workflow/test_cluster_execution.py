@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from library_factory import build_library
-from workflow_runner import REPO, snakemake
+from support.library_factory import build_library
+from support.workflow_runner import REPO, snakemake
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,7 @@ def test_cluster_jobs_produce_the_same_groups(tmp_path):
     assert local.returncode == 0, local.stderr
 
     log = tmp_path / "submissions.log"
-    submit = REPO / "tests" / "fake_scheduler" / "submit.sh"
+    submit = REPO / "tests" / "support" / "fake_scheduler" / "submit.sh"
     cluster = snakemake(
         tmp_path / "cluster",
         "--executor",

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from library_factory import build_library
-from workflow_runner import jobs_run, snakemake
+from support.library_factory import build_library
+from support.workflow_runner import jobs_run, snakemake
 
 pytestmark = pytest.mark.e2e
 
@@ -69,12 +69,12 @@ def test_reading_the_workflow_imports_no_pandas_numpy_or_pil():
     import subprocess
     import sys
 
-    from workflow_runner import REPO
+    from support.workflow_runner import REPO
 
     files = [REPO / "Snakefile", *(REPO / "workflow" / "rules").glob("*.smk")]
     texts = [path.read_text() for path in files]
     modules = sorted({name for text in texts for name in re.findall(r"^from (photo_dedup[\w.]*) import", text, re.M)})
-    assert "photo_dedup.run_summary" in modules and "photo_dedup.run_setup" in modules
+    assert "photo_dedup.outputs.run_summary" in modules and "photo_dedup.scan.run_setup" in modules
     heavy = "('pandas', 'numpy', 'PIL')"
     probe = f"import sys, {', '.join(modules)}; print(sorted(m for m in {heavy} if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -7,9 +7,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from workflow_runner import snakemake
+from support.workflow_runner import snakemake
 
-from photo_dedup.exit_wait import cancel_scheduler_timers, exit_at_once
+from photo_dedup.workflow.exit_wait import cancel_scheduler_timers, exit_at_once
 
 pytestmark = pytest.mark.e2e
 

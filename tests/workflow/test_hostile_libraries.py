@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from deletion_helpers import snapshot
 from PIL import Image
-from workflow_runner import SharedRun, snakemake
+from support.deletion_helpers import snapshot
+from support.workflow_runner import SharedRun, snakemake
 
 from photo_dedup.demo import variants
-from photo_dedup.tables import read_csv
-from photo_dedup.workflow_command import REPO
+from photo_dedup.outputs.group_tables import read_csv
+from photo_dedup.workflow.command import REPO
 
 pytestmark = pytest.mark.e2e
 
@@ -217,7 +217,7 @@ def test_a_run_started_inside_the_library_writes_nothing_there(tmp_path, unique_
 
 
 def test_thumbnails_cut_short_by_a_full_disk_are_copied_again(tmp_path):
-    from photo_dedup.contact_sheet import copy_thumbnails
+    from photo_dedup.outputs.contact_sheet import copy_thumbnails
 
     cache = tmp_path / "cache"
     (cache / "thumbs").mkdir(parents=True)

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from deletion_helpers import snapshot
 from PIL import Image
-from workflow_runner import snakemake
+from support.deletion_helpers import snapshot
+from support.workflow_runner import snakemake
 
 pytestmark = [
     pytest.mark.e2e,

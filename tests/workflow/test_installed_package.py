@@ -12,7 +12,7 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-from workflow_runner import REPO
+from support.workflow_runner import REPO
 
 pytestmark = pytest.mark.e2e
 
@@ -60,13 +60,13 @@ def installed_venv(tmp_path: Path) -> Path:
 
 def test_a_plain_install_runs_the_demo_from_another_folder(tmp_path):
     """Mutant: the schema left out of the package data (pyproject's package-data without
-    config.schema.yaml) -> `import photo_dedup.verify` fails and the demo run fails."""
+    config.schema.yaml) -> `import photo_dedup.match.verify` fails and the demo run fails."""
     venv = installed_venv(tmp_path)
     python = str(venv / "bin" / "python")
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     where = subprocess.run(
-        [python, "-c", "import photo_dedup.settings as s, photo_dedup.verify; print(s.__file__)"],
+        [python, "-c", "import photo_dedup.config.settings as s, photo_dedup.match.verify; print(s.__file__)"],
         capture_output=True,
         text=True,
         env=env,

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-from library_factory import build_library
-from workflow_runner import snakemake
+from support.library_factory import build_library
+from support.workflow_runner import snakemake
 
-from photo_dedup.step_log import FAILED
-from photo_dedup.workflow_command import snakemake_command
+from photo_dedup.workflow.command import snakemake_command
+from photo_dedup.workflow.step_log import FAILED
 
 pytestmark = pytest.mark.e2e
 
@@ -115,7 +115,7 @@ def test_ctrl_c_before_any_step_starts_is_the_same_one_line_not_a_traceback():
     line = "photo-dedup: interrupted: 3 of 7 photos fingerprinted; run the same command to continue"
     script = (
         "import os, signal, time\n"
-        "from photo_dedup.run_summary import CtrlC\n"
+        "from photo_dedup.outputs.run_summary import CtrlC\n"
         f"ctrl_c = CtrlC(lambda: {line!r})\n"
         "ctrl_c.watch()\n"
         "os.kill(os.getpid(), signal.SIGINT)\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photo_dedup.scan import scan_library
+from photo_dedup.scan.walk import scan_library
 
 DEPTH = 1_100  # Python's recursion limit is 1,000
 
@@ -104,8 +104,8 @@ HOSTILE_DECISIONS = {
 
 @pytest.mark.parametrize("name", HOSTILE_DECISIONS)
 def test_a_hostile_decisions_file_is_one_line_not_a_crash(tmp_path: Path, name: str) -> None:
-    from photo_dedup.decisions import load_decisions
-    from photo_dedup.decisions_file import DecisionsProblem
+    from photo_dedup.choose.decisions import load_decisions
+    from photo_dedup.config.decisions_file import DecisionsProblem
 
     content, problem = HOSTILE_DECISIONS[name]
     path = tmp_path / "decisions.json"
@@ -118,7 +118,7 @@ def test_a_hostile_decisions_file_is_one_line_not_a_crash(tmp_path: Path, name: 
 
 
 def test_a_2_gb_decisions_file_is_refused_unread(tmp_path: Path) -> None:
-    from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
+    from photo_dedup.config.decisions_file import DecisionsProblem, load_decisions_document
 
     path = tmp_path / "decisions.json"
     with open(path, "wb") as handle:  # sparse: 2 GB long, no blocks on disk
@@ -128,7 +128,7 @@ def test_a_2_gb_decisions_file_is_refused_unread(tmp_path: Path) -> None:
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path: Path) -> None:
-    from photo_dedup.decisions_file import load_decisions_document, nesting_depth
+    from photo_dedup.config.decisions_file import load_decisions_document, nesting_depth
 
     assert nesting_depth(deep_decisions(31)) == 32  # the object, then 31 arrays
     assert nesting_depth(deep_decisions(32)) == 33  # the most it counts
@@ -140,7 +140,7 @@ def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path: Path) -> None
 @pytest.mark.e2e
 @pytest.mark.parametrize("name", ["nested 100,000 deep", "not UTF-8", "a repeated key"])
 def test_the_run_stops_with_one_line_and_withdraws_the_old_results(tmp_path: Path, name: str) -> None:
-    from workflow_runner import snakemake
+    from support.workflow_runner import snakemake
 
     library, workdir = tmp_path / "library", tmp_path / "work"
     library.mkdir()
@@ -200,7 +200,7 @@ def pictures(photos):
 def library_table(photos, copies: list[tuple[int, int, int]], seed: int = 0, one_moment: bool = False):
     """A table of `copies`: (picture, files with one SHA-256, SHA-256s), in shuffled order; with
     `one_moment`, all taken by one camera in one second (so crops and turns are searched too)."""
-    from signature_table import table_of
+    from support.signature_table import table_of
 
     base = table_of(pictures(photos))
     rows, digests = [], []
@@ -216,7 +216,7 @@ def library_table(photos, copies: list[tuple[int, int, int]], seed: int = 0, one
     frame["size"] = [1000 - (i * 7919) % 997 for i in range(len(rows))]
     if one_moment:
         frame["taken"], frame["make"], frame["model"] = "2021-06-12T10:31:07", "Canon", "EOS R6"
-    from photo_dedup.photo_table import PhotoTable
+    from photo_dedup.match.photo_table import PhotoTable
 
     return PhotoTable(frame, base.phash[rows], base.dhash[rows], base.luma[rows], base.colours[rows])
 
@@ -226,9 +226,9 @@ def all_pairs_groups(table, thresholds, ranking, decisions):
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    from photo_dedup.grouping import around_keepers, candidate_pairs
-    from photo_dedup.keeper import mark_conversions
-    from photo_dedup.verify import measure_pairs
+    from photo_dedup.choose.grouping import around_keepers, candidate_pairs
+    from photo_dedup.choose.keeper import mark_conversions
+    from photo_dedup.match.verify import measure_pairs
 
     evidence = measure_pairs(table, candidate_pairs(table, thresholds), thresholds)
     digests = table.photos["digest"].to_numpy(dtype=object)
@@ -262,8 +262,8 @@ def all_pairs_groups(table, thresholds, ranking, decisions):
 
 def outcome(table, groups, evidence, similar_shots: bool = True):
     """What a run shows: the copy groups, then the edit and similar groups built on them."""
-    from photo_dedup.keeper import KeeperRanking
-    from photo_dedup.tiers import EDIT, SIMILAR, edit_pairs, review_groups
+    from photo_dedup.choose.keeper import KeeperRanking
+    from photo_dedup.choose.tiers import EDIT, SIMILAR, edit_pairs, review_groups
 
     ranking = KeeperRanking()
     copies = [(g.keeper, frozenset(g.members[1:]), g.reason, tuple(sorted(g.distance.items()))) for g in groups]
@@ -287,10 +287,10 @@ IDENTICAL_LIBRARIES = {
 
 @pytest.mark.parametrize("name", IDENTICAL_LIBRARIES)
 def test_identical_sets_group_as_every_pair_would(photos, name: str) -> None:
-    from photo_dedup.decisions import Decisions
-    from photo_dedup.grouping import Group, copy_groups
-    from photo_dedup.keeper import KeeperRanking
-    from photo_dedup.verify import MatchThresholds
+    from photo_dedup.choose.decisions import Decisions
+    from photo_dedup.choose.grouping import Group, copy_groups
+    from photo_dedup.choose.keeper import KeeperRanking
+    from photo_dedup.match.verify import MatchThresholds
 
     table = library_table(photos, IDENTICAL_LIBRARIES[name], one_moment="one moment" in name)
     thresholds, ranking = MatchThresholds(), KeeperRanking()
@@ -303,10 +303,10 @@ def test_identical_sets_group_as_every_pair_would(photos, name: str) -> None:
 
 
 def test_a_not_duplicates_decision_inside_an_identical_set_applies_pair_by_pair(photos) -> None:
-    from photo_dedup.decisions import Decisions
-    from photo_dedup.grouping import copy_groups
-    from photo_dedup.keeper import KeeperRanking
-    from photo_dedup.verify import MatchThresholds
+    from photo_dedup.choose.decisions import Decisions
+    from photo_dedup.choose.grouping import copy_groups
+    from photo_dedup.choose.keeper import KeeperRanking
+    from photo_dedup.match.verify import MatchThresholds
 
     table = library_table(photos, [(0, 3, 4), (1, 2, 1), (5, 2, 2)], seed=3)
     decisions = Decisions(not_duplicates=[frozenset({"p0c0", "p0c1", "p1c0"})])
@@ -323,9 +323,9 @@ def test_a_not_duplicates_decision_inside_an_identical_set_applies_pair_by_pair(
 def test_thousands_of_identical_photos_cost_linear_pairs(photos) -> None:
     """2,000 identical frames: 1,000 byte copies and 1,000 pixel-identical files (other bytes).
     Every pair would be 1,999,000 pairs to measure; one photo of the set with each other is 1,999."""
-    from photo_dedup.grouping import copy_groups
-    from photo_dedup.keeper import KeeperRanking
-    from photo_dedup.verify import MatchThresholds
+    from photo_dedup.choose.grouping import copy_groups
+    from photo_dedup.choose.keeper import KeeperRanking
+    from photo_dedup.match.verify import MatchThresholds
 
     table = library_table(photos, [(0, 1000, 1), (0, 1, 1000), (9, 3, 2)], seed=1)
     groups, evidence = copy_groups(table, MatchThresholds(), KeeperRanking())
@@ -374,7 +374,7 @@ def fill(folder: Path) -> None:
 
 
 def test_the_write_helpers_say_where_and_how_much_on_a_full_disk(small_disk, tmp_path: Path) -> None:
-    from photo_dedup.atomic import DiskFull, copy_file, replacing, write_text
+    from photo_dedup.cache.atomic import DiskFull, copy_file, replacing, write_text
 
     disk = small_disk("256k")
     (disk / "cache").mkdir()
@@ -404,8 +404,8 @@ def test_the_write_helpers_say_where_and_how_much_on_a_full_disk(small_disk, tmp
 
 STEP = """
 import sys
-from photo_dedup.atomic import write_text
-from photo_dedup.step_log import logging_to
+from photo_dedup.cache.atomic import write_text
+from photo_dedup.workflow.step_log import logging_to
 with logging_to("logs/fingerprint/c00001.log"):
     write_text(sys.argv[1] + "/cache/sidecars/a.json", "x" * 400_000)
 """
@@ -417,7 +417,7 @@ def test_steps_on_a_full_disk_say_one_line_once(small_disk, tmp_path: Path) -> N
     import sys
     import time
 
-    from photo_dedup.run_summary import failure_line
+    from photo_dedup.outputs.run_summary import failure_line
 
     disk = small_disk("64k")
     fill(disk)
@@ -443,7 +443,7 @@ def test_steps_on_a_full_disk_say_one_line_once(small_disk, tmp_path: Path) -> N
 @pytest.mark.e2e
 def test_a_run_on_a_full_disk_stops_in_one_line(small_disk, tmp_path: Path) -> None:
     from PIL import Image
-    from workflow_runner import snakemake
+    from support.workflow_runner import snakemake
 
     library = tmp_path / "library"
     rng = np.random.default_rng(0)
@@ -465,7 +465,7 @@ def test_a_run_on_a_full_disk_stops_in_one_line(small_disk, tmp_path: Path) -> N
 
 def test_cache_files_are_written_however_deep_their_photo_lies(tmp_path: Path) -> None:
     """A sidecar's path mirrors its photo's: 1,100 folders to make (Path.mkdir recursed once a level)."""
-    from photo_dedup.atomic import write_text
+    from photo_dedup.cache.atomic import write_text
 
     target = tmp_path / "cache" / "/".join(["d"] * DEPTH) / "IMG_1.HEIC.json"
     write_text(target, "{}\n")

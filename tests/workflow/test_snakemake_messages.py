@@ -8,11 +8,11 @@ import sys
 import time
 
 import pytest
-from library_factory import build_library
 from snakemake.exceptions import IncompleteFilesException, LockException
-from workflow_runner import REPO, snakemake
+from support.library_factory import build_library
+from support.workflow_runner import REPO, snakemake
 
-from photo_dedup.snakemake_messages import error_line
+from photo_dedup.workflow.messages import error_line
 
 QUIET_AS_THE_PROFILE = ("--quiet", "all")  # what profiles/default sets (the runner asks for host)
 TARGET = ("--nocolor",)  # a flag that takes no value, so that --quiet and --config do not take the target

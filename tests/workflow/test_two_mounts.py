@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from photo_dedup.scan import scan_library
+from photo_dedup.scan.walk import scan_library
 
 TWO_MOUNTS = "same file seen through two mounts (listed once)"
 Mount = Callable[[list[str], Path], Path]
@@ -125,7 +125,7 @@ def test_a_run_over_both_mounts_finds_no_photo_a_copy_of_itself(tmp_path: Path, 
     """The real workflow, roots /disk1 and a FUSE view of it: nothing to remove, and a note says why."""
     import json
 
-    from workflow_runner import snakemake
+    from support.workflow_runner import snakemake
 
     from photo_dedup.demo import variants
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from library_factory import HOSTILE_NAMES, GeneratedLibrary, build_library
 from PIL import Image
-from workflow_runner import jobs_run, snakemake
+from support.library_factory import HOSTILE_NAMES, GeneratedLibrary, build_library
+from support.workflow_runner import jobs_run, snakemake
 
 pytestmark = pytest.mark.e2e
 

@@ -6,10 +6,15 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from photo_dedup.config_values import ConfigError, normalise_config, schema_problem
-from photo_dedup.run_lock import AnotherRun, claim_folder
-from photo_dedup.run_summary import CtrlC, failure_line, interrupted_line, summary_lines
-from photo_dedup.run_setup import (
+from photo_dedup.config.values import ConfigError, normalise_config, schema_problem
+from photo_dedup.scan.run_lock import AnotherRun, claim_folder
+from photo_dedup.outputs.run_summary import (
+    CtrlC,
+    failure_line,
+    interrupted_line,
+    summary_lines,
+)
+from photo_dedup.scan.run_setup import (
     CACHE_DIR,
     ConfigProblem,
     RunPlan,
@@ -47,7 +52,7 @@ LINTING = not getattr(workflow, "check_envvars", True)
 DRY_RUN = bool(workflow.output_settings.dryrun)
 
 # The scan runs here, while Snakemake reads the workflow: what changed in the library decides
-# which fingerprint jobs exist and which are out of date (see photo_dedup/run_setup.py).
+# which fingerprint jobs exist and which are out of date (see photo_dedup/scan/run_setup.py).
 if LINTING:
     RUN = RunPlan(libraries=[], chunks=[])
 elif workflow.is_main_process:

@@ -17,7 +17,7 @@ rule fingerprint_chunk:
         cache_dir=CACHE_ROOT,
         max_pixels=max_pixels(),
     script:
-        "../../scripts/fingerprint_chunk.py"
+        "../scripts/fingerprint_chunk.py"
 
 
 rule photo_sidecar:
@@ -33,4 +33,4 @@ rule photo_sidecar:
         cache_dir=CACHE_ROOT,
         max_pixels=max_pixels(),
     script:
-        "../../scripts/photo_sidecar.py"
+        "../scripts/photo_sidecar.py"

@@ -23,4 +23,4 @@ rule find_groups:
         similar_shots=config["similar_shots"],
         companion_digests=f"{CACHE_DIR}/companion-digests.json",
     script:
-        "../../scripts/find_groups.py"
+        "../scripts/find_groups.py"

@@ -17,7 +17,7 @@ rule contact_sheet:
         decisions=config["decisions"],
         libraries=RUN.libraries,
     script:
-        "../../scripts/contact_sheet.py"
+        "../scripts/contact_sheet.py"
 
 
 rule distance_plot:
@@ -33,7 +33,7 @@ rule distance_plot:
     params:
         match=match_settings(),
     script:
-        "../../scripts/distance_plot.py"
+        "../scripts/distance_plot.py"
 
 
 rule deletion_script:
@@ -50,4 +50,4 @@ rule deletion_script:
         quarantine=config["quarantine"],
         libraries=RUN.libraries,
     script:
-        "../../scripts/deletion_script.py"
+        "../scripts/deletion_script.py"

@@ -1,10 +1,10 @@
 """Snakemake step: the HTML contact sheet to review the groups."""
 
-from photo_dedup.step_log import logging_to
+from photo_dedup.workflow.step_log import logging_to
 
 # the step's own imports inside its log: a Ctrl-C while they load ends it quietly, as at any other time
 with logging_to(snakemake.log[0]):
-    from photo_dedup.contact_sheet import contact_sheet
+    from photo_dedup.outputs.contact_sheet import contact_sheet
 
     contact_sheet(
         groups_json=snakemake.input.groups_json,

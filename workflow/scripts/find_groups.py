@@ -1,10 +1,10 @@
 """Snakemake step: gather all sidecars and find the duplicate groups."""
 
-from photo_dedup.step_log import logging_to
+from photo_dedup.workflow.step_log import logging_to
 
 # the step's own imports inside its log: a Ctrl-C while they load ends it quietly, as at any other time
 with logging_to(snakemake.log[0]):
-    from photo_dedup.analysis import find_groups
+    from photo_dedup.choose.gather import find_groups
 
     find_groups(
         chunk_files=snakemake.input.chunks,

@@ -1,10 +1,10 @@
 """Snakemake step: fingerprint one chunk of photos into sidecars."""
 
-from photo_dedup.step_log import logging_to
+from photo_dedup.workflow.step_log import logging_to
 
 # the step's own imports inside its log: a Ctrl-C while they load ends it quietly, as at any other time
 with logging_to(snakemake.log[0]):
-    from photo_dedup.fingerprint import fingerprint_chunk
+    from photo_dedup.fingerprint.step import fingerprint_chunk
 
     fingerprint_chunk(
         manifest=snakemake.input.manifest,

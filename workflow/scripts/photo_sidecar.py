@@ -1,10 +1,10 @@
 """Snakemake step: the sidecar of one photo, asked for by its path."""
 
-from photo_dedup.step_log import logging_to
+from photo_dedup.workflow.step_log import logging_to
 
 # the step's own imports inside its log: a Ctrl-C while they load ends it quietly, as at any other time
 with logging_to(snakemake.log[0]):
-    from photo_dedup.fingerprint import photo_sidecar
+    from photo_dedup.fingerprint.step import photo_sidecar
 
     photo_sidecar(
         photo=snakemake.input.photo,

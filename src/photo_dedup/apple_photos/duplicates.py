@@ -22,12 +22,12 @@ from typing import Any, cast
 
 import pandas as pd
 
-from photo_dedup.apple_photos import describe_curation, under_bundle
-from photo_dedup.atomic import write_text
-from photo_dedup.keeper import KeeperRanking
-from photo_dedup.photo_table import PhotoRecord
-from photo_dedup.tables import group_keepers, write_csv
-from photo_dedup.templating import Code, template_environment
+from photo_dedup.apple_photos.catalog import describe_curation, under_bundle
+from photo_dedup.cache.atomic import write_text
+from photo_dedup.choose.keeper import KeeperRanking
+from photo_dedup.match.photo_table import PhotoRecord
+from photo_dedup.outputs.group_tables import group_keepers, write_csv
+from photo_dedup.outputs.templating import Code, template_environment
 
 HANDLED_IN_PHOTOS = "Apple Photos"
 DUPLICATES_ALBUM = "photo-dedup: duplicates"

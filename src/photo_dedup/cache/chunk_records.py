@@ -16,8 +16,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
 
-from photo_dedup.sidecar_record import Sidecar
-from photo_dedup.sidecar_store import dumps
+from photo_dedup.cache.sidecar_record import Sidecar
+from photo_dedup.cache.sidecar_store import dumps
 
 END_KEY = "chunk_end"
 # The end line is short; reading this much from the end of the file always holds it.

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from photo_dedup.atomic import write_text
+from photo_dedup.cache.atomic import write_text
 
 
 def file_digest(path: str, also: Callable[[bytes], None] | None = None) -> str:

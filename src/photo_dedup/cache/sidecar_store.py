@@ -15,8 +15,8 @@ import os
 from pathlib import Path
 from typing import cast
 
-from photo_dedup.atomic import write_text
-from photo_dedup.sidecar_record import Sidecar
+from photo_dedup.cache.atomic import write_text
+from photo_dedup.cache.sidecar_record import Sidecar
 
 
 class SidecarStore:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from photo_dedup.decisions_file import DecisionsProblem, load_decisions_file
+from photo_dedup.config.decisions_file import DecisionsProblem, load_decisions_file
 
 __all__ = ["Decisions", "DecisionsProblem", "load_decisions"]
 

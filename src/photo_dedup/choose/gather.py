@@ -13,20 +13,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from photo_dedup.apple_photos import assets_by_path
-from photo_dedup.chunk_file import DamagedChunk
-from photo_dedup.companion_files import read_takeout
-from photo_dedup.companions import attach_companions, keep_all_decided, keep_raw_jpeg_pairs
-from photo_dedup.decisions import Decisions, load_decisions
-from photo_dedup.digests import DigestCache
-from photo_dedup.grouping import copy_groups
-from photo_dedup.inheritance import with_inheritance
-from photo_dedup.keeper import DEFAULT_RULES, YOUR_CHOICE, KeeperRanking, Rule, present
-from photo_dedup.photo_table import PhotoTable, load_photo_table
-from photo_dedup.photos_duplicates import apply_photos_rules, write_photos_duplicates
-from photo_dedup.tables import group_rows, summarise, write_tables
-from photo_dedup.tiers import EDIT, SIMILAR, edit_pairs, review_groups, similar_pairs
-from photo_dedup.verify import MatchThresholds, PairEvidence
+from photo_dedup.apple_photos.catalog import assets_by_path
+from photo_dedup.apple_photos.duplicates import apply_photos_rules, write_photos_duplicates
+from photo_dedup.cache.chunk_records import DamagedChunk
+from photo_dedup.cache.digests import DigestCache
+from photo_dedup.choose.decisions import Decisions, load_decisions
+from photo_dedup.choose.grouping import copy_groups
+from photo_dedup.choose.keeper import DEFAULT_RULES, YOUR_CHOICE, KeeperRanking, Rule, present
+from photo_dedup.choose.kept_together import attach_companions, keep_all_decided, keep_raw_jpeg_pairs
+from photo_dedup.choose.tiers import EDIT, SIMILAR, edit_pairs, review_groups, similar_pairs
+from photo_dedup.match.photo_table import PhotoTable, load_photo_table
+from photo_dedup.match.verify import MatchThresholds, PairEvidence
+from photo_dedup.metadata.inheritance import with_inheritance
+from photo_dedup.outputs.group_tables import group_rows, summarise, write_tables
+from photo_dedup.scan.companion_files import read_takeout
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from photo_dedup.candidates import IdenticalSets, close_pairs, hamming
-from photo_dedup.decisions import Decisions
-from photo_dedup.jpeg_ancestry import mark_made_from_jpeg
-from photo_dedup.keeper import KeeperRanking, mark_conversions
-from photo_dedup.photo_table import PhotoRecord, PhotoTable
-from photo_dedup.pixel_twins import mark_pixel_twins
-from photo_dedup.verify import MatchThresholds, PairEvidence, frame_counts, measure_pairs
+from photo_dedup.choose.decisions import Decisions
+from photo_dedup.choose.jpeg_ancestry import mark_made_from_jpeg
+from photo_dedup.choose.keeper import KeeperRanking, mark_conversions
+from photo_dedup.choose.pixel_twins import mark_pixel_twins
+from photo_dedup.match.candidates import IdenticalSets, close_pairs, hamming
+from photo_dedup.match.photo_table import PhotoRecord, PhotoTable
+from photo_dedup.match.verify import MatchThresholds, PairEvidence, frame_counts, measure_pairs
 
 MAX_LEADERS_TESTED = 24  # a group's leaders tested for a JPEG's quantisation, one after another
 

@@ -25,8 +25,8 @@ import numpy as np
 from PIL import Image
 from scipy.fft import dctn
 
-from photo_dedup.decode import apply_orientation
-from photo_dedup.photo_table import PhotoRecord
+from photo_dedup.fingerprint.decode import apply_orientation
+from photo_dedup.match.photo_table import PhotoRecord
 
 log = logging.getLogger(__name__)
 

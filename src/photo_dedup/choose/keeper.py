@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from photo_dedup.apple_photos import curation_count, describe_curation
-from photo_dedup.formats import CAMERA_FORMATS, LOSSLESS_FORMATS, LOSSY_FORMATS, format_rank
-from photo_dedup.jpeg_grid import was_jpeg
-from photo_dedup.photo_table import PhotoRecord
-from photo_dedup.settings import default
+from photo_dedup.apple_photos.catalog import curation_count, describe_curation
+from photo_dedup.config.settings import default
+from photo_dedup.fingerprint.formats import CAMERA_FORMATS, LOSSLESS_FORMATS, LOSSY_FORMATS, format_rank
+from photo_dedup.fingerprint.jpeg_grid import was_jpeg
+from photo_dedup.match.photo_table import PhotoRecord
 
 Photo = PhotoRecord
 

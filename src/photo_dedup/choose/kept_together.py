@@ -16,10 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from photo_dedup.apple_photos import under_bundle
-from photo_dedup.digests import file_digest
-from photo_dedup.formats import is_raw
-from photo_dedup.tables import group_keepers
+from photo_dedup.apple_photos.catalog import under_bundle
+from photo_dedup.cache.digests import file_digest
+from photo_dedup.fingerprint.formats import is_raw
+from photo_dedup.outputs.group_tables import group_keepers
 
 PAIR_POLICIES = ("keep_both", "treat_as_copies")
 _CAMERA_JPEG_FORMATS = frozenset({"JPEG", "HEIF", "AVIF"})

@@ -23,10 +23,10 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-from photo_dedup.decode import apply_orientation
-from photo_dedup.jpeg_ancestry import luma_table
-from photo_dedup.keeper import format_score, number, present
-from photo_dedup.photo_table import PhotoRecord
+from photo_dedup.choose.jpeg_ancestry import luma_table
+from photo_dedup.choose.keeper import format_score, number, present
+from photo_dedup.fingerprint.decode import apply_orientation
+from photo_dedup.match.photo_table import PhotoRecord
 
 log = logging.getLogger(__name__)
 

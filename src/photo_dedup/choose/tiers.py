@@ -26,16 +26,16 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from photo_dedup.bursts import SIMILAR_SECONDS, burst_pairs
-from photo_dedup.candidates import hamming
-from photo_dedup.crop_candidates import CROPPED, CROPPED_FROM, PADDED, PADDED_IN, cropped_pairs
-from photo_dedup.crops import crop_or_turn_pairs, same_moment_pairs
-from photo_dedup.decisions import Decisions
-from photo_dedup.grouping import Group, around_keepers
-from photo_dedup.keeper import KeeperRanking, mark_conversions
-from photo_dedup.photo_table import PhotoRecord, PhotoTable
-from photo_dedup.turns import turned_pairs
-from photo_dedup.verify import PairEvidence
+from photo_dedup.choose.decisions import Decisions
+from photo_dedup.choose.grouping import Group, around_keepers
+from photo_dedup.choose.keeper import KeeperRanking, mark_conversions
+from photo_dedup.match.bursts import SIMILAR_SECONDS, burst_pairs
+from photo_dedup.match.candidates import hamming
+from photo_dedup.match.crop_candidates import CROPPED, CROPPED_FROM, PADDED, PADDED_IN, cropped_pairs
+from photo_dedup.match.crops import crop_or_turn_pairs, same_moment_pairs
+from photo_dedup.match.photo_table import PhotoRecord, PhotoTable
+from photo_dedup.match.turns import turned_pairs
+from photo_dedup.match.verify import PairEvidence
 
 EDIT, SIMILAR = "edit", "similar"
 # what the first photo of a pair is to the second, where it is not what the second is to the first

@@ -1,6 +1,6 @@
 """The configuration schema: the one place defaults live.
 
-The schema is package data (`photo_dedup/config.schema.yaml`, a link to the workflow's
+The schema is package data (`photo_dedup/config/config.schema.yaml`, a link to the workflow's
 `workflow/schemas/config.schema.yaml`, copied into the package when it is built), so a plain
 `pip install .` reads it as well as an editable one. Snakemake validates the config against it and
 fills in its defaults before any step runs; the package reads the same defaults from it for code
@@ -20,7 +20,7 @@ SCHEMA_FILE = "config.schema.yaml"
 
 @functools.cache
 def schema() -> dict[str, Any]:
-    text = resources.files("photo_dedup").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    text = resources.files("photo_dedup.config").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
     loaded: dict[str, Any] = yaml.safe_load(text)
     return loaded
 

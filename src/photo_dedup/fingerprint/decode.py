@@ -23,10 +23,10 @@ import pillow_jxl  # noqa: F401 - registers Pillow's JPEG XL plugin
 import rawpy
 from PIL import Image, ImageCms
 
-from photo_dedup.exif_facts import ExifFacts, read_exif_facts
-from photo_dedup.formats import MULTI_FRAME_FORMATS, is_raw
-from photo_dedup.integrity import MissingData, check_heif, check_tiff
-from photo_dedup.jpeg_grid import jpeg_grid_score
+from photo_dedup.fingerprint.exif_facts import ExifFacts, read_exif_facts
+from photo_dedup.fingerprint.formats import MULTI_FRAME_FORMATS, is_raw
+from photo_dedup.fingerprint.integrity import MissingData, check_heif, check_tiff
+from photo_dedup.fingerprint.jpeg_grid import jpeg_grid_score
 
 pillow_heif.register_heif_opener()
 

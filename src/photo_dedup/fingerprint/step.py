@@ -11,16 +11,16 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from photo_dedup.atomic import replacing
-from photo_dedup.chunk_file import ChunkWriter
-from photo_dedup.chunks import read_manifest
-from photo_dedup.decode import UnreadablePhoto, decode_photo
-from photo_dedup.digests import file_digest
-from photo_dedup.motion_photos import AppendedVideo
-from photo_dedup.scan import FileEntry
-from photo_dedup.sidecar_record import Sidecar
-from photo_dedup.sidecar_store import SidecarStore
-from photo_dedup.signature import compute_signature
+from photo_dedup.cache.atomic import replacing
+from photo_dedup.cache.chunk_records import ChunkWriter
+from photo_dedup.cache.digests import file_digest
+from photo_dedup.cache.sidecar_record import Sidecar
+from photo_dedup.cache.sidecar_store import SidecarStore
+from photo_dedup.fingerprint.decode import UnreadablePhoto, decode_photo
+from photo_dedup.fingerprint.motion_photos import AppendedVideo
+from photo_dedup.fingerprint.signature import compute_signature
+from photo_dedup.scan.chunks import read_manifest
+from photo_dedup.scan.walk import FileEntry
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 if TYPE_CHECKING:
-    from photo_dedup.verify import PairEvidence
+    from photo_dedup.match.verify import PairEvidence
 
 BANDS = 4
 BAND_BITS = 16

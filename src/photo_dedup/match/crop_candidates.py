@@ -21,10 +21,10 @@ import numpy as np
 from PIL import Image
 from scipy.fft import dctn
 
-from photo_dedup.candidates import band_radius, close_across
-from photo_dedup.crops import MAX_CROP_AREA, MIN_COARSE_MATCH, crop_near, gradient_correlation
-from photo_dedup.signature import LUMA_SIDE
-from photo_dedup.turns import dct_hashes, low_frequencies
+from photo_dedup.fingerprint.signature import LUMA_SIDE
+from photo_dedup.match.candidates import band_radius, close_across
+from photo_dedup.match.crops import MAX_CROP_AREA, MIN_COARSE_MATCH, crop_near, gradient_correlation
+from photo_dedup.match.turns import dct_hashes, low_frequencies
 
 MAX_BOX_DISTANCE = 6  # bits of the 64-bit hash between a crop and its box
 _ASPECTS = (1.0, 4 / 3, 3 / 4, 3 / 2, 2 / 3, 16 / 9, 9 / 16)

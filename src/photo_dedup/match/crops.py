@@ -27,8 +27,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 from scipy.ndimage import gaussian_filter, map_coordinates
 
-from photo_dedup.photo_table import PhotoTable
-from photo_dedup.signature import LUMA_SIDE
+from photo_dedup.fingerprint.signature import LUMA_SIDE
+from photo_dedup.match.photo_table import PhotoTable
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from photo_dedup.chunk_file import read_records
-from photo_dedup.sidecar_record import Sidecar
-from photo_dedup.signature import COLOUR_SIDE, LUMA_SIDE, decode_colours, decode_luma, hash_bits
+from photo_dedup.cache.chunk_records import read_records
+from photo_dedup.cache.sidecar_record import Sidecar
+from photo_dedup.fingerprint.signature import COLOUR_SIDE, LUMA_SIDE, decode_colours, decode_luma, hash_bits
 
 # Sidecars written before a column was renamed name it the old way.
 _OLD_NAMES = {"colourfulness": "colorfulness"}

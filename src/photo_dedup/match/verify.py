@@ -31,14 +31,14 @@ import numpy as np
 import pandas as pd
 from scipy.ndimage import gaussian_filter
 
-from photo_dedup.candidates import hamming
-from photo_dedup.companion_files import google_edits
-from photo_dedup.exif_facts import capture_seconds
-from photo_dedup.local_difference import MAX_NEWLY_CLIPPED, local_difference, marked, newly_clipped
-from photo_dedup.photo_table import PhotoTable
-from photo_dedup.settings import default
-from photo_dedup.signature import COLOUR_SIDE
-from photo_dedup.tone_strength import strong_tone_change
+from photo_dedup.config.settings import default
+from photo_dedup.fingerprint.exif_facts import capture_seconds
+from photo_dedup.fingerprint.signature import COLOUR_SIDE
+from photo_dedup.match.candidates import hamming
+from photo_dedup.match.local_difference import MAX_NEWLY_CLIPPED, local_difference, marked, newly_clipped
+from photo_dedup.match.photo_table import PhotoTable
+from photo_dedup.match.tone_strength import strong_tone_change
+from photo_dedup.scan.companion_files import google_edits
 
 
 @dataclass(frozen=True)

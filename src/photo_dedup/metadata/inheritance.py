@@ -18,10 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from photo_dedup.apple_photos import under_bundle
-from photo_dedup.digests import file_digest
-from photo_dedup.keeper import present
-from photo_dedup.known_facts import (
+from photo_dedup.apple_photos.catalog import under_bundle
+from photo_dedup.cache.digests import file_digest
+from photo_dedup.choose.keeper import present
+from photo_dedup.metadata.known_facts import (
     IN_FILE,
     LIST_FIELDS,
     SINGLE_FIELDS,

@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from photo_dedup.atomic import write_text
-from photo_dedup.companion_files import read_takeout
+from photo_dedup.cache.atomic import write_text
+from photo_dedup.scan.companion_files import read_takeout
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,12 @@ from urllib.parse import quote
 import pandas as pd
 
 from photo_dedup import __version__
-from photo_dedup.atomic import copy_file, display_text, write_text
-from photo_dedup.decisions_file import DecisionsDocument, decisions_digest, load_decisions_file
-from photo_dedup.review_places import places
-from photo_dedup.run_summary import BETTER_OUTSIDE_PHOTOS
-from photo_dedup.tables import human_bytes, read_groups_json
-from photo_dedup.templating import template_environment
+from photo_dedup.cache.atomic import copy_file, display_text, write_text
+from photo_dedup.config.decisions_file import DecisionsDocument, decisions_digest, load_decisions_file
+from photo_dedup.outputs.group_tables import human_bytes, read_groups_json
+from photo_dedup.outputs.run_summary import BETTER_OUTSIDE_PHOTOS
+from photo_dedup.outputs.templating import template_environment
+from photo_dedup.review.places import places
 
 
 def file_url(path: str) -> str:

@@ -16,11 +16,11 @@ from typing import Any, TypedDict
 import pandas as pd
 
 from photo_dedup import __version__
-from photo_dedup.apple_photos import under_bundle
-from photo_dedup.atomic import write_text
-from photo_dedup.keeper import YOUR_CHOICE, present  # present: NaN from an older groups.json is absent
-from photo_dedup.tables import group_keepers, human_bytes, read_groups_json
-from photo_dedup.templating import Code, template_environment
+from photo_dedup.apple_photos.catalog import under_bundle
+from photo_dedup.cache.atomic import write_text
+from photo_dedup.choose.keeper import YOUR_CHOICE, present  # present: NaN from an older groups.json is absent
+from photo_dedup.outputs.group_tables import group_keepers, human_bytes, read_groups_json
+from photo_dedup.outputs.templating import Code, template_environment
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from photo_dedup.settings import default
+from photo_dedup.config.settings import default
 
 WIDTH, HEIGHT = 990, 396
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 62, 14, 30, 44
@@ -29,7 +29,7 @@ class Pair:
 
     structure: float
     alignment: float
-    colour_shift: float
+    colour_residual: float  # the chromaticity shift left once an affine colour map is taken out
     accepted: bool
 
 
@@ -57,7 +57,7 @@ def read_pairs(pairs_csv: str) -> list[Pair]:
             Pair(
                 _number(row.get("structure")),
                 _number(row.get("alignment")),
-                _number(row.get("colour_shift")),
+                _number(row.get("levels_residual")),  # what verify compares to max_colour_shift
                 (row.get("accepted") or "").strip().lower() == "true",
             )
             for row in csv.DictReader(handle)
@@ -72,7 +72,8 @@ def _number(text: str | None) -> float:
 
 
 def distance_plot(pairs_csv: str, out_png: str, match: Mapping[str, Any]) -> None:
-    """Structure against alignment, and against colour shift, for matched and rejected pairs."""
+    """Structure against alignment, and against the colour shift left after the colour map (what the
+    decision compares to `max_colour_shift`), for matched and rejected pairs."""
     min_structure = float(match.get("min_structure", default("match", "min_structure")))
     min_alignment = float(match.get("min_alignment", default("match", "min_alignment")))
     max_colour_shift = float(match.get("max_colour_shift", default("match", "max_colour_shift")))
@@ -83,9 +84,9 @@ def distance_plot(pairs_csv: str, out_png: str, match: Mapping[str, Any]) -> Non
     y_range = _range([p.structure for p in pairs] + [min_structure])
     alignments = [min(1.5, max(-1.0, p.alignment)) for p in pairs if not math.isnan(p.alignment)]
     left = Panel(MARGIN_LEFT, half - MARGIN_RIGHT, _range([*alignments, min_alignment]), y_range)
-    right = Panel(half + MARGIN_LEFT, WIDTH - MARGIN_RIGHT, _range([p.colour_shift for p in pairs] + [0.0]), y_range)
+    right = Panel(half + MARGIN_LEFT, WIDTH - MARGIN_RIGHT, _range([p.colour_residual for p in pairs] + [0.0]), y_range)
     for pair in sorted(pairs, key=lambda p: p.accepted):  # the matched on top
-        for panel, x in ((left, min(1.5, max(-1.0, pair.alignment))), (right, pair.colour_shift)):
+        for panel, x in ((left, min(1.5, max(-1.0, pair.alignment))), (right, pair.colour_residual)):
             if math.isnan(x) or math.isnan(pair.structure):
                 continue
             px, py = panel.point(x, pair.structure)
@@ -99,7 +100,7 @@ def distance_plot(pairs_csv: str, out_png: str, match: Mapping[str, Any]) -> Non
     _titles(draw, left, "copies: top right; burst neighbours and crops fall left or below")
     _titles(draw, right, "colour edits lie right of the dotted line")
     _x_label(draw, left, "alignment (about 1 for copies, low for shifted frames)")
-    _x_label(draw, right, "colour shift (chromaticity, 4x4 grid)")
+    _x_label(draw, right, "colour shift left after the colour map (4x4 grid)")
     for panel in (left, right):
         _y_label(image, panel, "structure: gradient correlation at 64x64")
     image.save(out_png, "PNG")

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from photo_dedup.atomic import replacing, write_text
-from photo_dedup.keeper import present
+from photo_dedup.cache.atomic import replacing, write_text
+from photo_dedup.choose.keeper import present
 
 if TYPE_CHECKING:  # types only: grouping builds on the tables helpers, not the other way round
-    from photo_dedup.grouping import Group
-    from photo_dedup.photo_table import PhotoRecord, PhotoTable
+    from photo_dedup.choose.grouping import Group
+    from photo_dedup.match.photo_table import PhotoRecord, PhotoTable
 
 # The `match` value of each group's kept photo. Other members may be kept too (a "keep all"
 # decision, a RAW+JPEG pair), so `keep` alone does not say which photo the group is built around.

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType, TracebackType
 
-from photo_dedup.atomic import free_bytes
-from photo_dedup.chunk_file import looks_whole
-from photo_dedup.chunks import read_manifest
-from photo_dedup.sidecar_store import SidecarStore
-from photo_dedup.step_log import FAILED, disk_full_marker
+from photo_dedup.cache.atomic import free_bytes
+from photo_dedup.cache.chunk_records import looks_whole
+from photo_dedup.cache.sidecar_store import SidecarStore
+from photo_dedup.scan.chunks import read_manifest
+from photo_dedup.workflow.step_log import FAILED, disk_full_marker
 
 RESULTS = Path("results")
 BETTER_OUTSIDE_PHOTOS = "kept: better copy outside Photos"
@@ -46,7 +46,9 @@ def review_command() -> str:
 
 def summary_lines(workdir: str | Path, quarantine: str = "quarantine") -> list[str]:
     """The end-of-run summary, from results/groups.json."""
-    from photo_dedup.tables import human_bytes  # here: tables brings pandas, which the workflow's parse must not
+    from photo_dedup.outputs.group_tables import (
+        human_bytes,
+    )  # here: tables brings pandas, which the workflow's parse must not
 
     workdir = Path(workdir)
     document = json.loads((workdir / RESULTS / "groups.json").read_text(encoding="utf-8"))

@@ -85,7 +85,7 @@ def _escaping(escape: Callable[[str], str]) -> Callable[[object], str]:
 
 def template_environment(language: Language) -> jinja2.Environment:
     """The package's templates, rendered for `language` with every value escaped for it."""
-    loader = jinja2.PackageLoader("photo_dedup", "templates")
+    loader = jinja2.PackageLoader("photo_dedup.outputs", "templates")
     if language == "html":
         return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
     env = jinja2.Environment(

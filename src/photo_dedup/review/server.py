@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from photo_dedup.atomic import write_text
-from photo_dedup.decisions_file import DecisionsProblem, decisions_digest, load_decisions_file
-from photo_dedup.workflow_command import snakemake_command
+from photo_dedup.cache.atomic import write_text
+from photo_dedup.config.decisions_file import DecisionsProblem, decisions_digest, load_decisions_file
+from photo_dedup.workflow.command import snakemake_command
 
 LAST_CONFIG = Path("cache") / "last-config.json"
 DEFAULT_DECISIONS = "decisions.json"

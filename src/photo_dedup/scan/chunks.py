@@ -21,8 +21,8 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePath
 
-from photo_dedup.formats import RAW_EXTENSIONS
-from photo_dedup.scan import FileEntry
+from photo_dedup.fingerprint.formats import RAW_EXTENSIONS
+from photo_dedup.scan.walk import FileEntry
 
 # At least this many chunks where the number of cores is not known; given --cores, two a core.
 # Chunks are balanced by their estimated cost (photo_cost), so one a core would do, but the

@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from photo_dedup.apple_photos import catalog_libraries
-from photo_dedup.atomic import DiskFull, disk_full_words, free_bytes, is_disk_full
-from photo_dedup.atomic import write_text as replace_text
-from photo_dedup.chunk_file import counted_records, looks_whole
-from photo_dedup.chunks import (
+from photo_dedup.apple_photos.catalog import catalog_libraries
+from photo_dedup.cache.atomic import DiskFull, disk_full_words, free_bytes, is_disk_full
+from photo_dedup.cache.atomic import write_text as replace_text
+from photo_dedup.cache.chunk_records import counted_records, looks_whole
+from photo_dedup.cache.sidecar_store import SidecarStore
+from photo_dedup.config.decisions_file import DecisionsProblem, load_decisions_document
+from photo_dedup.scan.chunks import (
     manifest_text,
     previous_split,
     read_manifest,
@@ -33,9 +35,7 @@ from photo_dedup.chunks import (
     write_if_changed,
     write_manifests,
 )
-from photo_dedup.decisions_file import DecisionsProblem, load_decisions_document
-from photo_dedup.scan import FileEntry, distinct_roots, inside, scan_library
-from photo_dedup.sidecar_store import SidecarStore
+from photo_dedup.scan.walk import FileEntry, distinct_roots, inside, scan_library
 
 CACHE_DIR = "cache"
 RESULTS_DIR = "results"

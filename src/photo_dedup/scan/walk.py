@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from photo_dedup.apple_photos import is_bundle
-from photo_dedup.companion_files import find_companions, is_sidecar_name
-from photo_dedup.formats import kind_of, sniff_photo
-from photo_dedup.settings import default
+from photo_dedup.apple_photos.catalog import is_bundle
+from photo_dedup.config.settings import default
+from photo_dedup.fingerprint.formats import kind_of, sniff_photo
+from photo_dedup.scan.companion_files import find_companions, is_sidecar_name
 
 DEFAULT_EXCLUDES = tuple(default("exclude"))
 

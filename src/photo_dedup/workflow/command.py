@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 # The package is installed from the repository (pip install -e .), whose root holds the Snakefile.
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def snakemake_command(workdir: Path, cores: int, *extra: str) -> list[str]:

@@ -9,7 +9,7 @@ Once the run is over nothing is left to schedule, so cancelling the timer change
 
 The timers are found by what they are (a pending `threading.Timer` whose function comes from
 Snakemake), not by Snakemake's private names, so an upgrade that renames them is still covered; one
-that waits some other way is caught by tests/test_exit_wait.py, which runs the workflow with an
+that waits some other way is caught by tests/workflow/test_exit_wait.py, which runs the workflow with an
 hour-long timespan.
 
 The interpreter's teardown then spent another second or more (1.1-1.4 s at load 7) with its garbage

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from photo_dedup.atomic import disk_full_words, is_disk_full
+from photo_dedup.cache.atomic import disk_full_words, is_disk_full
 
 FAILED = "step failed"
 INTERRUPTED = "step interrupted (Ctrl-C)"

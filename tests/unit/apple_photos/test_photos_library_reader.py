@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from photo_dedup.apple_photos import read_photos_library
+from photo_dedup.apple_photos.catalog import read_photos_library
 
-DATABASE = Path(__file__).parent / "data" / "Test-10.15.7-photoslibrary-database.tar.gz"
+DATABASE = Path(__file__).resolve().parents[2] / "data" / "Test-10.15.7-photoslibrary-database.tar.gz"
 
 
 def unpacked_bundle(folder: Path) -> Path:

@@ -8,12 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from deletion_helpers import snapshot
-from workflow_runner import snakemake
+from support.deletion_helpers import snapshot
+from support.workflow_runner import snakemake
 
-from photo_dedup.companion_files import find_companions, read_takeout
 from photo_dedup.demo import variants
-from photo_dedup.tables import read_csv
+from photo_dedup.outputs.group_tables import read_csv
+from photo_dedup.scan.companion_files import find_companions, read_takeout
 
 
 def takeout_json(path: Path, title: str, timestamp: int = 0, latitude: float = 0.0) -> Path:

@@ -2,8 +2,8 @@ import hashlib
 
 import pandas as pd
 
-from photo_dedup.companions import attach_companions, keep_raw_jpeg_pairs
-from photo_dedup.decode import estimate_jpeg_quality
+from photo_dedup.choose.kept_together import attach_companions, keep_raw_jpeg_pairs
+from photo_dedup.fingerprint.decode import estimate_jpeg_quality
 
 
 def rows_of(*members: tuple[str, str, bool]) -> pd.DataFrame:
@@ -70,7 +70,7 @@ def test_jpeg_quality_is_estimated_from_the_quantisation_tables(photos, tmp_path
 
 
 def test_keep_all_keeps_every_member_the_decision_covers():
-    from photo_dedup.companions import keep_all_decided
+    from photo_dedup.choose.kept_together import keep_all_decided
 
     rows = rows_of(("/a/IMG_1.jpg", "JPEG", True), ("/b/IMG_1.jpg", "JPEG", False), ("/c/IMG_1.jpg", "JPEG", False))
     rows["digest"] = ["k", "d1", "d2"]
@@ -82,8 +82,8 @@ def test_keep_all_keeps_every_member_the_decision_covers():
 def test_companion_digests_are_remembered_until_the_file_changes(tmp_path, monkeypatch):
     import os
 
-    from photo_dedup import digests
-    from photo_dedup.digests import DigestCache
+    from photo_dedup.cache import digests
+    from photo_dedup.cache.digests import DigestCache
 
     video, cache = tmp_path / "IMG_1.MOV", tmp_path / "cache" / "companion-digests.json"
     video.write_bytes(b"video")

@@ -1,7 +1,7 @@
 import pytest
 
-from photo_dedup.decisions import load_decisions
-from photo_dedup.decisions_file import DecisionsProblem
+from photo_dedup.choose.decisions import load_decisions
+from photo_dedup.config.decisions_file import DecisionsProblem
 
 
 @pytest.mark.parametrize(

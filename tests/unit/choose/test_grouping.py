@@ -3,11 +3,11 @@
 import numpy as np
 import pandas as pd
 
-from photo_dedup.decisions import Decisions
-from photo_dedup.grouping import copy_groups
-from photo_dedup.keeper import KeeperRanking
-from photo_dedup.photo_table import COLUMNS, PhotoTable
-from photo_dedup.verify import MatchThresholds, measure_pairs
+from photo_dedup.choose.decisions import Decisions
+from photo_dedup.choose.grouping import copy_groups
+from photo_dedup.choose.keeper import KeeperRanking
+from photo_dedup.match.photo_table import COLUMNS, PhotoTable
+from photo_dedup.match.verify import MatchThresholds, measure_pairs
 
 
 def table_of(lumas: list[np.ndarray], sizes: list[int], digests: list[str] | None = None) -> PhotoTable:
@@ -88,9 +88,9 @@ def test_frames_of_one_camera_at_different_moments_are_never_copies(photos):
     A copy whose clock was moved by whole hours (another time zone) stays a copy."""
     import numpy as np
     from PIL import Image
-    from signature_table import table_of
+    from support.signature_table import table_of
 
-    from photo_dedup.verify import MatchThresholds, measure_pairs
+    from photo_dedup.match.verify import MatchThresholds, measure_pairs
 
     image = photos["chelsea"].convert("RGB")
     image = image.resize((image.width * 4, image.height * 4), Image.Resampling.LANCZOS)  # 1804 px wide
@@ -118,9 +118,9 @@ def test_a_copy_a_few_bytes_apart_of_one_size_is_never_removed_for_the_other(pho
 
     import numpy as np
     from PIL import Image
-    from signature_table import table_of
+    from support.signature_table import table_of
 
-    from photo_dedup.verify import MatchThresholds, measure_pairs
+    from photo_dedup.match.verify import MatchThresholds, measure_pairs
 
     data = io.BytesIO()
     photos["coffee"].convert("RGB").save(data, "JPEG", quality=90)

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from photo_dedup.jpeg_ancestry import MAX_LATTICE_DISTANCE, lattice_distance, made_from, mark_made_from_jpeg
-from photo_dedup.keeper import KeeperRanking
-from photo_dedup.photo_table import PhotoRecord
+from photo_dedup.choose.jpeg_ancestry import MAX_LATTICE_DISTANCE, lattice_distance, made_from, mark_made_from_jpeg
+from photo_dedup.choose.keeper import KeeperRanking
+from photo_dedup.match.photo_table import PhotoRecord
 
 
 def _record(path: Path) -> PhotoRecord:

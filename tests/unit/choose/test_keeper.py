@@ -1,6 +1,6 @@
 import pytest
 
-from photo_dedup.keeper import KeeperRanking, mark_conversions
+from photo_dedup.choose.keeper import KeeperRanking, mark_conversions
 
 
 def photo(path, width=4000, height=3000, fmt="JPEG", size=3_000_000, **extra):

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from signature_table import table_of
 from skimage import data
+from support.signature_table import table_of
 
-from photo_dedup.grouping import copy_groups
-from photo_dedup.keeper import KeeperRanking, mark_conversions
-from photo_dedup.motion_photos import MIN_VIDEO_BYTES, AppendedVideo, embedded_video_bytes
-from photo_dedup.photo_table import PhotoRecord
-from photo_dedup.pixel_twins import mark_pixel_twins
-from photo_dedup.tables import MOTION_PHOTO_KEPT, group_rows
-from photo_dedup.verify import MatchThresholds
+from photo_dedup.choose.grouping import copy_groups
+from photo_dedup.choose.keeper import KeeperRanking, mark_conversions
+from photo_dedup.choose.pixel_twins import mark_pixel_twins
+from photo_dedup.fingerprint.motion_photos import MIN_VIDEO_BYTES, AppendedVideo, embedded_video_bytes
+from photo_dedup.match.photo_table import PhotoRecord
+from photo_dedup.match.verify import MatchThresholds
+from photo_dedup.outputs.group_tables import MOTION_PHOTO_KEPT, group_rows
 
 
 def _record(path: Path, **facts: object) -> PhotoRecord:

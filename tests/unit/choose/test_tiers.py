@@ -6,10 +6,10 @@ import json
 import subprocess
 
 import pytest
-from workflow_runner import snakemake
+from support.workflow_runner import snakemake
 
 from photo_dedup.demo import variants
-from photo_dedup.tables import read_csv
+from photo_dedup.outputs.group_tables import read_csv
 
 pytestmark = pytest.mark.e2e
 

@@ -6,10 +6,10 @@ import sys
 
 import pytest
 import yaml
-from workflow_runner import snakemake
+from support.workflow_runner import snakemake
 
-from photo_dedup.config_values import ConfigError, normalise_config, schema_problem
-from photo_dedup.workflow_command import REPO
+from photo_dedup.config.values import ConfigError, normalise_config, schema_problem
+from photo_dedup.workflow.command import REPO
 
 SCHEMA = yaml.safe_load((REPO / "workflow" / "schemas" / "config.schema.yaml").read_text())
 
@@ -74,16 +74,16 @@ def test_nested_keys_on_the_command_line_are_accepted(tmp_path):
 # the code's defaults are.
 CHANGED_DEFAULTS = """
 import copy, dataclasses, json, sys
-import photo_dedup.settings as settings
+import photo_dedup.config.settings as settings
 changed = copy.deepcopy(settings.schema())
 for spec in changed["properties"]["match"]["properties"].values():
     spec["default"] = spec["default"] + 1 if isinstance(spec["default"], int) else spec["default"] + 0.001
 changed["properties"]["keeper"]["properties"]["rules"]["default"].reverse()
 changed["properties"]["exclude"]["default"].append("*.changed")
 settings.schema = lambda: changed
-from photo_dedup.keeper import DEFAULT_RULES
-from photo_dedup.scan import DEFAULT_EXCLUDES
-from photo_dedup.verify import MatchThresholds
+from photo_dedup.choose.keeper import DEFAULT_RULES
+from photo_dedup.scan.walk import DEFAULT_EXCLUDES
+from photo_dedup.match.verify import MatchThresholds
 json.dump({"schema": changed, "match": dataclasses.asdict(MatchThresholds()),
            "rules": list(DEFAULT_RULES), "exclude": list(DEFAULT_EXCLUDES)}, sys.stdout)
 """
@@ -108,7 +108,7 @@ def test_the_code_takes_its_defaults_from_the_schema():
 
 
 def test_config_yaml_agrees_with_the_schema_defaults():
-    from photo_dedup.settings import default
+    from photo_dedup.config.settings import default
 
     shipped = yaml.safe_load((REPO / "config.yaml").read_text())
     for key, value in shipped.items():
@@ -119,7 +119,7 @@ def test_config_yaml_agrees_with_the_schema_defaults():
 
 
 def test_the_review_server_needs_results_and_says_so(tmp_path, capsys):
-    from photo_dedup.review_server import main
+    from photo_dedup.review.server import main
 
     assert main(["--workdir", str(tmp_path), "--port", "0"]) == 2
     assert "no results/report.html" in capsys.readouterr().err
@@ -136,8 +136,8 @@ def test_an_old_name_still_works_and_wins_over_the_shipped_default(capsys):
 
 
 def test_every_setting_of_a_section_can_be_given_flat_as_text_and_reaches_its_step():
-    from photo_dedup.settings import default
-    from photo_dedup.verify import MatchThresholds
+    from photo_dedup.config.settings import default
+    from photo_dedup.match.verify import MatchThresholds
 
     for section in ("match", "keeper"):
         for key in SCHEMA["properties"][section]["properties"]:
@@ -156,7 +156,7 @@ def test_every_key_the_readme_names_works_on_the_command_line_as_named(tmp_path)
     dotted `keeper.rules=` before it reads the workflow); one dry run sets every key to its default."""
     import re
 
-    from photo_dedup.settings import default
+    from photo_dedup.config.settings import default
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Configuration", 1)[1].split("\n\n| key |", 1)[1].split("\n\n", 1)[0]

@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from photo_dedup.analysis import ranking_from
-from photo_dedup.decisions import Decisions, load_decisions
-from photo_dedup.decisions_file import DecisionsDocument, DecisionsProblem, load_decisions_file
+from photo_dedup.choose.decisions import Decisions, load_decisions
+from photo_dedup.choose.gather import ranking_from
+from photo_dedup.config.decisions_file import DecisionsDocument, DecisionsProblem, load_decisions_file
 
 K, A, X, Y = ("k" * 64, "a" * 64, "x" * 64, "y" * 64)
 

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFile
 
-from photo_dedup.decode import decode_photo
-from photo_dedup.fingerprint import fingerprint_photos
-from photo_dedup.grouping import copy_groups
-from photo_dedup.keeper import KeeperRanking
-from photo_dedup.photo_table import load_photo_table
-from photo_dedup.scan import FileEntry
-from photo_dedup.tiers import EDIT, edit_pairs, review_groups
-from photo_dedup.verify import MatchThresholds
+from photo_dedup.choose.grouping import copy_groups
+from photo_dedup.choose.keeper import KeeperRanking
+from photo_dedup.choose.tiers import EDIT, edit_pairs, review_groups
+from photo_dedup.fingerprint.decode import decode_photo
+from photo_dedup.fingerprint.step import fingerprint_photos
+from photo_dedup.match.photo_table import load_photo_table
+from photo_dedup.match.verify import MatchThresholds
+from photo_dedup.scan.walk import FileEntry
 
 LIMIT = 250_000_000
 

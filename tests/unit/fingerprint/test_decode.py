@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photo_dedup.decode import UnreadablePhoto, decode_photo
 from photo_dedup.demo import variants
-from photo_dedup.jpeg_grid import was_jpeg
+from photo_dedup.fingerprint.decode import UnreadablePhoto, decode_photo
+from photo_dedup.fingerprint.jpeg_grid import was_jpeg
 
 LIMIT = 250_000_000
 

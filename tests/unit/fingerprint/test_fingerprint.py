@@ -1,10 +1,10 @@
 import os
 import shutil
 
+from photo_dedup.cache.sidecar_store import SidecarStore
 from photo_dedup.demo import variants
-from photo_dedup.fingerprint import fingerprint_photo
-from photo_dedup.scan import FileEntry
-from photo_dedup.sidecar_store import SidecarStore
+from photo_dedup.fingerprint.step import fingerprint_photo
+from photo_dedup.scan.walk import FileEntry
 
 
 def entry(path) -> FileEntry:

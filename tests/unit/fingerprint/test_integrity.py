@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photo_dedup import decode, integrity
-from photo_dedup.decode import UnreadablePhoto, decode_photo
+from photo_dedup.choose.keeper import KeeperRanking
 from photo_dedup.demo import variants
-from photo_dedup.keeper import KeeperRanking
+from photo_dedup.fingerprint import decode, integrity
+from photo_dedup.fingerprint.decode import UnreadablePhoto, decode_photo
 
 LIMIT = 250_000_000
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "photos"
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "photos"
 PHONE_HEIC = SHARED / "heic" / "IMG_2682.heic"  # an iPhone photo: a grid of 8x6 tiles of 512x512
 
 
@@ -162,7 +162,7 @@ def test_the_workflow_keeps_intact_copies_over_cut_ones(photos, tmp_path):
     """End to end: a cut HEIC beside its intact copy, a cut DNG beside the shot's JPEG, an animation
     beside its first frame. The cut files are unreadable and in no group; nothing but a true copy is
     to be removed."""
-    from workflow_runner import snakemake
+    from support.workflow_runner import snakemake
 
     root = tmp_path / "library"
     (root / "Phone").mkdir(parents=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
-from signature_table import table_of
+from support.signature_table import table_of
 
-from photo_dedup.decode import decode_photo
-from photo_dedup.verify import MatchThresholds, measure_pairs
+from photo_dedup.fingerprint.decode import decode_photo
+from photo_dedup.match.verify import MatchThresholds, measure_pairs
 
 
 def test_tone_levels_are_read_from_the_file(photos, tmp_path):

@@ -5,10 +5,10 @@ or an hour later, are not. Real photos, real signatures."""
 from __future__ import annotations
 
 import numpy as np
-from signature_table import table_of
+from support.signature_table import table_of
 
-from photo_dedup.bursts import burst_pairs
-from photo_dedup.candidates import hamming
+from photo_dedup.match.bursts import burst_pairs
+from photo_dedup.match.candidates import hamming
 
 
 def _frames(image, count, shift):

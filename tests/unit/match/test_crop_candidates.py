@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image, ImageOps
-from signature_table import table_of
+from support.signature_table import table_of
 
-from photo_dedup.crop_candidates import cropped_pairs, padded_content
+from photo_dedup.match.crop_candidates import cropped_pairs, padded_content
 
 NAMES = ["astronaut", "chelsea", "coffee", "rocket", "hubble"]
 
@@ -70,8 +70,8 @@ def test_a_pad_is_told_by_its_border_of_one_colour(photos):
 def test_a_pad_says_what_it_is_to_the_photo_it_is_shown_beside(photos):
     """The photo leads its padded version though the pad holds more pixels (the mutant: the keeper
     rules alone put the pad first), and the pad says what it is to it."""
-    from photo_dedup.keeper import KeeperRanking
-    from photo_dedup.tiers import EDIT, ReviewPairs, review_groups
+    from photo_dedup.choose.keeper import KeeperRanking
+    from photo_dedup.choose.tiers import EDIT, ReviewPairs, review_groups
 
     image = photos["chelsea"].convert("RGB")
     table = table_of([image, ImageOps.pad(image, (image.width, image.width * 2), color=(0, 0, 0))])
@@ -84,8 +84,8 @@ def test_a_pad_says_what_it_is_to_the_photo_it_is_shown_beside(photos):
 def test_a_photo_matching_only_a_member_of_another_group_joins_that_group():
     """An edit of an edit (a pad of a grey version, which went to the colour original's group) is
     shown beside its shot (the mutant, plain around_keepers, leaves it in no group)."""
-    from photo_dedup.grouping import around_keepers
-    from photo_dedup.tiers import _with_stragglers
+    from photo_dedup.choose.grouping import around_keepers
+    from photo_dedup.choose.tiers import _with_stragglers
 
     neighbours = {0: {1}, 1: {0, 2}, 2: {1}}
     best_first = [0, 1, 2]

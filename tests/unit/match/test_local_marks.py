@@ -8,11 +8,11 @@ import io
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
-from signature_table import table_of
-from test_colour_edits import enhanced
+from support.colour_edits import enhanced
+from support.signature_table import table_of
 
-from photo_dedup.local_difference import MIN_CONCENTRATION, local_difference, marked
-from photo_dedup.verify import MatchThresholds, measure_pairs
+from photo_dedup.match.local_difference import MIN_CONCENTRATION, local_difference, marked
+from photo_dedup.match.verify import MatchThresholds, measure_pairs
 
 
 def jpeg(image: Image.Image, quality: int) -> Image.Image:

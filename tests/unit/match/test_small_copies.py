@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 from scipy.ndimage import gaussian_filter
-from signature_table import table_of
+from support.signature_table import table_of
 
-from photo_dedup.verify import SMALL_SIDE, MatchThresholds, measure_pairs
+from photo_dedup.match.verify import SMALL_SIDE, MatchThresholds, measure_pairs
 
 
 def tiny(image: Image.Image, width: int = 100) -> Image.Image:
@@ -42,7 +42,7 @@ def test_large_photos_are_compared_unblurred(photos, monkeypatch):
     Mutant: every pair blurred (`with_small` always true in verify._structure_and_alignment) -> the
     structure equals the one measured on pictures blurred beforehand, and the first assertion fails.
     """
-    from photo_dedup import verify
+    from photo_dedup.match import verify
 
     original = photos["chelsea"]
     table = table_of([original, moved(original, 0.04), original.reduce(2)])

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
-from signature_table import table_of
+from support.signature_table import table_of
 
-from photo_dedup.turns import dct_hashes, low_frequencies, turned_frequencies, turned_pairs
+from photo_dedup.match.turns import dct_hashes, low_frequencies, turned_frequencies, turned_pairs
 
 TURNS = [
     Image.Transpose.ROTATE_90,

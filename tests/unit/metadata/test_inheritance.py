@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from photo_dedup.deletion_script import xmp_tags
-from photo_dedup.inheritance import agree, inherit, inherits_text, sidecar_of
-from photo_dedup.known_facts import (
+from photo_dedup.apple_photos.duplicates import loose_copy_inheritance, render_applescript
+from photo_dedup.metadata.inheritance import agree, inherit, inherits_text, sidecar_of
+from photo_dedup.metadata.known_facts import (
     IN_FILE,
     TAKEOUT,
     XMP_SIDECAR,
@@ -22,8 +22,8 @@ from photo_dedup.known_facts import (
     tag_facts,
     takeout_facts,
 )
-from photo_dedup.photos_duplicates import loose_copy_inheritance, render_applescript
-from photo_dedup.tables import GROUP_COLUMNS
+from photo_dedup.outputs.deletion_script import xmp_tags
+from photo_dedup.outputs.group_tables import GROUP_COLUMNS
 
 needs_exiftool = pytest.mark.skipif(shutil.which("exiftool") is None, reason="needs exiftool")
 

@@ -3,8 +3,8 @@
 import pandas as pd
 from PIL import Image
 
-from photo_dedup.contact_sheet import render_contact_sheet
-from photo_dedup.tables import GROUP_COLUMNS
+from photo_dedup.outputs.contact_sheet import render_contact_sheet
+from photo_dedup.outputs.group_tables import GROUP_COLUMNS
 
 
 def test_page_escapes_names_links_thumbnail_files_and_sorts_by_savings(tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from photo_dedup.contact_sheet import apart_key, needs_a_look
+from photo_dedup.outputs.contact_sheet import apart_key, needs_a_look
 
 
 def member(**facts: str) -> dict[str, str]:

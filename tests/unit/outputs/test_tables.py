@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from deletion_helpers import make_rows, with_companions
+from support.deletion_helpers import make_rows, with_companions
 
-from photo_dedup.tables import read_groups_json, write_tables
+from photo_dedup.outputs.group_tables import read_groups_json, write_tables
 
 
 def test_groups_json_round_trip_and_old_size_names(tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from photo_dedup.review_places import MAX_PLACE, middle_ellipsis, places
+from photo_dedup.review.places import MAX_PLACE, middle_ellipsis, places
 
 HOME = "/home/alice/Pictures"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from photo_dedup.chunks import (
+from photo_dedup.scan.chunks import (
     BALANCE_TOLERANCE,
     chunk_count,
     chunk_of,
@@ -16,7 +16,7 @@ from photo_dedup.chunks import (
     split_into_chunks,
     write_manifests,
 )
-from photo_dedup.scan import DEFAULT_EXCLUDES, FileEntry, ScanResult, is_excluded, scan_library
+from photo_dedup.scan.walk import DEFAULT_EXCLUDES, FileEntry, ScanResult, is_excluded, scan_library
 
 
 def touch(path: Path, content: bytes = b"x") -> Path:
@@ -175,7 +175,7 @@ def test_manifests_are_rewritten_only_where_the_content_changed(tmp_path):
 
 
 def test_roots_inside_other_roots_or_reached_through_links_are_walked_once(tmp_path):
-    from photo_dedup.scan import distinct_roots
+    from photo_dedup.scan.walk import distinct_roots
 
     touch(tmp_path / "L" / "sub" / "a.jpg")
     (tmp_path / "link").symlink_to(tmp_path / "L")
@@ -195,7 +195,7 @@ def test_a_hard_link_is_listed_once(tmp_path):
 
 
 def test_sidecar_names_stay_short_enough_for_any_file_system(tmp_path):
-    from photo_dedup.sidecar_store import SidecarStore
+    from photo_dedup.cache.sidecar_store import SidecarStore
 
     store = SidecarStore(tmp_path)
     for name in ("x" * 251 + ".jpg", "é" * 126 + ".jpg", os.fsdecode(b"\xe9" * 250)):
@@ -209,7 +209,7 @@ def test_sidecar_names_stay_short_enough_for_any_file_system(tmp_path):
 def test_a_chunk_file_cut_short_or_changed_is_recognised(tmp_path):
     import pytest
 
-    from photo_dedup.chunk_file import ChunkWriter, DamagedChunk, looks_whole, read_records
+    from photo_dedup.cache.chunk_records import ChunkWriter, DamagedChunk, looks_whole, read_records
 
     path = tmp_path / "c.jsonl"
     with ChunkWriter(path) as out:
@@ -231,7 +231,7 @@ def test_photos_are_found_by_their_content_whatever_their_name(tmp_path, photos)
     happens to start like one, a Canon CR2 without its extension and a video are not."""
     import pillow_heif
 
-    from photo_dedup.formats import sniff_photo
+    from photo_dedup.fingerprint.formats import sniff_photo
 
     pillow_heif.register_heif_opener()
     picture = photos["astronaut"].resize((64, 64))
@@ -265,8 +265,8 @@ def test_a_bundle_given_as_the_root_still_leaves_out_its_thumbnails(tmp_path):
 def test_a_regrouped_chunk_is_not_called_damaged_and_a_cut_one_is_named(tmp_path):
     """New photos, another --cores or library change which photos a chunk holds: that is a regrouping
     (one line, fingerprints reused), not damage; a chunk cut short is named."""
-    from photo_dedup.chunk_file import ChunkWriter
-    from photo_dedup.run_setup import remove_damaged_chunks
+    from photo_dedup.cache.chunk_records import ChunkWriter
+    from photo_dedup.scan.run_setup import remove_damaged_chunks
 
     folder = tmp_path / "chunks"
     folder.mkdir()

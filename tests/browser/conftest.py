@@ -1,0 +1,3 @@
+"""The browser tests' Chromium, one a module."""
+
+from support.browser import browser  # noqa: F401 - the fixture
