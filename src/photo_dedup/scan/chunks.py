@@ -17,10 +17,10 @@ import bisect
 import hashlib
 import json
 import math
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePath
 
+from photo_dedup.cache.atomic import write_text
 from photo_dedup.fingerprint.formats import RAW_EXTENSIONS
 from photo_dedup.scan.walk import FileEntry
 
@@ -212,9 +212,7 @@ def write_if_changed(path: Path, text: str) -> bool:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, text)  # whole or not at all, under a name of its own (two runs never share one)
     return True
 
 
