@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,11 +75,13 @@ class PhotoTable:
 
     def records(self, rows: Iterable[int]) -> dict[int, PhotoRecord]:
         """The photos in `rows` as plain records, keyed by row (new ones each call: callers add keys).
-        Only these rows are converted: the groups hold a small part of a large library."""
+        Only these rows are converted: the groups hold a small part of a large library. The values
+        are what the record's types say: an absent fact is None (never the frame's NaN), and a whole
+        number is an int (never the 85.0 a column with gaps holds)."""
         wanted = sorted(set(rows))
         converted = self.photos.iloc[wanted].to_dict("records")
         return {
-            row: cast(PhotoRecord, {str(k): v for k, v in record.items()})
+            row: cast(PhotoRecord, {str(k): plain_value(str(k), v) for k, v in record.items()})
             for row, record in zip(wanted, converted, strict=True)
         }
 
@@ -90,6 +94,28 @@ class PhotoTable:
             luma=self.luma[keep],
             colours=self.colours[keep],
         )
+
+
+# The fields a record types as whole numbers (`int` or `int | None` in Sidecar and PhotoRecord).
+def _type_name(kind: Any) -> str:
+    return str(getattr(kind, "__forward_arg__", kind))
+
+
+_WHOLE_NUMBERS = frozenset(
+    name
+    for name, kind in {**Sidecar.__annotations__, **PhotoRecord.__annotations__}.items()
+    if _type_name(kind).split("|")[0].strip() == "int"
+)
+
+
+def plain_value(field: str, value: Any) -> Any:
+    """A frame's value as the record's type has it: NaN (and pandas' NA) as None, a whole number of
+    an int field as an int."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if field in _WHOLE_NUMBERS and isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return int(float(value))
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def iter_sidecars(chunk_files: Iterable[str | Path]) -> Iterator[Sidecar]:
