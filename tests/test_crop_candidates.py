@@ -137,6 +137,12 @@ def test_a_collage_and_a_crop_of_it_are_shown_beside_the_photo_it_was_made_from(
     assert groups == [[0, 1, 2], [3, 4]]
     placed = _beside_originals(groups, {3, 4}, best_first, neighbours, lambda a, b: False)
     assert placed == [[0, 1, 2, 3, 4]]
+    # the crop of the collage ranked before the collage: it joins once the collage has (the mutant,
+    # one pass over the stragglers, leaves it in no group)
+    order = [0, 1, 2, 4, 3]
+    assert _beside_originals(around_keepers(order, neighbours), {3, 4}, order, neighbours, lambda a, b: False) == [
+        [0, 1, 2, 3, 4]
+    ]
     # a photo the user kept apart from the group stays in the group it had
     groups = around_keepers(best_first, neighbours)
     kept_apart = _beside_originals(groups, {3, 4}, best_first, neighbours, lambda a, b: {a, b} == {3, 0})
