@@ -42,14 +42,14 @@ MIN_DIFFERENCE = 4.0  # grey levels the edges differ by beyond twice the centre'
 # grey levels the blend leaves in the worst 8x8 window: the tulips 7.0, a vignette or an alpha fade of
 # scikit-image's photos 9.9 to 17.2; a burst neighbour (its subject moved) beside the other frame's fade 22.6 and up
 MAX_LOCAL = 20.0
-_WINDOW = 8
+_WINDOW = 8  # pixels: a moved subject of a sixteenth of the picture's side fills one
 _MAX_ASPECT_CHANGE = 0.03  # as the copies' max_aspect_change: a fade keeps the photo's shape
 _FAR = 40.0  # grey levels from the blend's colour, where the weight can be read
 _SMOOTH = 4.0  # pixels: how slowly the weight varies
-_KEPT = 0.05
-_EDGE = 8  # pixels of the 64x64 picture: the edges' band
-_CENTRE = slice(LUMA_SIDE // 4, LUMA_SIDE * 3 // 4)
-_BATCH = 1024
+_KEPT = 0.05  # of the weight: the tulips' untouched middle reads 0.99 to 1.00, JPEG noise included
+_EDGE = 8  # pixels of the 64x64 picture: the edges' band (the tulips' fade is under 0.7 there)
+_CENTRE = slice(LUMA_SIDE // 4, LUMA_SIDE * 3 // 4)  # the middle half each way: the tulips' fade leaves it
+_BATCH = 1024  # pairs compared at once: (1024, 64, 64) float32 is 16 MB a picture stack
 
 
 def centre_hashes(luma: np.ndarray) -> np.ndarray:
