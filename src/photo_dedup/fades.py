@@ -46,8 +46,8 @@ _WINDOW = 8  # pixels: a moved subject of a sixteenth of the picture's side fill
 _MAX_ASPECT_CHANGE = 0.03  # as the copies' max_aspect_change: a fade keeps the photo's shape
 _FAR = 40.0  # grey levels from the blend's colour, where the weight can be read
 _SMOOTH = 4.0  # pixels: how slowly the weight varies
-_KEPT = 0.05  # of the weight: the tulips' untouched middle reads 0.99 to 1.00, JPEG noise included
-_EDGE = 8  # pixels of the 64x64 picture: the edges' band (the tulips' fade is under 0.7 there)
+_KEPT = 0.05  # of the weight: the tulips' untouched middle reads 0.99 to 1.00
+_EDGE = 8  # pixels of the 64x64 picture: the edges' band (the tulips' weight 0.01 to 0.5 on top, left)
 _CENTRE = slice(LUMA_SIDE // 4, LUMA_SIDE * 3 // 4)  # the middle half each way: the tulips' fade leaves it
 _BATCH = 1024  # pairs compared at once: (1024, 64, 64) float32 is 16 MB a picture stack
 
