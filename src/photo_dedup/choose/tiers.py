@@ -31,8 +31,9 @@ from photo_dedup.choose.grouping import Group, around_keepers
 from photo_dedup.choose.keeper import KeeperRanking, mark_conversions
 from photo_dedup.match.bursts import SIMILAR_SECONDS, burst_pairs
 from photo_dedup.match.candidates import hamming
-from photo_dedup.match.crop_candidates import CROPPED, CROPPED_FROM, PADDED, PADDED_IN, cropped_pairs
+from photo_dedup.match.crop_candidates import CROPPED, CROPPED_FROM, PADDED, PADDED_IN, PLACED, PLACED_IN, cropped_pairs
 from photo_dedup.match.crops import crop_or_turn_pairs, same_moment_pairs
+from photo_dedup.match.fades import FADED, FADED_FROM, faded_pairs
 from photo_dedup.match.photo_table import PhotoRecord, PhotoTable
 from photo_dedup.match.turns import turned_pairs
 from photo_dedup.match.verify import PairEvidence
@@ -44,8 +45,12 @@ INVERSE_KIND = {
     CROPPED_FROM: CROPPED,
     PADDED: PADDED_IN,
     PADDED_IN: PADDED,
+    PLACED: PLACED_IN,
+    PLACED_IN: PLACED,
+    FADED: FADED_FROM,
+    FADED_FROM: FADED,
 }
-_DERIVED_KINDS = frozenset({CROPPED, PADDED})  # (x, y): y is made from x
+_DERIVED_KINDS = frozenset({CROPPED, PADDED, PLACED, FADED})  # (x, y): y is made from x
 _DEFAULT_KIND = {EDIT: "other colours or tones", SIMILAR: "a similar shot (moved)"}
 REASON = {
     EDIT: "edits of one shot: nothing is removed unless you choose the photo to keep",
@@ -88,12 +93,14 @@ def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Grou
     # crops and pads, with or without a capture time: found by the boxes a crop most often keeps
     aspect = (table.photos["width"] / table.photos["height"]).to_numpy(dtype=np.float64)
     crops, crop_kinds = cropped_pairs(table.luma, aspect, staying)
+    fades, fade_kinds = faded_pairs(table, staying)  # a vignette or an alpha fade: the middle kept
     measured = evidence.pairs[evidence.edit]
     return ReviewPairs.of(
         (measured, list(evidence.edit_kind[evidence.edit])),
         (found, "a crop or a turn (taken at the same moment)"),
         (turns, "turned or mirrored"),
         (crops, crop_kinds),
+        (fades, fade_kinds),
     )
 
 
@@ -167,10 +174,31 @@ def review_groups(
         # leads its edits); then the keeper rules
         derived = {y for (x, y), kind in kind_of.items() if kind in _DERIVED_KINDS and x in component}
         best_first = sorted(component, key=lambda i: (i in derived, ranking.key(records[i])))
-        for ordered in _with_stragglers(around_keepers(best_first, neighbours), best_first, neighbours, kept_apart):
+        split = around_keepers(best_first, neighbours)
+        for ordered in _beside_originals(split, derived, best_first, neighbours, kept_apart):
             groups.append(_review_group(table, records, relation, ordered, decisions, kind_of))
     groups.sort(key=lambda group: records[group.keeper]["path"])
     return groups
+
+
+def _beside_originals(
+    groups: list[list[int]],
+    derived: set[int],
+    best_first: list[int],
+    neighbours: dict[int, set[int]],
+    apart: Callable[[int, int], bool],
+) -> list[list[int]]:
+    """The groups, where one led by a photo made from another (a crop, a pad, a collage: its own
+    original went to another keeper's group) is taken apart and its members placed as stragglers,
+    beside the photo they were made from; members that find no place keep their group."""
+    led = [group for group in groups if group[0] not in derived]
+    placed = _with_stragglers(led, best_first, neighbours, apart)
+    where = {member for group in placed for member in group}
+    for group in groups:
+        left = [member for member in group if member not in where] if group[0] in derived else []
+        if len(left) > 1:
+            placed.append(left)
+    return placed
 
 
 def _with_stragglers(
@@ -184,18 +212,22 @@ def _with_stragglers(
     them: an edit of an edit (a pad of a grey version) is shown beside its shot, never alone; never
     into a group holding a photo the user kept apart from it (`apart`)."""
     group_of = {member: number for number, group in enumerate(groups) for member in group}
-    for photo in best_first:
-        if photo not in group_of:
-            placed = [
-                other
-                for other in best_first
-                if other in group_of
-                and other in neighbours.get(photo, ())
-                and not any(apart(photo, member) for member in groups[group_of[other]])
-            ]
-            if placed:
-                groups[group_of[placed[0]]].append(photo)
-                group_of[photo] = group_of[placed[0]]
+    joined = True
+    while joined:  # until none joins: a crop of a collage joins once the collage has
+        joined = False
+        for photo in best_first:
+            if photo not in group_of:
+                placed = [
+                    other
+                    for other in best_first
+                    if other in group_of
+                    and other in neighbours.get(photo, ())
+                    and not any(apart(photo, member) for member in groups[group_of[other]])
+                ]
+                if placed:
+                    groups[group_of[placed[0]]].append(photo)
+                    group_of[photo] = group_of[placed[0]]
+                    joined = True
     return groups
 
 

@@ -10,7 +10,8 @@ picture gives, besides its own hash, the hashes of the boxes a crop most often k
 and a padded photo (a border of one colour on one side or more: `ImageOps.pad`) the hash of what
 is inside its border. A photo whose own hash is close to a box hash of another is a candidate, then
 verified by crops' search for the crop inside the other photo (the box found must line up as a
-copy's would), a pad by comparing its inside with the other photo at the inside's resolution.
+copy's would), a pad by comparing its inside with the other photo at the inside's resolution; a
+box with a seam on every inner side is the smaller photo placed whole in the larger (seams.py).
 Pairs found are edits of one shot: kept, shown beside each other.
 Cost: some 45 hashes a photo, sampled for all photos of one aspect at once, and one hash search.
 """
@@ -24,6 +25,7 @@ from scipy.fft import dctn
 from photo_dedup.fingerprint.signature import LUMA_SIDE
 from photo_dedup.match.candidates import band_radius, close_across
 from photo_dedup.match.crops import MAX_CROP_AREA, MIN_COARSE_MATCH, crop_near, gradient_correlation
+from photo_dedup.match.seams import placed_whole
 from photo_dedup.match.turns import dct_hashes, low_frequencies
 
 MAX_BOX_DISTANCE = 6  # bits of the 64-bit hash between a crop and its box
@@ -37,6 +39,7 @@ _SAMPLES = 32
 # what the second photo of a pair is to the first
 CROPPED, CROPPED_FROM = "a crop", "the photo it was cropped from"
 PADDED, PADDED_IN = "padded (a border added)", "what was padded (without its border)"
+PLACED, PLACED_IN = "a larger picture holding it whole (a collage)", "the photo it holds whole"
 _INSETS = (0.0, 0.5, 1.0)  # pixels: where a border ends, to half a pixel
 _BATCH = 4096  # photos hashed at once: (4096, 64, 64) float32 is 64 MB
 Box = tuple[float, float, float, float]
@@ -210,11 +213,15 @@ def cropped_pairs(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -> t
                 found[(min(whole, part), max(whole, part))] = PADDED if whole > part else PADDED_IN
         elif (whole, part) not in candidates and _alike(_box_picture(luma[whole], box), luma[part]):
             candidates[(whole, part)] = box
-    for (whole, part), (left, top, width, _) in candidates.items():
+    for (whole, part), box in candidates.items():
         pair = (min(whole, part), max(whole, part))
+        left, top, width, _ = box
         if pair not in found and crop_near(
             luma[whole], float(aspect[whole]), luma[part], float(aspect[part]), (width, left, top)
         ):
-            found[pair] = CROPPED if part > whole else CROPPED_FROM
+            if placed_whole(luma[whole], box):  # a seam around the box: the photo pasted, not cropped
+                found[pair] = PLACED if whole > part else PLACED_IN
+            else:
+                found[pair] = CROPPED if part > whole else CROPPED_FROM
     ordered = sorted(found)
     return np.array(ordered, dtype=np.int64).reshape(-1, 2), [found[pair] for pair in ordered]

@@ -4,10 +4,13 @@ original; different photos are not. Real photos (scikit-image's), real signature
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageOps
 from support.signature_table import table_of
 
-from photo_dedup.match.crop_candidates import cropped_pairs, padded_content
+from photo_dedup.choose.grouping import around_keepers
+from photo_dedup.match.crop_candidates import PLACED, cropped_pairs, padded_content
+from photo_dedup.match.seams import MIN_SEAM, seam_steps
 
 NAMES = ["astronaut", "chelsea", "coffee", "rocket", "hubble"]
 
@@ -91,3 +94,56 @@ def test_a_photo_matching_only_a_member_of_another_group_joins_that_group():
     best_first = [0, 1, 2]
     assert around_keepers(best_first, neighbours) == [[0, 1]]
     assert _with_stragglers(around_keepers(best_first, neighbours), best_first, neighbours) == [[0, 1, 2]]
+
+
+def _collage(left: Image.Image, right: Image.Image) -> Image.Image:
+    """Two photos side by side at one height (a collage, or Pillow's merged_hopper: one photo twice)."""
+    height = left.height
+    right = right.resize((round(right.width * height / right.height), height))
+    canvas = Image.new("RGB", (left.width + right.width, height))
+    canvas.paste(left, (0, 0))
+    canvas.paste(right, (left.width, 0))
+    return canvas
+
+
+@pytest.mark.parametrize("name", ["chelsea", "coffee", "motorcycle"])
+def test_a_photo_placed_whole_in_a_collage_is_told_from_a_crop_by_its_seam(photos, name):
+    """A collage holding the photo whole beside another photo, or twice, is made from it; a crop of a
+    photo's left part is cut from it (mutants: placed_whole always false says 'the photo it was
+    cropped from' of the collages; MIN_SEAM at 0 says 'a larger picture holding it' of the crop)."""
+    image = photos[name].convert("RGB")
+    square = image.crop((0, 0, image.height, image.height))
+    other = photos["hubble"].convert("RGB")
+    made = [_collage(square, other), _collage(square, square), image]
+    table = table_of([square, *made])
+    pairs, kinds = cropped_pairs(table.luma, _aspect(table), np.arange(len(table)))
+    said = dict(zip(map(tuple, pairs.tolist()), kinds, strict=True))
+    assert said.get((0, 1)) == PLACED and said.get((0, 2)) == PLACED, said
+    assert said.get((0, 3)) == "the photo it was cropped from", said
+    steps = [seam_steps(table.luma[i], (0.0, 0.0, square.width / made[i - 1].width, 1.0)) for i in (1, 2, 3)]
+    assert min(steps[0]) >= MIN_SEAM and min(steps[1]) >= MIN_SEAM > max(steps[2]), steps
+
+
+def test_a_collage_and_a_crop_of_it_are_shown_beside_the_photo_it_was_made_from():
+    """The collage (3) holds the original (1) whole; the original went to a better keeper's group (0,
+    e.g. a larger grey version), so the collage and its crop (4) alone would form a group without the
+    original (the mutant, plain _with_stragglers, keeps that group); they join the original's group."""
+    from photo_dedup.choose.tiers import _DERIVED_KINDS, _beside_originals
+
+    assert PLACED in _DERIVED_KINDS
+    neighbours = {0: {1, 2}, 1: {0, 3}, 2: {0}, 3: {1, 4}, 4: {3}}
+    best_first = [0, 1, 2, 3, 4]  # derived last: 3 made from 1, 4 cut from 3
+    groups = around_keepers(best_first, neighbours)
+    assert groups == [[0, 1, 2], [3, 4]]
+    placed = _beside_originals(groups, {3, 4}, best_first, neighbours, lambda a, b: False)
+    assert placed == [[0, 1, 2, 3, 4]]
+    # the crop of the collage ranked before the collage: it joins once the collage has (the mutant,
+    # one pass over the stragglers, leaves it in no group)
+    order = [0, 1, 2, 4, 3]
+    assert _beside_originals(around_keepers(order, neighbours), {3, 4}, order, neighbours, lambda a, b: False) == [
+        [0, 1, 2, 3, 4]
+    ]
+    # a photo the user kept apart from the group stays in the group it had
+    groups = around_keepers(best_first, neighbours)
+    kept_apart = _beside_originals(groups, {3, 4}, best_first, neighbours, lambda a, b: {a, b} == {3, 0})
+    assert kept_apart == [[0, 1, 2], [3, 4]]
