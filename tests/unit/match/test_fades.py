@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageEnhance
-from signature_table import table_of
+from support.signature_table import table_of
 
 from photo_dedup.demo import variants
 from photo_dedup.match.fades import FADED, FADED_FROM, faded, faded_pairs
