@@ -1,11 +1,13 @@
 import os
 import sys
 import time
+from pathlib import Path
 
 import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from photo_dedup.cache.layout import CACHE_DIR, CacheLayout
 from photo_dedup.config.values import ConfigError, normalise_config, schema_problem
 from photo_dedup.scan.run_lock import AnotherRun, claim_folder
 from photo_dedup.outputs.run_summary import (
@@ -15,13 +17,16 @@ from photo_dedup.outputs.run_summary import (
     summary_lines,
 )
 from photo_dedup.scan.run_setup import (
-    CACHE_DIR,
     ConfigProblem,
     RunPlan,
     planned_run,
     prepare_run,
     remove_snakemake_log,
 )
+
+CACHE = CacheLayout(
+    Path(CACHE_DIR)
+)  # the cache's paths, relative to the working directory
 
 with open(
     os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
@@ -117,7 +122,7 @@ def chunk_manifest(wildcards):
 
 
 def chunk_sidecars(wildcards):
-    return expand(f"{CACHE_DIR}/chunks/{{chunk}}.jsonl", chunk=CHUNKS)
+    return expand(f"{CACHE.chunks}/{{chunk}}.jsonl", chunk=CHUNKS)
 
 
 def decisions_file(wildcards):

@@ -2,7 +2,7 @@ rule fingerprint_chunk:
     input:
         manifest=chunk_manifest,
     output:
-        sidecars=f"{CACHE_DIR}/chunks/{{chunk}}.jsonl",
+        sidecars=f"{CACHE.chunks}/{{chunk}}.jsonl",
     log:
         "logs/fingerprint/{chunk}.log",
     benchmark:
@@ -24,7 +24,7 @@ rule photo_sidecar:
     input:
         photo=photo_for_sidecar,
     output:
-        sidecar=f"{CACHE_DIR}/sidecars/{{photo}}.json",
+        sidecar=f"{CACHE.sidecars}/{{photo}}.json",
     log:
         "logs/sidecar/{photo}.log",
     wildcard_constraints:

@@ -8,7 +8,7 @@ rule find_groups:
         groups_csv="results/groups.csv",
         groups_json="results/groups.json",
         unreadable="results/unreadable.csv",
-        pairs=f"{CACHE_DIR}/pairs.csv",
+        pairs=str(CACHE.pairs),
         photos_csv="results/apple-photos-duplicates.csv",
         photos_script="results/apple-photos-duplicates.applescript",
     log:
@@ -21,6 +21,6 @@ rule find_groups:
         keeper=keeper_settings(),
         raw_jpeg_pairs=config["raw_jpeg_pairs"],
         similar_shots=config["similar_shots"],
-        companion_digests=f"{CACHE_DIR}/companion-digests.json",
+        companion_digests=str(CACHE.companion_digests),
     script:
         "../scripts/find_groups.py"

@@ -22,7 +22,7 @@ rule contact_sheet:
 
 rule distance_plot:
     input:
-        pairs=f"{CACHE_DIR}/pairs.csv",
+        pairs=str(CACHE.pairs),
     output:
         png="results/pair-distances.png",
     log:

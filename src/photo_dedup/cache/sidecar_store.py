@@ -16,24 +16,26 @@ from pathlib import Path
 from typing import cast
 
 from photo_dedup.cache.atomic import write_text
+from photo_dedup.cache.layout import CacheLayout
 from photo_dedup.cache.sidecar_record import Sidecar
 
 
 class SidecarStore:
     def __init__(self, cache_dir: str | Path) -> None:
         self.root = Path(cache_dir)
+        self.layout = CacheLayout(self.root)
 
     def sidecar_path(self, photo_path: str) -> Path:
         """`cache/sidecars/<absolute photo path>.json`, with over-long names shortened (see `cache_name`)."""
         parts = os.path.abspath(photo_path).lstrip("/").split("/")
         parts[-1] += ".json"
-        return self.root.joinpath("sidecars", *(cache_name(part) for part in parts))
+        return self.layout.sidecars.joinpath(*(cache_name(part) for part in parts))
 
     def content_path(self, digest: str) -> Path:
-        return self.root / "content" / digest[:2] / f"{digest}.json"
+        return self.layout.content / digest[:2] / f"{digest}.json"
 
     def thumbnail_path(self, digest: str) -> Path:
-        return self.root / "thumbs" / digest[:2] / f"{digest}.jpg"
+        return self.layout.thumbs / digest[:2] / f"{digest}.jpg"
 
     def thumbnail_whole(self, relative: object) -> bool:
         """The thumbnail a record names is there and whole (a JPEG ends with its EOI marker)."""

@@ -17,6 +17,7 @@ from photo_dedup.apple_photos.catalog import assets_by_path
 from photo_dedup.apple_photos.duplicates import apply_photos_rules, write_photos_duplicates
 from photo_dedup.cache.chunk_records import DamagedChunk
 from photo_dedup.cache.digests import DigestCache
+from photo_dedup.cache.layout import CacheLayout
 from photo_dedup.choose.decisions import Decisions, load_decisions
 from photo_dedup.choose.grouping import copy_groups
 from photo_dedup.choose.keeper import DEFAULT_RULES, YOUR_CHOICE, KeeperRanking, Rule, present
@@ -103,7 +104,7 @@ def find_groups(
     rows = attach_companions(rows, scan.get("companions", {}), digests.size_and_digest, staying=frozenset(assets))
     digests.save()
     rows = apply_photos_rules(rows, assets)
-    tag_cache = str(Path(companion_digests).with_name("exiftool-tags.json")) if companion_digests else None
+    tag_cache = str(CacheLayout(Path(companion_digests).parent).exiftool_tags) if companion_digests else None
     rows = with_inheritance(rows, scan.get("companions", {}), assets, tag_cache=tag_cache)  # what kept photos inherit
     unreadable = pd.concat([failed, pd.DataFrame(scan["problems"], columns=["path", "reason"])], ignore_index=True)
     summary = summarise(rows, unreadable, scan["counts"])

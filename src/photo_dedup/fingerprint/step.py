@@ -14,6 +14,7 @@ from pathlib import Path
 from photo_dedup.cache.atomic import replacing
 from photo_dedup.cache.chunk_records import ChunkWriter
 from photo_dedup.cache.digests import file_digest
+from photo_dedup.cache.layout import CacheLayout
 from photo_dedup.cache.sidecar_record import Sidecar
 from photo_dedup.cache.sidecar_store import SidecarStore
 from photo_dedup.fingerprint.decode import UnreadablePhoto, decode_photo
@@ -171,7 +172,7 @@ def progress_line(cache_dir: Path, chunk: str, counts: Counter[str], seconds: fl
     done = 0
     for name, count in to_run.items():
         with contextlib.suppress(OSError):
-            if (cache_dir / "chunks" / f"{name}.jsonl").stat().st_mtime >= started:
+            if CacheLayout(cache_dir).chunk_file(name).stat().st_mtime >= started:
                 done += count
     total = sum(to_run.values())
     elapsed = time.time() - started

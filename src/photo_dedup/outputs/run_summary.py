@@ -19,6 +19,7 @@ from types import FrameType, TracebackType
 
 from photo_dedup.cache.atomic import free_bytes
 from photo_dedup.cache.chunk_records import looks_whole
+from photo_dedup.cache.layout import CacheLayout
 from photo_dedup.cache.sidecar_store import SidecarStore
 from photo_dedup.scan.chunks import read_manifest
 from photo_dedup.workflow.step_log import FAILED, disk_full_marker
@@ -161,7 +162,7 @@ def interrupted_line(cache: str | Path, chunks: list[str]) -> str:
     store = SidecarStore(cache)
     done = total = 0
     for name in chunks:
-        manifest, chunk = cache / "manifests" / f"{name}.jsonl", cache / "chunks" / f"{name}.jsonl"
+        manifest, chunk = CacheLayout(cache).manifest(name), CacheLayout(cache).chunk_file(name)
         try:
             entries = list(read_manifest(manifest))
             current = looks_whole(chunk, len(entries)) and chunk.stat().st_mtime >= manifest.stat().st_mtime

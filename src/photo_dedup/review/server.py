@@ -36,10 +36,11 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from photo_dedup.cache.atomic import write_text
+from photo_dedup.cache.layout import CACHE_DIR, CacheLayout
 from photo_dedup.config.decisions_file import DecisionsProblem, decisions_digest, load_decisions_file
 from photo_dedup.workflow.command import snakemake_command
 
-LAST_CONFIG = Path("cache") / "last-config.json"
+LAST_CONFIG = CacheLayout(Path(CACHE_DIR)).last_config
 DEFAULT_DECISIONS = "decisions.json"
 MAX_BODY = 20 * 1024 * 1024
 LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")

@@ -25,6 +25,7 @@ from photo_dedup.apple_photos.catalog import catalog_libraries
 from photo_dedup.cache.atomic import DiskFull, disk_full_words, free_bytes, is_disk_full
 from photo_dedup.cache.atomic import write_text as replace_text
 from photo_dedup.cache.chunk_records import counted_records, looks_whole
+from photo_dedup.cache.layout import CACHE_DIR, CacheLayout
 from photo_dedup.cache.sidecar_store import SidecarStore
 from photo_dedup.config.decisions_file import DecisionsProblem, load_decisions_document
 from photo_dedup.scan.chunks import (
@@ -37,11 +38,8 @@ from photo_dedup.scan.chunks import (
 )
 from photo_dedup.scan.walk import FileEntry, distinct_roots, inside, scan_library
 
-CACHE_DIR = "cache"
 RESULTS_DIR = "results"
 DEMO_LIBRARY = "demo-library"
-PHOTOS_CATALOG = "apple-photos.json"
-PROGRESS_PLAN = "progress.json"
 
 
 class ConfigProblem(Exception):
@@ -167,7 +165,7 @@ def bytes_needed(cache: Path) -> int:
     """The least room the steps of this run need: for the photos of the chunks it makes (named in
     the progress plan), more for those with no sidecar yet."""
     try:
-        plan = json.loads((cache / PROGRESS_PLAN).read_text(encoding="utf-8"))
+        plan = json.loads(CacheLayout(cache).progress_plan.read_text(encoding="utf-8"))
         names = [str(name) for name in plan["chunks"]]
     except (OSError, ValueError, KeyError, TypeError):
         return BYTES_PER_RUN
@@ -177,7 +175,7 @@ def bytes_needed(cache: Path) -> int:
     needed = BYTES_PER_RUN
     for name in names:
         with contextlib.suppress(OSError, ValueError, KeyError):
-            for entry in read_manifest(cache / "manifests" / f"{name}.jsonl"):
+            for entry in read_manifest(CacheLayout(cache).manifest(name)):
                 new = not store.sidecar_path(entry.path).exists()
                 needed += BYTES_PER_NEW_PHOTO if new else BYTES_PER_PHOTO
     return needed
@@ -193,7 +191,7 @@ def chosen_library(config: dict[str, Any], workdir: str, dry_run: bool = False) 
     """
     given = config.get("library")
     if given in (None, "", []):
-        remembered = _last_library(Path(workdir) / CACHE_DIR / "last-config.json")
+        remembered = _last_library(CacheLayout.of(workdir).last_config)
         if remembered:
             config["library"] = remembered
             shown = ", ".join(library_roots(config))
@@ -262,21 +260,22 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None, 
     # what the library is, for the scan report; not how it was chosen nor what this run did to the
     # cache, which would make the next run's report differ and Snakemake remake the results
     library_notes = more_notes + scan.notes
-    cache = Path(workdir) / CACHE_DIR
-    chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]), cores, previous_split(cache / "manifests"))
+    layout = CacheLayout.of(workdir)
+    cache = layout.root
+    chunks = split_into_chunks(scan.photos, int(config["photos_per_job"]), cores, previous_split(layout.manifests))
     dry = DryRunPlan(cache) if dry_run else None
     if dry is None:
-        write_manifests(chunks, cache / "manifests")
+        write_manifests(chunks, layout.manifests)
     else:
         for name, entries in chunks.items():
             dry.write(f"manifests/{name}.jsonl", manifest_text(entries))
-    chunk_notes = remove_damaged_chunks(chunks, cache / "chunks", dry)
+    chunk_notes = remove_damaged_chunks(chunks, layout.chunks, dry)
     notes += chunk_notes
     if dry is None:
         write_progress_plan(chunks, cache)
         # the configuration of this run, for the review server's "rerun" (see review_server.py)
-        write_if_changed(cache / "last-config.json", json.dumps(config, sort_keys=True, indent=1, default=str) + "\n")
-    remake = any(not (cache / "chunks" / f"{name}.jsonl").exists() for name in chunks)
+        write_if_changed(layout.last_config, json.dumps(config, sort_keys=True, indent=1, default=str) + "\n")
+    remake = any(not layout.chunk_file(name).exists() for name in chunks)
     if remake and dry is None:
         # Snakemake does not rerun a job for a missing intermediate file while the final
         # results look up to date: withdraw the results so that they are made anew.
@@ -292,12 +291,12 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None, 
     }
     scan_text = json.dumps(scan_report, sort_keys=True, indent=1) + "\n"
     if dry is None:
-        write_if_changed(cache / "scan.json", scan_text)
+        write_if_changed(layout.scan, scan_text)
     else:
         dry.write("scan.json", scan_text)
         if remake:  # the run withdraws the results: a newer scan report shows them made anew
             dry.renew("scan.json")
-    notes += write_photos_catalog(sorted(scan.bundles), cache / PHOTOS_CATALOG, dry)
+    notes += write_photos_catalog(sorted(scan.bundles), layout.photos_catalog, dry)
     return RunPlan(libraries=roots, chunks=list(chunks), notes=notes, plan_files=dry.changed if dry else {})
 
 
@@ -377,11 +376,11 @@ def write_progress_plan(chunks: dict[str, list[FileEntry]], cache: Path) -> None
     when it started: each chunk job reads it to say how far the run is and how long it may take."""
     to_run = {}
     for name, entries in chunks.items():
-        chunk, manifest = cache / "chunks" / f"{name}.jsonl", cache / "manifests" / f"{name}.jsonl"
+        chunk, manifest = CacheLayout(cache).chunk_file(name), CacheLayout(cache).manifest(name)
         if not chunk.exists() or chunk.stat().st_mtime < manifest.stat().st_mtime:
             to_run[name] = len(entries)
     plan = {"started": time.time(), "chunks": to_run}
-    replace_text(cache / PROGRESS_PLAN, json.dumps(plan, sort_keys=True) + "\n")
+    replace_text(CacheLayout(cache).progress_plan, json.dumps(plan, sort_keys=True) + "\n")
 
 
 def remove_damaged_chunks(chunks: dict[str, list[FileEntry]], folder: Path, dry: DryRunPlan | None = None) -> list[str]:
@@ -418,7 +417,7 @@ def planned_run(workdir: str) -> RunPlan:
 
     Such a job must not scan the library again: it only needs to know the chunks and roots.
     """
-    cache = Path(workdir) / CACHE_DIR
-    scan = json.loads((cache / "scan.json").read_text(encoding="utf-8"))
-    chunks = sorted(path.stem for path in (cache / "manifests").glob("*.jsonl"))
+    cache = CacheLayout.of(workdir).root
+    scan = json.loads(CacheLayout(cache).scan.read_text(encoding="utf-8"))
+    chunks = sorted(path.stem for path in CacheLayout(cache).manifests.glob("*.jsonl"))
     return RunPlan(libraries=list(scan["libraries"]), chunks=chunks)
