@@ -116,12 +116,18 @@ def placed(rows: pd.DataFrame) -> tuple[dict[Pair, str], dict[str, list[tuple[st
     """For every pair of files sharing a group, the closest tier they share; and each file's groups.
 
     An edit or similar group lists one photo of each copy group (its keeper): the other copies count as
-    placed there too, as the page shows them."""
+    placed there too, as the page shows them. A similar group is built likewise between the photos that
+    stay once the edits are grouped, so it lists one photo of each edit group (its first): the edits of
+    that photo count as placed in it too (a crop of one burst frame, beside the other frame)."""
     copies_of: dict[str, set[str]] = {}
     for _, members in rows[rows["relation"] == "copy"].groupby("group_id"):
         keys = set(members["key"])
         for key in keys:
             copies_of[key] = keys
+    edits_of: dict[str, set[str]] = {}  # an edit group's first photo: every file of its group
+    for _, members in rows[rows["relation"] == "edit"].groupby("group_id", sort=False):
+        first = str(members["key"].iloc[0])
+        edits_of[first] = set().union(*(copies_of.get(key, {key}) for key in members["key"]))
     tiers: dict[Pair, str] = {}
     groups_of: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
     for _, members in rows.groupby("group_id"):
@@ -129,6 +135,8 @@ def placed(rows: pd.DataFrame) -> tuple[dict[Pair, str], dict[str, list[tuple[st
         keys = set(members["key"])
         if relation != "copy":
             keys = set().union(*(copies_of.get(key, {key}) for key in keys))
+        if relation == "similar":
+            keys = keys.union(*(edits_of.get(key, set()) for key in keys))
         for key in keys:
             groups_of[key].append((relation, keys))
         for a, b in itertools.combinations(sorted(keys), 2):

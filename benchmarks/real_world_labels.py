@@ -37,7 +37,7 @@ Rules for the modes of one picture (Pillow's hopper comes in many):
 - a light sharpening (Pillow's DETAIL filter: enhanced_hopper) counts as a copy, like a light auto-adjust.
 
 A *scene* (SCENES) lists copy sets that are other exposures of one moment or subject taken to be
-culled: bursts, retakes, overlapping frames of a mosaic: every pair across them is **similar**.
+culled: bursts and retakes (one camera, moments apart): every pair across them is **similar**.
 
 LOOKALIKES lists pairs of sets that are *different photos that look alike* (hard negatives): they are
 unrelated, like every pair not covered above, and are only named to be reported.
@@ -52,6 +52,7 @@ masked hopper.
 
 from __future__ import annotations
 
+import itertools
 from typing import NamedTuple
 
 
@@ -126,6 +127,10 @@ COMMIT_OF = {
     "pillow_heif:tests/images/heif_other/pug.heic": "fbba42106392ff4c7aeda9cb577b55debc939eab",
     "pillow_heif:tests/images/jpeg_gif_png/pug.jpeg": "8ce13d8f0f58e402e1e4afa92b605fbb1edcd53d",
     "pillow_heif:tests/images/jpeg_gif_png/pug_90_flipped.jpeg": "af5d884ec67843f62d6c70d60885718559700ea8",
+    **{f"pillow_heif:tests/images/pug_2_{n}.heic": "63c5465ec6ab9a9a206ea3d5a461b3580d3dd13e" for n in (0, 1, 3)},
+    "pillow_heif:tests/images/pug_1_0.heic": "63c5465ec6ab9a9a206ea3d5a461b3580d3dd13e",
+    "libvips:assets/images/tn_watermark.jpg": "1c6de32d04ec97bf95846bbdf0c4ec43d11b4494",
+    "libvips:assets/images/circles1.jpg": "1c6de32d04ec97bf95846bbdf0c4ec43d11b4494",
 }
 
 
@@ -399,6 +404,15 @@ SETS: dict[str, list[str]] = {
     "pug on the ground": ["pillow_heif:tests/images/jpeg_gif_png/pug.jpeg"],
     "pug turned and mirrored": ["pillow_heif:tests/images/jpeg_gif_png/pug_90_flipped.jpeg"],
     "pug tiny": ["pillow_heif:tests/images/heif/zPug_3.heic"],
+    # the two iPhone XS shots cropped (their capture times kept: PUG1's 16:08:14.164, PUG2's 16:08:12.308)
+    "PUG1 face": [
+        "pillow_heif:tests/images/heif_other/empty_icc.heic",  # the same bytes as tests/images/pug_2_2.heic
+        *(f"pillow_heif:tests/images/pug_2_{n}.heic" for n in (0, 1, 3)),  # its other encodes, 1025x900
+    ],
+    "PUG2 face and paws": ["pillow_heif:tests/images/pug_1_0.heic"],  # 1280x1280
+    # the same Nikon D3X, 1 h 31 min apart: two other children (marks drawn on both); stay in no group
+    "vips boy watermarked": ["libvips:assets/images/tn_watermark.jpg"],  # 1024x683
+    "vips girl circles": ["libvips:assets/images/circles1.jpg"],
     "arrow": ["pillow_heif:tests/images/heif_other/arrow.heic", "pillow_heif:tests/images/arrow__prof.heic"],
     **{
         f"pillow_heif {name}": [f"{_NOKIA}/{name}_1440x960.heic"]
@@ -413,7 +427,6 @@ SETS: dict[str, list[str]] = {
             "nokia/bothie/bothie_1440x960.heic",
             "nokia/stereo/stereo_1200x800.heic",
             "nokia/burst/rally_burst.heic",
-            "heif_other/empty_icc.heic",
             "heif_other/nokia/alpha.heic",
             "heif_other/nokia/bird_burst.heic",
             "heif_other/spatial_photo.heic",
@@ -595,6 +608,7 @@ NO_ORIGINAL = {
     "pp wine",
     "pp earth",
     "pp wallpaper",
+    "PUG1 face",  # pillow_heif's encodes of one crop (pug_2_0 ... pug_2_3), none marked as the source
 }
 
 _HOPPER_EDITS = [name for name in SETS if name.startswith("hopper") and name != "hopper"]
@@ -604,6 +618,8 @@ SHOTS: list[list[str]] = [
     ["hopper", *_HOPPER_EDITS],
     ["pp IMG_4120", "pp IMG_E4120"],  # Apple Photos' edit: black and white, cropped
     ["pug on the ground", "pug turned and mirrored"],
+    ["PUG1", "PUG1 face"],  # crops keeping the capture time
+    ["PUG2", "PUG2 face and paws"],
     ["pp portrait fit", "pp portrait centre", "pp portrait left", "pp portrait right", "pp portrait face"],
     ["fox", "fox monochrome"],
     ["paris", "paris transposed"],
@@ -630,7 +646,10 @@ SHOTS: list[list[str]] = [
 # Other exposures of one moment or subject: every pair across them is similar.
 SCENES: list[list[str]] = [
     ["PUG1", "PUG2"],  # two shots of an iPhone, 2 s apart
-    [f"vips mosaic {n}.{m}" for n in range(1, 5) for m in (1, 2)],  # overlapping frames of one engraving
+    # a crop of one of those shots beside the other shot: the pug has moved its head and paws
+    ["PUG1 face", "PUG2"],
+    ["PUG1", "PUG2 face and paws"],
+    ["PUG1 face", "PUG2 face and paws"],
 ]
 
 # Different photos that look alike (unrelated; named only to be reported).
@@ -649,4 +668,7 @@ LOOKALIKES: list[tuple[str, str]] = [
     ("tractor", "garden"),
     ("pp face 6", "pp face 12"),  # a woman beside bicycles, two other photos
     ("pp couple selfie", "pp face overlap/4"),  # a couple's selfies, two other photos
+    # libvips's mosaicing tests: 531x373 grey tiles cut from one scan of one tapestry, overlapping;
+    # no camera and no moment (no EXIF), so not bursts or retakes of a photo: other parts of one picture
+    *itertools.combinations([f"vips mosaic {n}.{m}" for n in range(1, 5) for m in (1, 2)], 2),
 ]
