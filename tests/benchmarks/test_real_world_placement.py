@@ -3,13 +3,8 @@ photo of each copy group and of each edit group, so their other files count as p
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from real_world import placed  # noqa: E402
+from real_world import placed  # benchmarks/ is on the tests' path (pyproject: pythonpath)
 
 
 def test_a_crop_of_one_burst_frame_counts_as_beside_the_other_frame():
