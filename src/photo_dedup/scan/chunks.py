@@ -104,27 +104,40 @@ def split_into_chunks(
     `previous` is the last split (path to chunk index, see previous_split). Where it made as many
     chunks as this library needs, every photo in it stays in its chunk, whatever its new size (a
     rebalance would move other photos: a photo rewritten smaller or larger changes the costs), and
-    new photos go, one at a time, to the cheapest chunk; a fresh split is made only when the costs
-    have drifted beyond twice the tolerance (photos removed from one chunk, say).
+    new photos go, one at a time, to the cheapest chunk; the fresh split is taken only where the kept
+    one's costs spread further than its by more than twice the tolerance and a photo (photos removed
+    from one chunk, say): a split the rebalance could not even out stays as it is.
     """
     photos = sorted(photos)
     n_chunks = chunk_count(len(photos), photos_per_chunk, cores)
     cores_at_once = cores or max(1, n_chunks // CHUNKS_PER_CORE)
-    kept = _kept_split(photos, n_chunks, cores_at_once, previous or {})
-    if kept is None:
-        members: list[list[FileEntry]] = [[] for _ in range(n_chunks)]
-        for entry in photos:
-            members[chunk_of(entry.path, n_chunks)].append(entry)
-        kept = rebalanced(members, cores_at_once)
+    members: list[list[FileEntry]] = [[] for _ in range(n_chunks)]
+    for entry in photos:
+        members[chunk_of(entry.path, n_chunks)].append(entry)
+    fresh = rebalanced(members, cores_at_once)
+    kept = _kept_split(photos, n_chunks, previous or {})
+    if kept is None or _spread(kept) > _spread(fresh) + _drift_allowed(photos, cores_at_once):
+        kept = fresh
     chunks = {chunk_name(index): sorted(entries) for index, entries in enumerate(kept) if entries}
     return dict(sorted(chunks.items()))
 
 
-def _kept_split(
-    photos: list[FileEntry], n_chunks: int, cores: int, previous: Mapping[str, int]
-) -> list[list[FileEntry]] | None:
-    """The last split with this library's photos (see split_into_chunks), or None where a fresh
-    split is due: no last split, another chunk count, or costs drifted apart."""
+def _spread(chunks: list[list[FileEntry]]) -> int:
+    """The estimated cost of the costliest chunk less that of the cheapest."""
+    loads = [sum(photo_cost(entry) for entry in entries) for entries in chunks]
+    return max(loads) - min(loads)
+
+
+def _drift_allowed(photos: list[FileEntry], cores: int) -> float:
+    """How much more a kept split's costs may spread than a fresh split's: twice the tolerance, and
+    one photo (a photo rewritten larger or smaller moves the costs by at most its own)."""
+    total = sum(photo_cost(entry) for entry in photos)
+    return 2 * BALANCE_TOLERANCE * total / max(1, cores) + max(map(photo_cost, photos), default=0)
+
+
+def _kept_split(photos: list[FileEntry], n_chunks: int, previous: Mapping[str, int]) -> list[list[FileEntry]] | None:
+    """The last split with this library's photos, new ones added to the cheapest chunk (see
+    split_into_chunks), or None where there is no last split of this chunk count."""
     if not photos or not previous or max(previous.values()) >= n_chunks:
         return None
     members: list[list[FileEntry]] = [[] for _ in range(n_chunks)]
@@ -141,8 +154,6 @@ def _kept_split(
         lightest = min(range(n_chunks), key=lambda i: (loads[i], i))
         members[lightest].append(entry)
         loads[lightest] += photo_cost(entry)
-    if max(loads) - min(loads) > 2 * BALANCE_TOLERANCE * sum(loads) / max(1, cores) + max(map(photo_cost, photos)):
-        return None
     return members
 
 
