@@ -3,9 +3,12 @@
 Two files whose decoded pixels are identical (a PNG and an uncompressed TIFF of one picture, a JPEG
 and its very data inside a TIFF, one JPEG's data under other headers) hold the same picture: the
 pixels give no evidence that either was made from the other, and keeping either loses no pixel.
-Of such twins the one that holds more is kept: an embedded video (a motion photo) first, then more
-metadata (capture time, camera, GPS, software), then the smaller file (the same picture in fewer
-bytes: more is reclaimed, nothing is lost). The format rules would otherwise keep an uncompressed
+Of such twins the one that holds more is kept: the longer embedded video (a motion photo; a copy
+cut short holds less of it), then more metadata (capture time, camera, GPS, software; then the bytes
+of EXIF, XMP, IPTC and text it carries: a caption, keywords, a copyright), then, of lossless files,
+the smaller (nothing in them but pixels and metadata: more is reclaimed, nothing is lost), and of the
+others the larger (a JPEG may hold more after its picture: an HDR gain map, a preview, a video of a
+kind not recognised). The format rules would otherwise keep an uncompressed
 TIFF over the PNG it holds the pixels of, and a TIFF that wraps a JPEG's data over that JPEG with
 its metadata.
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -52,7 +56,17 @@ def _comparable(leader: PhotoRecord, other: PhotoRecord) -> bool:
     return False
 
 
-def upright_pixels(photo: PhotoRecord) -> tuple[str, bytes | None, np.ndarray] | None:
+@dataclass(frozen=True)
+class Pixels:
+    """A file's picture as shown, and the bytes of metadata it carries besides."""
+
+    mode: str
+    icc: bytes | None
+    array: np.ndarray
+    metadata_bytes: int  # EXIF, XMP, IPTC, text chunks and comments, as the file holds them
+
+
+def upright_pixels(photo: PhotoRecord) -> Pixels | None:
     """The photo's pixels as shown (its orientation applied), their mode and ICC profile; None when
     it cannot be read, is too large, or changed since its fingerprint."""
     path = photo["path"]
@@ -66,32 +80,53 @@ def upright_pixels(photo: PhotoRecord) -> tuple[str, bytes | None, np.ndarray] |
             icc = im.info.get("icc_profile") or None
             upright = apply_orientation(im, photo.get("orientation"))
             mode = _COMPARED_MODE.get(upright.mode, upright.mode)
-            return mode, icc, np.asarray(upright.convert(mode) if mode != upright.mode else upright)
+            array = np.asarray(upright.convert(mode) if mode != upright.mode else upright)
+            return Pixels(mode, icc, array, _metadata_bytes(im))
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         log.info("%s: not read for its pixels (%s)", path, error)
         return None
 
 
-def same_pixels(a: tuple[str, bytes | None, np.ndarray] | None, b: tuple[str, bytes | None, np.ndarray] | None) -> bool:
-    return a is not None and b is not None and a[0] == b[0] and a[1] == b[1] and np.array_equal(a[2], b[2])
+def _metadata_bytes(im: Image.Image) -> int:
+    """How many bytes of metadata the file carries: EXIF, XMP, IPTC, comments, PNG text chunks and the
+    TIFF tags that hold them (a caption, keywords, a copyright: what a copy knows beyond its pixels)."""
+    held = [im.info.get(key) for key in ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop")]
+    held += list(getattr(im, "text", {}).values()) if im.format == "PNG" else []
+    tags = getattr(im, "tag_v2", None)
+    if tags is not None:  # TIFF: description, artist, copyright, XMP, IPTC, EXIF's own IFD
+        held += [tags.get(tag) for tag in (270, 315, 33432, 700, 33723, 34665)]
+    return sum(len(value) if isinstance(value, (bytes, str)) else len(str(value)) for value in held if value)
 
 
-def _holds(photo: PhotoRecord) -> tuple[int, int, int]:
-    """What a twin holds beyond its pixels, larger first: a video, metadata, fewer bytes."""
+def same_pixels(a: Pixels | None, b: Pixels | None) -> bool:
+    return a is not None and b is not None and (a.mode, a.icc) == (b.mode, b.icc) and np.array_equal(a.array, b.array)
+
+
+def _holds(photo: PhotoRecord, pixels: Pixels, all_lossless: bool) -> tuple[int, int, int, int]:
+    """What a twin holds beyond its pixels, most first: a longer video, more metadata facts, more
+    bytes of metadata; then, of lossless files (nothing in them but pixels and metadata) the smaller
+    file, of the others the larger (what lies after a JPEG's picture: a gain map, a preview, a video
+    cut short or of a kind not recognised)."""
     video = int(number(photo.get("embedded_video")) or 0)
     facts = sum(present(photo.get(field)) for field in ("taken", "make", "model", "software", "has_gps"))
-    return (int(video > 0), facts, -int(photo["size"]))
+    size = int(photo["size"])
+    return (video, facts, pixels.metadata_bytes, -size if all_lossless else size)
 
 
-def _why(best: PhotoRecord, twin: PhotoRecord) -> str:
+def _why(best: PhotoRecord, twin: PhotoRecord, held: tuple[int, ...], other: tuple[int, ...]) -> str:
     """Why `best` is kept over its twin, in the words of the keeper's reason."""
     name = os.path.basename(twin["path"])
-    held, other = _holds(best), _holds(twin)
     if held[0] != other[0]:
-        return f"the same pixels as {name}, and a video besides (a motion photo)"
-    if held[1] != other[1]:
+        return (
+            f"the same pixels as {name}, and a video besides (a motion photo)"
+            if not other[0]
+            else (f"the same pixels as {name}, and a longer video ({held[0]:,} vs {other[0]:,} bytes)")
+        )
+    if held[1:3] != other[1:3]:
         return f"the same pixels as {name}, and more metadata"
-    return f"the same pixels as {name}, in a smaller file ({int(best['size']):,} vs {int(twin['size']):,} bytes)"
+    if held[3] < 0:
+        return f"the same pixels as {name}, in a smaller file ({int(best['size']):,} vs {int(twin['size']):,} bytes)"
+    return f"the same pixels as {name}, and more besides them ({int(best['size']):,} vs {int(twin['size']):,} bytes)"
 
 
 def mark_pixel_twins(best_first: Sequence[PhotoRecord]) -> bool:
@@ -106,12 +141,18 @@ def mark_pixel_twins(best_first: Sequence[PhotoRecord]) -> bool:
     if not others:
         return False
     pixels = upright_pixels(leader)
-    twins = [other for other in others[:MAX_TESTS_A_GROUP] if same_pixels(pixels, upright_pixels(other))]
+    if pixels is None:
+        return False
+    found = [(other, upright_pixels(other)) for other in others[:MAX_TESTS_A_GROUP]]
+    twins = [(other, seen) for other, seen in found if seen is not None and same_pixels(pixels, seen)]
     if not twins:
         return False
-    best = max([leader, *twins], key=_holds)  # the leader on a tie (max keeps the first)
-    for twin in [leader, *twins]:
+    members = [(leader, pixels), *twins]
+    all_lossless = all(photo["format"] in _LOSSLESS for photo, _ in members)
+    held = {id(photo): _holds(photo, seen, all_lossless) for photo, seen in members}
+    best = max((photo for photo, _ in members), key=lambda photo: held[id(photo)])  # the leader on a tie
+    for twin, _ in members:
         if twin is not best:
-            twin["twin_of"] = _why(best, twin)
+            twin["twin_of"] = _why(best, twin, held[id(best)], held[id(twin)])
             twin["twin_rank"] = format_score(best) - 0.5
     return best is not leader

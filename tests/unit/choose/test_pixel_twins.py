@@ -162,3 +162,35 @@ def test_a_cmyk_jpeg_with_camera_exif_makes_no_other_member_a_conversion(tmp_pat
     assert records[1]["conversion"] == "" and records[2]["conversion"] == ""
     assert KeeperRanking().best_first(records)[0]["path"] == str(png)
     assert np.array_equal(np.asarray(Image.open(png)), np.asarray(picture))
+
+
+def test_of_twins_the_file_holding_more_after_its_picture_is_kept(tmp_path: Path) -> None:
+    """The hostile try: a motion photo's copy with its video cut short, and an Ultra HDR JPEG's copy
+    without the gain map after its picture, had been kept as "in a smaller file". Mutants: _holds
+    counting only whether there is a video (the cut copy wins), or the smaller JPEG first."""
+    still = tmp_path / "still.jpg"
+    Image.fromarray(data.astronaut()[:160, :160]).save(still, quality=85)
+    whole = tmp_path / "motion.jpg"
+    whole.write_bytes(still.read_bytes() + _mp4(9000))
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(whole.read_bytes()[: len(still.read_bytes()) + 3000])
+    records = [_record(cut, embedded_video=3000), _record(whole, embedded_video=9000)]
+    kept = _keeper(records)
+    assert kept["path"] == str(whole)
+    assert "a longer video" in KeeperRanking().reason(kept, records[0])
+    gain_map = tmp_path / "hdr.jpg"  # a second JPEG after the first: what Ultra HDR and MPF files hold
+    gain_map.write_bytes(still.read_bytes() + still.read_bytes())
+    assert _keeper([_record(still), _record(gain_map)])["path"] == str(gain_map)
+
+
+def test_of_lossless_twins_the_one_with_a_caption_and_copyright_is_kept(tmp_path: Path) -> None:
+    """The hostile try: a bare PNG had been kept over a TIFF of its pixels holding a caption and a
+    copyright (the copyright was then lost). Mutant: _holds leaving out the metadata bytes -> the
+    smaller PNG wins."""
+    picture = Image.fromarray(data.astronaut()[:200, :240])
+    png, tiff = tmp_path / "bare.png", tmp_path / "told.tif"
+    picture.save(png)
+    tags = {270: "the harbour at dawn", 33432: "(c) 2019 A. Photographer"}
+    picture.save(tiff, tiffinfo=tags, compression="tiff_deflate")
+    kept = _keeper([_record(png), _record(tiff)])
+    assert kept["path"] == str(tiff)
