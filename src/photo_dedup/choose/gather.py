@@ -21,7 +21,12 @@ from photo_dedup.cache.layout import CacheLayout
 from photo_dedup.choose.decisions import Decisions, load_decisions
 from photo_dedup.choose.grouping import copy_groups
 from photo_dedup.choose.keeper import DEFAULT_RULES, YOUR_CHOICE, KeeperRanking, Rule, present
-from photo_dedup.choose.kept_together import attach_companions, keep_all_decided, keep_raw_jpeg_pairs
+from photo_dedup.choose.kept_together import (
+    attach_companions,
+    keep_all_decided,
+    keep_live_photos,
+    keep_raw_jpeg_pairs,
+)
 from photo_dedup.choose.tiers import EDIT, SIMILAR, edit_pairs, review_groups, similar_pairs
 from photo_dedup.match.photo_table import PhotoTable, load_photo_table
 from photo_dedup.match.verify import MatchThresholds, PairEvidence
@@ -100,6 +105,7 @@ def find_groups(
         groups += review_groups(table, similar_pairs(table, evidence, groups), groups, ranking, SIMILAR, decisions)
     rows = keep_all_decided(group_rows(table, groups), decisions.keep_all)
     rows = keep_raw_jpeg_pairs(rows, raw_jpeg_pairs)
+    rows = keep_live_photos(rows, scan.get("companions", {}))
     digests = DigestCache(companion_digests)
     rows = attach_companions(rows, scan.get("companions", {}), digests.size_and_digest, staying=frozenset(assets))
     digests.save()

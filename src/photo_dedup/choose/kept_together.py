@@ -59,6 +59,24 @@ def keep_raw_jpeg_pairs(rows: pd.DataFrame, policy: str) -> pd.DataFrame:
     return _kept(rows, raw, "kept: a camera RAW, never removed for a file made from it (raw_jpeg_pairs: keep_both)")
 
 
+def keep_live_photos(rows: pd.DataFrame, companions: Mapping[str, list[list[str]]]) -> pd.DataFrame:
+    """Mark as kept a copy whose Live Photo video lies beside it (IMG_1.HEIC + IMG_1.MOV) where its
+    group's keeper has none: removing it would take the video out of the library with it."""
+    if rows.empty or not companions:
+        return rows
+    keepers = group_keepers(rows)
+
+    def has_video(path: str) -> bool:
+        return any(kind == "video" for kind, _ in companions.get(path, []))
+
+    keeper_path = rows["group_id"].map(keepers["path"])
+    live = [
+        not keep and relation == "copy" and has_video(path) and not has_video(str(keeper))
+        for keep, relation, path, keeper in zip(rows["keep"], rows["relation"], rows["path"], keeper_path, strict=True)
+    ]
+    return _kept(rows, live, "kept: its Live Photo video lies beside it, and the kept photo has none")
+
+
 def keep_all_decided(rows: pd.DataFrame, keep_all: list[frozenset[str]]) -> pd.DataFrame:
     """Mark as kept every member that a "keep all" decision covers together with its keeper."""
     if not keep_all or rows.empty:

@@ -2,7 +2,7 @@ import hashlib
 
 import pandas as pd
 
-from photo_dedup.choose.kept_together import attach_companions, keep_raw_jpeg_pairs
+from photo_dedup.choose.kept_together import attach_companions, keep_live_photos, keep_raw_jpeg_pairs
 from photo_dedup.fingerprint.decode import estimate_jpeg_quality
 
 
@@ -18,6 +18,7 @@ def rows_of(*members: tuple[str, str, bool]) -> pd.DataFrame:
                 "reason": "",
                 "size": 1,
                 "match": "keeper" if number == 0 else "looks the same",
+                "relation": "copy",
             }  # fmt: skip
             for number, (path, fmt, keep) in enumerate(members)
         ]
@@ -115,3 +116,19 @@ def test_a_video_shared_with_an_apple_photos_asset_stays_with_the_asset(tmp_path
     assert attach_companions(rows, companions).loc[2, "companions"] == str(video)  # without the asset known
     attached = attach_companions(rows, companions, staying=frozenset({asset}))
     assert attached.loc[1, "companions"] == "" and attached.loc[2, "companions"] == ""
+
+
+def test_a_copy_with_its_live_photo_video_is_never_removed_for_one_without():
+    """The hostile try: IMG_2682.HEIC beside its IMG_2682.MOV and a byte copy elsewhere without one;
+    the copy was kept on the shortest path and the Live Photo moved to quarantine with its video.
+    Mutants: keep_live_photos returning the rows unchanged (the first assert), or ignoring the
+    keeper's own video (the last)."""
+    rows = rows_of(
+        ("/B/IMG_1.HEIC", "HEIF", True), ("/2019/IMG_1.HEIC", "HEIF", False), ("/t/IMG_1.HEIC", "HEIF", False)
+    )
+    companions = {"/2019/IMG_1.HEIC": [["video", "/2019/IMG_1.MOV"]]}
+    kept = keep_live_photos(rows, companions)
+    assert list(kept["keep"]) == [True, True, False]
+    assert kept["reason"][1].startswith("kept: its Live Photo video")
+    companions["/B/IMG_1.HEIC"] = [["video", "/B/IMG_1.MOV"]]  # the keeper has its own: a copy goes
+    assert list(keep_live_photos(rows, companions)["keep"]) == [True, False, False]
