@@ -2,7 +2,7 @@
 
 The sources: the EXIF/IPTC/XMP inside the file and the editors' XMP sidecars beside it (both read
 with ExifTool), its Google Takeout JSON, and its Apple Photos asset. The facts: capture time (with
-its offset when known), GPS position, camera, title, caption, keywords, people and rating (a
+its offset when known), GPS position, camera, title, caption, copyright, keywords, people and rating (a
 favourite counts as a rating of 5 stars). `inheritance` compares them across a group.
 """
 
@@ -26,15 +26,16 @@ from photo_dedup.scan.companion_files import read_takeout
 
 log = logging.getLogger(__name__)
 
-SINGLE_FIELDS = ("taken", "gps", "camera", "title", "caption", "rating")
+SINGLE_FIELDS = ("taken", "gps", "camera", "title", "caption", "rights", "rating")
 LIST_FIELDS = ("keywords", "people")
-FIELDS = ("taken", "gps", "camera", "title", "caption", "keywords", "people", "rating")
+FIELDS = ("taken", "gps", "camera", "title", "caption", "rights", "keywords", "people", "rating")
 WORDS = {
     "taken": "capture time",
     "gps": "GPS",
     "camera": "camera",
     "title": "title",
     "caption": "caption",
+    "rights": "copyright",
     "keywords": "keywords",
     "people": "people",
     "rating": "rating",
@@ -42,7 +43,9 @@ WORDS = {
 FAVOURITE_RATING = 5
 
 # The tags read, in order of preference for each fact (ExifTool's family-1 group names).
-_TIME_TAGS = ("XMP-exif:DateTimeOriginal", "XMP-photoshop:DateCreated", "ExifIFD:CreateDate")
+# XMP-xmp:CreateDate too: a file whose only capture time it is had read as lacking one, and inherited
+# a copy's 1919 (the hostile try, photoprism's dog_created_1919.jpg)
+_TIME_TAGS = ("XMP-exif:DateTimeOriginal", "XMP-photoshop:DateCreated", "ExifIFD:CreateDate", "XMP-xmp:CreateDate")
 _LATITUDE_TAGS = ("Composite:GPSLatitude", "XMP-exif:GPSLatitude")
 _LONGITUDE_TAGS = ("Composite:GPSLongitude", "XMP-exif:GPSLongitude")
 _TITLE_TAGS = ("XMP-dc:Title", "IPTC:ObjectName")
@@ -50,6 +53,7 @@ _CAPTION_TAGS = ("XMP-dc:Description", "IPTC:Caption-Abstract", "IFD0:ImageDescr
 _KEYWORD_TAGS = ("XMP-dc:Subject", "IPTC:Keywords")
 _PEOPLE_TAGS = ("XMP-iptcExt:PersonInImage", "XMP-mwg-rs:RegionName", "XMP-MP:RegionPersonDisplayName")
 _RATING_TAGS = ("XMP-xmp:Rating", "IFD0:Rating")
+_RIGHTS_TAGS = ("XMP-dc:Rights", "IFD0:Copyright", "IPTC:CopyrightNotice")
 _READ_TAGS = (
     "-DateTimeOriginal",
     "-OffsetTimeOriginal",
@@ -70,6 +74,9 @@ _READ_TAGS = (
     "-RegionName",
     "-RegionPersonDisplayName",
     "-Rating",
+    "-Rights",
+    "-Copyright",
+    "-CopyrightNotice",
 )
 _BATCH = 400  # paths per ExifTool process (command lines stay short)
 _EXIF_TIME = re.compile(r"^(\d{4}):(\d\d):(\d\d) (\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:\d\d)?$")
@@ -227,6 +234,7 @@ def tag_facts(tags: Mapping[str, Any], kind: str, source: str) -> list[Fact]:
         add("camera", (make or "", model or ""))
     add("title", _clean(_first(tags, _TITLE_TAGS)))
     add("caption", _clean(_first(tags, _CAPTION_TAGS)))
+    add("rights", _clean(_first(tags, _RIGHTS_TAGS)))
     add("keywords", _texts([word for name in _KEYWORD_TAGS for word in _texts(tags.get(name))]))
     add("people", _texts([name for tag in _PEOPLE_TAGS for name in _texts(tags.get(tag))]))
     rating = _first(tags, _RATING_TAGS)

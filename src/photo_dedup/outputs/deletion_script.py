@@ -157,6 +157,7 @@ class SidecarWrite(TypedDict):
 _XMP_TAGS = {
     "title": "XMP-dc:Title",
     "caption": "XMP-dc:Description",
+    "rights": "XMP-dc:Rights",
     "keywords": "XMP-dc:Subject",
     "people": "XMP-iptcExt:PersonInImage",
     "rating": "XMP-xmp:Rating",

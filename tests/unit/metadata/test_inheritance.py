@@ -114,6 +114,32 @@ def test_facts_are_read_from_a_real_photo_and_its_sidecar(tmp_path, photos):
     assert beside == {"title": "Lift-off", "keywords": ("launch",)}
 
 
+@needs_exiftool
+def test_an_xmp_create_date_is_a_capture_time_and_a_copyright_is_a_fact(tmp_path, photos):
+    """The hostile try: a keeper whose only capture time was XMP-xmp:CreateDate (2019) read as
+    lacking one and inherited its twin's 1919, with no conflict; a TIFF's copyright was neither
+    inherited nor listed. Mutants: XMP-xmp:CreateDate left out of the time tags, or no rights fact ->
+    the facts below differ, and no conflict is listed."""
+    keeper, copy = tmp_path / "dog.jpg", tmp_path / "dog_1919.jpg"
+    photos["rocket"].save(keeper, "JPEG", quality=90)
+    photos["rocket"].save(copy, "JPEG", quality=90)
+    subprocess.run(
+        ["exiftool", "-q", "-overwrite_original", "-XMP-xmp:CreateDate=2019:05:04 05:59:26+02:00", str(keeper)],
+        check=True,
+    )
+    copy_tags = ["-ExifIFD:DateTimeOriginal=1919:05:04 05:59:26", "-IFD0:Copyright=(c) A. Photographer"]
+    subprocess.run(["exiftool", "-q", "-overwrite_original", *copy_tags, str(copy)], check=True)
+    tags = read_with_exiftool([str(keeper), str(copy)], shutil.which("exiftool") or "exiftool")
+    kept = tag_facts(tags[str(keeper)], IN_FILE, str(keeper))
+    other = tag_facts(tags[str(copy)], IN_FILE, str(copy))
+    assert {f.field: f.value for f in kept} == {"taken": "2019-05-04T05:59:26+02:00"}
+    assert {f.field: f.value for f in other} == {"taken": "1919-05-04T05:59:26", "rights": "(c) A. Photographer"}
+    result = inherit(kept, other)
+    assert "taken" not in result.values and result.values["rights"] == "(c) A. Photographer"
+    assert any(conflict.startswith("capture time") for conflict in result.conflicts)
+    assert xmp_tags({"rights": "(c) A. Photographer"})["XMP-dc:Rights"] == "(c) A. Photographer"
+
+
 def test_takeout_json_gives_time_place_caption_people_and_favourite(tmp_path):
     path = tmp_path / "a.jpg.json"
     document = {
