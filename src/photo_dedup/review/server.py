@@ -306,14 +306,30 @@ def make_server(workdir: Path, port: int = 0) -> ReviewServer:
     return server
 
 
+def _port(text: str) -> int:
+    """A port number, 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: give a number from 0 (any free one) to 65535")
+    return port
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Serve the contact sheet on this machine, to you only; decisions go to the decisions file."
     )
     parser.add_argument("--workdir", default=".", help="the folder you run snakemake in (default: here)")
-    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    parser.add_argument("--port", type=_port, default=8765, help="port on 127.0.0.1 (default 8765)")
     args = parser.parse_args(argv)
     workdir = Path(args.workdir)
+    if not workdir.is_dir():
+        print(
+            f"photo-dedup: no such folder: {workdir}: give --workdir the folder you ran snakemake in", file=sys.stderr
+        )
+        return 2
     if not (workdir / "results" / "report.html").exists():
         print(f"photo-dedup: no results/report.html in {workdir.resolve()}: run snakemake first", file=sys.stderr)
         return 2

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from support.review_served import DECISIONS
 
-from photo_dedup.review.server import make_server
+from photo_dedup.review.server import main, make_server
 
 
 def request(server, method, path, body=None, headers=None, host=None):
@@ -232,3 +232,20 @@ def test_a_page_that_never_saw_the_saved_decisions_cannot_save_over_them(served)
     assert target.read_bytes() == saved
     current = own_page_headers(server, **{"X-Decisions-Base": headers["X-Decisions-Base"]})
     assert post(server, "/decisions", json.dumps(empty).encode(), current)[0] == 200  # its own undo
+
+
+@pytest.mark.parametrize("port", ["80000", "-1", "http"])
+def test_a_port_out_of_range_is_one_line_not_a_traceback(port, tmp_path, capsys):
+    """The hostile try: --port 80000 ended in OverflowError's traceback. Mutant: --port read with
+    type=int (the bind raises OverflowError, not OSError) -> the traceback is back."""
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "report.html").write_text("<html></html>")
+    with pytest.raises(SystemExit) as stop:
+        main(["--workdir", str(tmp_path), "--port", port])
+    assert stop.value.code == 2
+    assert "is not a port: give a number from 0 (any free one) to 65535" in capsys.readouterr().err
+
+
+def test_a_missing_working_folder_is_named_as_missing(tmp_path, capsys):
+    assert main(["--workdir", str(tmp_path / "nope")]) == 2
+    assert "no such folder" in capsys.readouterr().err
