@@ -393,6 +393,8 @@ SETS: dict[str, list[str]] = {
     "pp wall 404": ["photoprism:assets/static/img/404.jpg"],
     # --- pillow_heif ---------------------------------------------------------------------------------
     "PUG1": ["pillow_heif:tests/images/Pug/PUG1__prof.heic"],
+    # the pug's face cut from PUG1 (the same whiskers and highlights, pixel for pixel; 1025x900)
+    "PUG1 face": ["pillow_heif:tests/images/heif_other/empty_icc.heic"],
     "PUG2": ["pillow_heif:tests/images/Pug/PUG2__prof.heic"],
     "PUG3": ["pillow_heif:tests/images/Pug/PUG3__none.heic"],
     "pug indoors": ["pillow_heif:tests/images/heif_other/pug.heic"],
@@ -413,7 +415,6 @@ SETS: dict[str, list[str]] = {
             "nokia/bothie/bothie_1440x960.heic",
             "nokia/stereo/stereo_1200x800.heic",
             "nokia/burst/rally_burst.heic",
-            "heif_other/empty_icc.heic",
             "heif_other/nokia/alpha.heic",
             "heif_other/nokia/bird_burst.heic",
             "heif_other/spatial_photo.heic",
@@ -604,6 +605,7 @@ SHOTS: list[list[str]] = [
     ["hopper", *_HOPPER_EDITS],
     ["pp IMG_4120", "pp IMG_E4120"],  # Apple Photos' edit: black and white, cropped
     ["pug on the ground", "pug turned and mirrored"],
+    ["PUG1", "PUG1 face"],
     ["pp portrait fit", "pp portrait centre", "pp portrait left", "pp portrait right", "pp portrait face"],
     ["fox", "fox monochrome"],
     ["paris", "paris transposed"],
@@ -621,7 +623,6 @@ SHOTS: list[list[str]] = [
         "jxl flower small grey faded",
     ],
     ["jxl tulips", "jxl tulips faded"],
-    ["pp couple selfie", "pp couple selfie cropped"],
     ["jxl cliff", "jxl cliff grey"],
     ["ljt rose", "ljt rose grey"],
     ["seine", "seine hdr"],
@@ -630,6 +631,8 @@ SHOTS: list[list[str]] = [
 # Other exposures of one moment or subject: every pair across them is similar.
 SCENES: list[list[str]] = [
     ["PUG1", "PUG2"],  # two shots of an iPhone, 2 s apart
+    # overlap/2.jpg is another moment, not a crop: both heads are turned and placed otherwise
+    ["pp couple selfie", "pp couple selfie cropped"],
     [f"vips mosaic {n}.{m}" for n in range(1, 5) for m in (1, 2)],  # overlapping frames of one engraving
 ]
 
