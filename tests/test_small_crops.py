@@ -114,3 +114,17 @@ def test_a_region_too_small_to_tell_is_no_crop(photos):
     table = table_of([image, _cut(image, small), _cut(image, large)])
     assert crop_in(table.luma[0], table.luma[1], small) is None
     assert crop_in(table.luma[0], table.luma[2], large) is not None
+
+
+def test_photos_pasted_into_a_collage_are_no_crops(photos):
+    """A collage (four photos in a 2x2 grid; Pillow's docs' merged_hopper is two side by side)
+    holds each photo pixel for pixel, but the photo was pasted, not cut from it: the picture jumps
+    across every side of its region inside the collage. Mutant: no seam test (_pasted always
+    false): measured, 3 of the 4 photos are taken for crops of the collage."""
+    pictures = [photos[name].convert("RGB").resize((240, 180)) for name in ("astronaut", "coffee", "chelsea", "rocket")]
+    collage = Image.new("RGB", (480, 360))
+    for k, picture in enumerate(pictures):
+        collage.paste(picture, ((k % 2) * 240, (k // 2) * 180))
+    table = table_of([collage, *pictures])
+    assert crop_in(table.luma[0], table.luma[1], (0.0, 0.0, 0.5, 0.5)) is not None  # the pixels match
+    assert not len(small_crop_pairs(table.luma, _aspect(table), np.arange(len(table))))

@@ -51,6 +51,8 @@ _MAX_DISTANCE = 10  # bits between views that meet (a crop's nearest views: 6 to
 _AGREE = 1 / 8  # of the region's side (and log of its size): meetings that agree on one region
 _MIN_VOTES = 3  # meetings agreeing: the corpus's crops had 4 to 8, 0.35 % of other pairs as many
 _SIZE_TRIES = 1.25  # sizes tried first, up to this factor either way (a grey crop of rocket: 1.24)
+_SEAM = 1.8  # jump across a side over the change inside: hopper in merged_hopper 2.1 and 3.1; the
+# real-world corpus's 8 crops have sides from 0.4 to 2.0, and each a side at 1.06 or less
 _PAD_SLACK = 3  # pixels of the 64x64 picture: a pad's inside ends within a pixel, the climb within 2
 _BATCH = 2048  # photos of one aspect hashed at once
 Box = tuple[float, float, float, float]  # left, top, width, height as fractions
@@ -275,6 +277,35 @@ def _padded_inside(luma: np.ndarray, region: Box) -> bool:
     return bool(np.abs(edges - np.array([top, bottom, left, right])).max() <= _PAD_SLACK)
 
 
+def _side_lines(luma: np.ndarray, region: Box, side: int, depth: float) -> np.ndarray | None:
+    """The line of the 64x64 picture `depth` pixels outside the region's side (0 left, 1 right,
+    2 top, 3 bottom; negative depth: inside), or None where that side lies at the picture's edge."""
+    left, top, width, height = (v * LUMA_SIDE for v in region)
+    edge = (left, left + width, top, top + height)[side]
+    if edge < 1.5 or edge > LUMA_SIDE - 1.5:
+        return None
+    outward = -1.0 if side in (0, 2) else 1.0
+    start, length = (top, height) if side < 2 else (left, width)
+    along = start + (np.arange(_SAMPLES) + 0.5) / _SAMPLES * length - 0.5
+    across = np.full(_SAMPLES, edge + outward * depth - 0.5)
+    points = [along, across] if side < 2 else [across, along]
+    line: np.ndarray = map_coordinates(luma, points, order=1, mode="nearest")
+    return line
+
+
+def _pasted(luma: np.ndarray, region: Box) -> bool:
+    """The region was pasted, not cut: on every side of it inside the original the picture jumps
+    across its edge (`_SEAM` times the change between its own last two lines), as where a photo
+    meets its neighbour in a collage or a screenshot; a crop's scene goes on across its edges."""
+    seams = []
+    for side in range(4):
+        outside, edge, inside = (_side_lines(luma, region, side, depth) for depth in (0.5, -0.5, -1.5))
+        if outside is None or edge is None or inside is None:
+            continue
+        seams.append(float(np.abs(outside - edge).mean()) >= _SEAM * float(np.abs(edge - inside).mean()))
+    return bool(seams) and all(seams)
+
+
 def small_crop_pairs(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -> np.ndarray:
     """Pairs (original, crop) of `photos` indices where the crop is a region of the original.
 
@@ -308,6 +339,10 @@ def small_crop_pairs(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -
         if votes < _MIN_VOTES:
             continue
         found_at = crop_in(luma[original], luma[crop], region)
-        if found_at is not None and not _padded_inside(luma[original], found_at):
+        if (
+            found_at is not None
+            and not _padded_inside(luma[original], found_at)
+            and not _pasted(luma[original].astype(np.float32), found_at)
+        ):
             found.append((original, crop))
     return np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
