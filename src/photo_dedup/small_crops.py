@@ -309,12 +309,12 @@ def _pasted(luma: np.ndarray, region: Box) -> bool:
 def small_crop_pairs(luma: np.ndarray, aspect: np.ndarray, photos: np.ndarray) -> np.ndarray:
     """Pairs (original, crop) of `photos` indices where the crop is a region of the original.
 
-    Cost, measured on the shared 2-core machine (load 6 to 8): 2,600 views a photo of the original
-    kind and 27 of the crop kind, 21 ms a photo to hash; the band search 7 s for 500 generated
-    photos (crops of 8 pictures, so often related); on the real-world corpus's 261 photos that
-    stay, 120 pairs of 34,000 meet on one region 3 times and are verified (40 to 70 ms each: the
-    climb samples 27 boxes a step), 17 s in all. At 10^4 photos the views alone would take
-    minutes: not yet fit for the gather step.
+    Cost, measured on the shared 2-core machine at a load under 1 (3 to 4 times more at load 6):
+    2,600 views a photo of the original kind and 27 of the crop kind, 6.8 ms a photo to hash; the
+    band search 6 s for 1,000 generated photos (crops of 8 pictures, so often related). On the
+    real-world corpus's 261 photos that stay: views 2.1 s (33 aspects), search 0.6 s, 4,478
+    meetings, 99 of the 33,930 pairs meeting 3 times on one region, verified at 20 to 70 ms each:
+    4.8 s in all. At 10^4 photos the views alone take about 70 s: not yet fit for the gather step.
     """
     if len(photos) < 2:
         return np.empty((0, 2), dtype=np.int64)
