@@ -35,6 +35,7 @@ from photo_dedup.match.crop_candidates import CROPPED, CROPPED_FROM, PADDED, PAD
 from photo_dedup.match.crops import crop_or_turn_pairs, same_moment_pairs
 from photo_dedup.match.fades import FADED, FADED_FROM, faded_pairs
 from photo_dedup.match.photo_table import PhotoRecord, PhotoTable
+from photo_dedup.match.small_crops import small_crops_searched
 from photo_dedup.match.turns import turned_pairs
 from photo_dedup.match.verify import PairEvidence
 
@@ -93,6 +94,7 @@ def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Grou
     # crops and pads, with or without a capture time: found by the boxes a crop most often keeps
     aspect = (table.photos["width"] / table.photos["height"]).to_numpy(dtype=np.float64)
     crops, crop_kinds = cropped_pairs(table.luma, aspect, staying)
+    small = small_crops_searched(table.luma, aspect, staying)
     fades, fade_kinds = faded_pairs(table, staying)  # a vignette or an alpha fade: the middle kept
     measured = evidence.pairs[evidence.edit]
     return ReviewPairs.of(
@@ -100,6 +102,7 @@ def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Grou
         (found, "a crop or a turn (taken at the same moment)"),
         (turns, "turned or mirrored"),
         (crops, crop_kinds),
+        (small, CROPPED),
         (fades, fade_kinds),
     )
 
