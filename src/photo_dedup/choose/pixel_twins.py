@@ -5,12 +5,11 @@ and its very data inside a TIFF, one JPEG's data under other headers) hold the s
 pixels give no evidence that either was made from the other, and keeping either loses no pixel.
 Of such twins the one that holds more is kept: the longer embedded video (a motion photo; a copy
 cut short holds less of it), then more metadata (capture time, camera, GPS, software; then the bytes
-of EXIF, XMP, IPTC and text it carries: a caption, keywords, a copyright), then, of lossless files,
-the smaller (nothing in them but pixels and metadata: more is reclaimed, nothing is lost), and of the
-others the larger (a JPEG may hold more after its picture: an HDR gain map, a preview, a video of a
-kind not recognised). The format rules would otherwise keep an uncompressed
-TIFF over the PNG it holds the pixels of, and a TIFF that wraps a JPEG's data over that JPEG with
-its metadata.
+of EXIF, XMP, IPTC and text it carries: a caption, keywords, a copyright), then more after a JPEG's
+picture (an HDR gain map, a preview, a video of a kind not recognised), then the smaller file (the
+same picture and metadata in fewer bytes: more is reclaimed, nothing is lost). The format rules
+would otherwise keep an uncompressed TIFF over the PNG it holds the pixels of, and a TIFF that wraps
+a JPEG's data over that JPEG with its metadata.
 
 It runs in the gather step, for a group's leader only, against members of its size whose formats
 can hold the same pixels (lossless files, JPEGs with one quantisation table, a JPEG and a TIFF): at
@@ -23,6 +22,7 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -64,6 +64,7 @@ class Pixels:
     icc: bytes | None
     array: np.ndarray
     metadata_bytes: int  # EXIF, XMP, IPTC, text chunks and comments, as the file holds them
+    after_picture: int  # bytes after a JPEG's picture (its first end-of-image marker): a gain map, a video
 
 
 def upright_pixels(photo: PhotoRecord) -> Pixels | None:
@@ -81,7 +82,9 @@ def upright_pixels(photo: PhotoRecord) -> Pixels | None:
             upright = apply_orientation(im, photo.get("orientation"))
             mode = _COMPARED_MODE.get(upright.mode, upright.mode)
             array = np.asarray(upright.convert(mode) if mode != upright.mode else upright)
-            return Pixels(mode, icc, array, _metadata_bytes(im))
+            return Pixels(
+                mode, icc, array, _metadata_bytes(im), _bytes_after_picture(path) if im.format == "JPEG" else 0
+            )
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         log.info("%s: not read for its pixels (%s)", path, error)
         return None
@@ -98,19 +101,31 @@ def _metadata_bytes(im: Image.Image) -> int:
     return sum(len(value) if isinstance(value, (bytes, str)) else len(str(value)) for value in held if value)
 
 
+def _bytes_after_picture(path: str) -> int:
+    """The bytes after a JPEG's first picture: its segments are walked to the scan, and the scan's
+    data (where a 0xFF is always followed by 0x00 or a restart marker) ends at the first 0xFFD9."""
+    data = Path(path).read_bytes()
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker, length = data[at + 1], int.from_bytes(data[at + 2 : at + 4], "big")
+        if marker == 0xDA:  # start of scan: the picture's data follows its header
+            end = data.find(b"\xff\xd9", at + 2 + length)
+            return 0 if end < 0 else len(data) - end - 2
+        at += 2 + length
+    return 0
+
+
 def same_pixels(a: Pixels | None, b: Pixels | None) -> bool:
     return a is not None and b is not None and (a.mode, a.icc) == (b.mode, b.icc) and np.array_equal(a.array, b.array)
 
 
-def _holds(photo: PhotoRecord, pixels: Pixels, all_lossless: bool) -> tuple[int, int, int, int]:
+def _holds(photo: PhotoRecord, pixels: Pixels) -> tuple[int, int, int, int, int]:
     """What a twin holds beyond its pixels, most first: a longer video, more metadata facts, more
-    bytes of metadata; then, of lossless files (nothing in them but pixels and metadata) the smaller
-    file, of the others the larger (what lies after a JPEG's picture: a gain map, a preview, a video
-    cut short or of a kind not recognised)."""
+    bytes of metadata, more after a JPEG's picture (a gain map, a preview, a video cut short or of a
+    kind not recognised); then the smaller file (the same in fewer bytes)."""
     video = int(number(photo.get("embedded_video")) or 0)
     facts = sum(present(photo.get(field)) for field in ("taken", "make", "model", "software", "has_gps"))
-    size = int(photo["size"])
-    return (video, facts, pixels.metadata_bytes, -size if all_lossless else size)
+    return (video, facts, pixels.metadata_bytes, pixels.after_picture, -int(photo["size"]))
 
 
 def _why(best: PhotoRecord, twin: PhotoRecord, held: tuple[int, ...], other: tuple[int, ...]) -> str:
@@ -124,9 +139,11 @@ def _why(best: PhotoRecord, twin: PhotoRecord, held: tuple[int, ...], other: tup
         )
     if held[1:3] != other[1:3]:
         return f"the same pixels as {name}, and more metadata"
-    if held[3] < 0:
-        return f"the same pixels as {name}, in a smaller file ({int(best['size']):,} vs {int(twin['size']):,} bytes)"
-    return f"the same pixels as {name}, and more besides them ({int(best['size']):,} vs {int(twin['size']):,} bytes)"
+    if held[3] != other[3]:
+        return (
+            f"the same pixels as {name}, and more after them ({held[3]:,} vs {other[3]:,} bytes: a gain map, a preview)"
+        )
+    return f"the same pixels as {name}, in a smaller file ({int(best['size']):,} vs {int(twin['size']):,} bytes)"
 
 
 def mark_pixel_twins(best_first: Sequence[PhotoRecord]) -> bool:
@@ -148,8 +165,7 @@ def mark_pixel_twins(best_first: Sequence[PhotoRecord]) -> bool:
     if not twins:
         return False
     members = [(leader, pixels), *twins]
-    all_lossless = all(photo["format"] in _LOSSLESS for photo, _ in members)
-    held = {id(photo): _holds(photo, seen, all_lossless) for photo, seen in members}
+    held = {id(photo): _holds(photo, seen) for photo, seen in members}
     best = max((photo for photo, _ in members), key=lambda photo: held[id(photo)])  # the leader on a tie
     for twin, _ in members:
         if twin is not best:
