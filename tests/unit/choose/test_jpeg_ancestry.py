@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 from skimage import data
+from support.file_records import file_record as _record
 
 from photo_dedup.choose.jpeg_ancestry import MAX_LATTICE_DISTANCE, lattice_distance, made_from, mark_made_from_jpeg
 from photo_dedup.choose.keeper import KeeperRanking
-from photo_dedup.match.photo_table import PhotoRecord
-
-
-def _record(path: Path) -> PhotoRecord:
-    with Image.open(path) as im:
-        width, height, fmt = im.width, im.height, im.format
-    record: PhotoRecord = {
-        "path": str(path),
-        "format": str(fmt),
-        "width": width,
-        "height": height,
-        "size": path.stat().st_size,
-        "digest": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "orientation": None,
-        "conversion": "",
-    }
-    if fmt == "JPEG":
-        with Image.open(path) as im:
-            record["jpeg_quality"] = 95 if im.quantization[0][0] <= 3 else 40
-    return record
 
 
 @pytest.fixture

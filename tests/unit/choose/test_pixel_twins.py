@@ -3,12 +3,12 @@ video is never removed for a copy without it."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 from skimage import data
+from support.file_records import file_record as _record
 from support.signature_table import table_of
 
 from photo_dedup.choose.grouping import copy_groups
@@ -18,24 +18,6 @@ from photo_dedup.fingerprint.motion_photos import MIN_VIDEO_BYTES, AppendedVideo
 from photo_dedup.match.photo_table import PhotoRecord
 from photo_dedup.match.verify import MatchThresholds
 from photo_dedup.outputs.group_tables import MOTION_PHOTO_KEPT, group_rows
-
-
-def _record(path: Path, **facts: object) -> PhotoRecord:
-    with Image.open(path) as im:
-        width, height, fmt = im.width, im.height, im.format
-    record: PhotoRecord = {
-        "path": str(path),
-        "format": str(fmt),
-        "width": width,
-        "height": height,
-        "size": path.stat().st_size,
-        "digest": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "orientation": None,
-        "conversion": "",
-        "jpeg_quality": 90 if fmt == "JPEG" else None,
-    }
-    record.update(facts)  # type: ignore[typeddict-item]
-    return record
 
 
 def _keeper(records: list[PhotoRecord]) -> PhotoRecord:
