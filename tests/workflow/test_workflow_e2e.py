@@ -238,7 +238,7 @@ def test_the_readme_command_runs_the_demo(tmp_path):
         15,
         3,
     )
-    assert summary["edit_groups"] == 1  # the black-and-white coffee beside its original
+    assert summary["edit_groups"] == 2  # the black-and-white coffee and the astronaut's crop, beside their originals
     assert "photo-dedup: done." in result.stdout
     kept = {m["path"] for g in json.loads((tmp_path / "results" / "groups.json").read_text())["groups"]
             for m in g["members"] if m["keep"] and g["relation"] == "copy"}  # fmt: skip

@@ -18,7 +18,13 @@ import numpy as np
 
 from photo_dedup.apple_photos.catalog import curation_count, describe_curation
 from photo_dedup.config.settings import default
-from photo_dedup.fingerprint.formats import CAMERA_FORMATS, LOSSLESS_FORMATS, LOSSY_FORMATS, format_rank
+from photo_dedup.fingerprint.formats import (
+    CAMERA_FORMATS,
+    LOSSLESS_FORMATS,
+    LOSSY_FORMATS,
+    PHOTO_EXTENSIONS,
+    format_rank,
+)
 from photo_dedup.fingerprint.jpeg_grid import was_jpeg
 from photo_dedup.match.photo_table import PhotoRecord
 
@@ -230,7 +236,17 @@ def _metadata(photo: Photo) -> int:
 
 
 def _original(photo: Photo) -> int:
-    return 0 if DERIVED_NAME.search(PurePosixPath(photo["path"]).stem) else 1
+    """0 for a name like an edited or copied file's, or one no photo app shows as a photo (no
+    extension, or not a photo's: a byte twin named `mongolia` had been kept over `japanese-shop.jpg`
+    on the shortest path); 1 otherwise."""
+    name = PurePosixPath(photo["path"])
+    return 0 if DERIVED_NAME.search(name.stem) or name.suffix.lower() not in PHOTO_EXTENSIONS else 1
+
+
+def _explain_original(winner: Photo, runner_up: Photo) -> str:
+    if PurePosixPath(runner_up["path"]).suffix.lower() not in PHOTO_EXTENSIONS:
+        return "named as a photo (the other has no photo's extension)"
+    return "not named like an edited or copied file"
 
 
 def build_rules(preferred_roots: Sequence[str]) -> dict[str, Rule]:
@@ -257,7 +273,7 @@ def build_rules(preferred_roots: Sequence[str]) -> dict[str, Rule]:
         "original": Rule(
             "original",
             _original,
-            lambda w, r: "not named like an edited or copied file",
+            _explain_original,
         ),
     }
 

@@ -162,7 +162,8 @@ def fingerprint_chunk(manifest: str, out_path: str, cache_dir: str, max_pixels: 
 
 def progress_line(cache_dir: Path, chunk: str, counts: Counter[str], seconds: float) -> str:
     """How far the run's fingerprinting is, with an estimate of the time left."""
-    own = f"{chunk}: {sum(counts.values())} photos in {seconds:.1f} s ({counts['decoded']} decoded)"
+    photos = sum(counts.values())
+    own = f"{chunk}: {photos} photo{'' if photos == 1 else 's'} in {seconds:.1f} s ({counts['decoded']} decoded)"
     try:
         plan = json.loads((cache_dir / "progress.json").read_text(encoding="utf-8"))
         to_run: dict[str, int] = plan["chunks"]

@@ -61,7 +61,7 @@ def summary_lines(workdir: str | Path, quarantine: str = "quarantine") -> list[s
         f"  {counted(summary['photos_scanned'], 'photo', 'photos')} scanned, {summary['unreadable']} unreadable"
         + (" (listed in results/unreadable.csv)" if summary["unreadable"] else "")
         + (
-            f"; {summary['photos_found_by_content']} of them known by their content (no or a wrong extension)"
+            f"; {summary['photos_found_by_content']} found by their content (no extension, or a wrong one)"
             if summary.get("photos_found_by_content")
             else ""
         ),

@@ -155,3 +155,13 @@ def test_the_iphones_own_edit_is_named_as_derived():
     edit, original = photo("/a/IMG_E4120.JPG"), photo("/DCIM/IMG_4120.JPG")  # the edit: a shorter path
     assert ranked([edit, original])[0] is original
     assert KeeperRanking().reason(original, edit) == "not named like an edited or copied file"
+
+
+def test_a_byte_twin_without_a_photos_extension_never_wins_the_shortest_path():
+    """The hostile try: `misc/mongolia` (found by its content) was kept over its byte twin
+    `Camera/japanese-shop.jpg` on the shortest path, and a file named `-n` over a `.jpg`; photo apps
+    show neither. Mutant: _original reading only the stem -> the shorter path wins."""
+    for twin in ("/m/mongolia", "/d/-n", "/x/a.txt"):
+        named, bare = photo("/Camera/japanese-shop.jpg"), photo(twin)
+        assert ranked([bare, named])[0] is named, twin
+        assert KeeperRanking().reason(named, bare) == "named as a photo (the other has no photo's extension)"
