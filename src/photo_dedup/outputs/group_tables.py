@@ -131,8 +131,21 @@ def _removed_because(group: Group, video_kept: bool = False) -> str:
 
 
 def _video_the_keeper_lacks(photo: PhotoRecord, keeper: PhotoRecord) -> bool:
-    """A motion photo's video is never removed for a copy of its picture without one."""
-    return _video_bytes(photo) > 0 and _video_bytes(keeper) == 0
+    """A motion photo's video is never removed for a copy of its picture without it: the keeper has
+    no video, or one that does not begin with this one's (a copy cut short holds the start of the
+    intact one's video; two motion photos of one still with other videos both stay)."""
+    mine, theirs = _video_bytes(photo), _video_bytes(keeper)
+    if mine == 0:
+        return False
+    if theirs < mine:
+        return True
+    try:
+        with open(photo["path"], "rb") as own, open(keeper["path"], "rb") as other:
+            own.seek(int(photo["size"]) - mine)
+            other.seek(int(keeper["size"]) - theirs)
+            return own.read(mine) != other.read(mine)
+    except OSError:  # unreadable now: kept, to be safe
+        return True
 
 
 def _video_bytes(photo: PhotoRecord) -> int:

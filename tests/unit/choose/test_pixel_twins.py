@@ -125,8 +125,26 @@ def test_of_twins_the_motion_photo_is_kept_and_it_is_never_removed_for_a_copy_wi
     assert len(groups) == 1 and groups[0].keeper == 0  # more pixels
     rows = group_rows(table, groups).set_index("path")
     assert bool(rows.loc["/lib/1.jpg", "keep"]) and rows.loc["/lib/1.jpg", "reason"] == MOTION_PHOTO_KEPT
-    table.photos.loc[0, "embedded_video"] = 900_000  # the keeper holds a video of its own
-    assert not group_rows(table, groups).set_index("path").loc["/lib/1.jpg", "keep"]
+
+
+def test_a_motion_photo_goes_only_where_the_keeper_holds_its_video(tmp_path: Path) -> None:
+    """The hostile try: of two motion photos of one still, the one with a 20 KB video was removed
+    for the one with another, longer video. Mutant: _video_the_keeper_lacks asking only whether the
+    keeper has a video -> the other video goes."""
+    picture = Image.fromarray(data.astronaut())
+    video = _mp4(9000)
+    keeper, copy = tmp_path / "keeper.jpg", tmp_path / "copy.jpg"
+    keeper.write_bytes(b"\xff\xd8 a larger picture" + video)
+    facts = [{"width": 512, "height": 512, "path": str(keeper), "size": keeper.stat().st_size}, {}]
+    images = [picture, picture.resize((256, 256))]
+    for copy_video, kept in ((video[:4000], False), (_mp4(4000), True)):  # cut short, or another video
+        copy.write_bytes(b"\xff\xd8 the copy" + copy_video)
+        facts[1] = {"width": 256, "height": 256, "path": str(copy), "size": copy.stat().st_size}
+        table = table_of(images, facts)
+        table.photos["embedded_video"] = [9000, 4000]
+        groups, _ = copy_groups(table, MatchThresholds(), KeeperRanking())
+        assert groups[0].keeper == 0
+        assert bool(group_rows(table, groups).set_index("path").loc[str(copy), "keep"]) is kept
 
 
 def test_a_cmyk_jpeg_with_camera_exif_makes_no_other_member_a_conversion(tmp_path: Path) -> None:
