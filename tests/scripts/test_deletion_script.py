@@ -123,7 +123,9 @@ def test_a_missing_keeper_leaves_its_group_untouched(scene, shell):
     scene["keeper"].unlink()
     result = run(shell, scene, "-y")
     assert result.returncode != 0
-    assert "the kept photo is missing, changed" in result.stdout
+    # the hostile try: the line named the kept photo after "its duplicate stays:"
+    assert f"the kept photo ({scene['keeper']}) is missing, changed" in result.stdout
+    assert f"its duplicate stays: {scene['duplicates'][0]}" in result.stdout
     assert all(p.exists() for p in scene["duplicates"])
     assert not scene["other_dup"].exists()  # the other group is still handled
 

@@ -219,6 +219,15 @@ def test_a_missing_library_is_a_one_line_error(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_an_empty_library_value_is_a_one_line_error_not_the_demo(tmp_path):
+    """`--config library=$PHOTOS` with the variable unset: Snakemake reads None, and the schema's
+    "None is not valid under any of the given schemas" was all it said. Mutant: the check removed."""
+    result = snakemake(tmp_path / "w", "--config", "library=")
+    assert result.returncode != 0
+    assert "library is empty (--config library=): give the folder of your photos" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "w" / "demo-library").exists()
+
+
 def test_a_bad_config_value_is_a_clear_error(tmp_path):
     library = tmp_path / "lib"
     library.mkdir()

@@ -83,7 +83,9 @@ def _quality(photo: Photo) -> tuple[int, float]:
 def _explain_quality(winner: Photo, runner_up: Photo) -> str:
     if _jpeg_quality(winner) != _jpeg_quality(runner_up):
         return f"higher JPEG quality ({_jpeg_quality(winner)} vs {_jpeg_quality(runner_up)})"
-    return f"more bytes per pixel ({_bytes_per_pixel(winner):.2f} vs {_bytes_per_pixel(runner_up):.2f})"
+    won, lost = _bytes_per_pixel(winner), _bytes_per_pixel(runner_up)
+    places = 2 if f"{won:.2f}" != f"{lost:.2f}" else 4  # never "0.16 vs 0.16"
+    return f"more bytes per pixel ({won:.{places}f} vs {lost:.{places}f})"
 
 
 def present(value: Any) -> bool:

@@ -55,6 +55,11 @@ def normalise_config(config: dict[str, Any], schema: Mapping[str, Any]) -> dict[
             section[key] = config.pop(key)
             continue
         raise ConfigError(f"config: unknown key {key!r}{_suggestion(key, [*properties, *sections])}")
+    if "library" in config and config["library"] is None:  # `--config library=`: an unset variable, say
+        raise ConfigError(
+            "config: library is empty (--config library=): give the folder of your photos, or leave library out "
+            "to rerun the last library"
+        )
     for key, spec in properties.items():
         if key in config:
             config[key] = _coerce(config[key], spec, key)

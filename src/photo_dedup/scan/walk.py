@@ -145,6 +145,12 @@ def scan_library(roots: list[str], excludes: tuple[str, ...] | list[str]) -> Sca
         "change times on another device: one folder reached through two mounts?): listed once"
         for (root, first), count in sorted(seen_twice.items())
     ]
+    links = result.counts["symlinks (not followed)"]
+    if links:  # a folder linked into the library would otherwise be left out without a word
+        result.notes.append(
+            f"{links} symbolic link{'' if links == 1 else 's'} in the library not followed (never scanned, never "
+            "moved): give a link's target as a library root to scan what it points to"
+        )
     result.photos.sort()
     result.problems.sort()
     return result

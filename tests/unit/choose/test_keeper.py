@@ -165,3 +165,9 @@ def test_a_byte_twin_without_a_photos_extension_never_wins_the_shortest_path():
         named, bare = photo("/Camera/japanese-shop.jpg"), photo(twin)
         assert ranked([bare, named])[0] is named, twin
         assert KeeperRanking().reason(named, bare) == "named as a photo (the other has no photo's extension)"
+
+
+def test_bytes_per_pixel_that_round_alike_are_shown_apart():
+    """The hostile try read "more bytes per pixel (0.16 vs 0.16)". Mutant: two decimals always."""
+    bigger, smaller = photo("/a/x.png", 320, 320, "PNG", 16_400), photo("/b/x.png", 320, 320, "PNG", 16_100)
+    assert KeeperRanking().reason(bigger, smaller) == "more bytes per pixel (0.1602 vs 0.1572)"

@@ -52,6 +52,11 @@ def test_scan_lists_photos_counts_the_rest_and_reports_broken_links(tmp_path):
     assert result.counts["other"] == 1
     assert result.counts["excluded"] == 1
     assert result.counts["symlinks (not followed)"] == 2
+    # the hostile try: a folder linked into the library was left out with no word on the terminal
+    assert result.notes == [
+        "2 symbolic links in the library not followed (never scanned, never moved): give a link's target "
+        "as a library root to scan what it points to"
+    ]
     reasons = {Path(p.path).name: p.reason for p in result.problems}
     assert "broken symbolic link" in reasons["dangling.jpg"]
     assert "loop" in reasons["loop.jpg"]
