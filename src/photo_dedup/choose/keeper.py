@@ -84,7 +84,8 @@ def _explain_quality(winner: Photo, runner_up: Photo) -> str:
     if _jpeg_quality(winner) != _jpeg_quality(runner_up):
         return f"higher JPEG quality ({_jpeg_quality(winner)} vs {_jpeg_quality(runner_up)})"
     won, lost = _bytes_per_pixel(winner), _bytes_per_pixel(runner_up)
-    places = 2 if f"{won:.2f}" != f"{lost:.2f}" else 4  # never "0.16 vs 0.16"
+    # as many places as show them apart (never "0.16 vs 0.16"), from 2 to 6
+    places = next((n for n in range(2, 7) if f"{won:.{n}f}" != f"{lost:.{n}f}"), 6)
     return f"more bytes per pixel ({won:.{places}f} vs {lost:.{places}f})"
 
 

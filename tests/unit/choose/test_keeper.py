@@ -170,4 +170,4 @@ def test_a_byte_twin_without_a_photos_extension_never_wins_the_shortest_path():
 def test_bytes_per_pixel_that_round_alike_are_shown_apart():
     """The hostile try read "more bytes per pixel (0.16 vs 0.16)". Mutant: two decimals always."""
     bigger, smaller = photo("/a/x.png", 320, 320, "PNG", 16_400), photo("/b/x.png", 320, 320, "PNG", 16_100)
-    assert KeeperRanking().reason(bigger, smaller) == "more bytes per pixel (0.1602 vs 0.1572)"
+    assert KeeperRanking().reason(bigger, smaller) == "more bytes per pixel (0.160 vs 0.157)"

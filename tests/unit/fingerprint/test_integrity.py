@@ -154,7 +154,7 @@ def test_bytes_per_pixel_are_compared_unrounded():
     smaller = {"path": "/a/x.png", "digest": "a", "size": 24_000_000, **common}
     larger = {"path": "/b/x.png", "digest": "b", "size": 24_001_000, **common}  # 2.0000 vs 2.0003
     assert ranking.best_first([smaller, larger])[0] is larger
-    assert ranking.reason(larger, smaller) == "more bytes per pixel (2.00 vs 2.00)"
+    assert ranking.reason(larger, smaller) == "more bytes per pixel (2.0001 vs 2.0000)"  # places enough to tell
 
 
 @pytest.mark.e2e
