@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image
 from scipy.fft import dctn
 
+from photo_dedup.choose.keeper import colour_mode
 from photo_dedup.fingerprint.decode import apply_orientation
 from photo_dedup.match.photo_table import PhotoRecord
 
@@ -67,15 +68,6 @@ def luma_table(path: str) -> np.ndarray | None:
             if im.format != "JPEG" or not tables or 0 not in tables or len(tables[0]) != 64:
                 return None
             return np.asarray(tables[0], dtype=np.float32).reshape(8, 8)  # Pillow gives natural order
-    except (OSError, ValueError):
-        return None
-
-
-def _mode(path: str) -> str | None:
-    """The file's colour mode from its header ("RGB", "CMYK", ...), None when unreadable."""
-    try:
-        with Image.open(path) as im:
-            return str(im.mode)
     except (OSError, ValueError):
         return None
 
@@ -129,8 +121,8 @@ def mark_made_from_jpeg(best_first: Sequence[PhotoRecord]) -> bool:
         return False
     if (
         leader["format"] == "JPEG"
-        and _mode(leader["path"]) == "CMYK"
-        and any(_mode(p["path"]) != "CMYK" for p in best_first[1:])
+        and colour_mode(leader["path"]) == "CMYK"
+        and any(colour_mode(p["path"]) != "CMYK" for p in best_first[1:])
     ):
         leader["conversion"] = "a CMYK JPEG (made for print: no camera writes one) beside one in RGB"
         return True

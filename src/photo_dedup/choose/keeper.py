@@ -151,23 +151,30 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
         photo["conversion"] = reason
 
 
+def colour_mode(path: str) -> str | None:
+    """The file's colour mode from its header ("RGB", "CMYK", ...), None when unreadable."""
+    from PIL import Image  # the gather step only: the report steps import this module too
+
+    try:
+        with Image.open(path) as im:
+            return str(im.mode)
+    except (OSError, ValueError):
+        return None
+
+
+def embedded_video(photo: Photo) -> int:
+    """The bytes of the video inside a photo's file (a motion photo), 0 for none or unknown."""
+    return int(number(photo.get("embedded_video")) or 0)
+
+
 def _cmyk_beside_others(photos: Sequence[Photo]) -> set[int]:
     """The ids of the CMYK JPEGs with camera EXIF among `photos`, where a member is in RGB or grey.
     Only JPEGs with camera EXIF are opened first (a header read): no other's EXIF makes a member a
     conversion."""
-    from PIL import Image  # the gather step only: the report steps import this module too
-
-    def mode(photo: Photo) -> str | None:
-        try:
-            with Image.open(photo["path"]) as im:
-                return str(im.mode)
-        except (OSError, ValueError):
-            return None
-
-    cmyk = {id(p) for p in photos if p["format"] == "JPEG" and _has_camera(p) and mode(p) == "CMYK"}
+    cmyk = {id(p) for p in photos if p["format"] == "JPEG" and _has_camera(p) and colour_mode(p["path"]) == "CMYK"}
     if not cmyk:
         return cmyk
-    in_rgb = any(id(p) not in cmyk and (p["format"] != "JPEG" or mode(p) != "CMYK") for p in photos)
+    in_rgb = any(id(p) not in cmyk and (p["format"] != "JPEG" or colour_mode(p["path"]) != "CMYK") for p in photos)
     return cmyk if in_rgb else set()
 
 

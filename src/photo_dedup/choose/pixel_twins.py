@@ -28,21 +28,23 @@ import numpy as np
 from PIL import Image
 
 from photo_dedup.choose.jpeg_ancestry import luma_table
-from photo_dedup.choose.keeper import format_score, number, present
+from photo_dedup.choose.keeper import embedded_video, format_score, present
 from photo_dedup.fingerprint.decode import apply_orientation
+from photo_dedup.fingerprint.formats import LOSSLESS_FORMATS
 from photo_dedup.match.photo_table import PhotoRecord
 
 log = logging.getLogger(__name__)
 
 MAX_TESTS_A_GROUP = 3
 _MAX_PIXELS = 40_000_000
-_LOSSLESS = frozenset({"PNG", "TIFF", "BMP"})
+_LOSSLESS = LOSSLESS_FORMATS - {"RAW"}  # a RAW is never a twin: it is never removed for one
 # what a PIL mode is compared as: a palette by its colours, one bit as grey
 _COMPARED_MODE = {"P": "RGBA", "PA": "RGBA", "1": "L"}
 
 
-def _comparable(leader: PhotoRecord, other: PhotoRecord) -> bool:
-    """Whether the two files can hold the same pixels, by what their headers say."""
+def _comparable(leader: PhotoRecord, other: PhotoRecord, leader_steps: np.ndarray | None) -> bool:
+    """Whether the two files can hold the same pixels, by what their headers say (`leader_steps`:
+    the leader's luma quantisation table, if a JPEG)."""
     if (int(other["width"]), int(other["height"])) != (int(leader["width"]), int(leader["height"])):
         return False
     if other.get("digest") == leader.get("digest") or other.get("conversion"):
@@ -51,8 +53,8 @@ def _comparable(leader: PhotoRecord, other: PhotoRecord) -> bool:
     if formats <= _LOSSLESS or formats == {"JPEG", "TIFF"}:
         return True
     if formats == {"JPEG"}:  # one JPEG's data: one quantisation table
-        steps, other_steps = luma_table(leader["path"]), luma_table(other["path"])
-        return steps is not None and other_steps is not None and np.array_equal(steps, other_steps)
+        other_steps = luma_table(other["path"])
+        return leader_steps is not None and other_steps is not None and np.array_equal(leader_steps, other_steps)
     return False
 
 
@@ -115,15 +117,15 @@ def _bytes_after_picture(path: str) -> int:
     return 0
 
 
-def same_pixels(a: Pixels | None, b: Pixels | None) -> bool:
-    return a is not None and b is not None and (a.mode, a.icc) == (b.mode, b.icc) and np.array_equal(a.array, b.array)
+def same_pixels(a: Pixels, b: Pixels) -> bool:
+    return (a.mode, a.icc) == (b.mode, b.icc) and np.array_equal(a.array, b.array)
 
 
 def _holds(photo: PhotoRecord, pixels: Pixels) -> tuple[int, int, int, int, int]:
     """What a twin holds beyond its pixels, most first: a longer video, more metadata facts, more
     bytes of metadata, more after a JPEG's picture (a gain map, a preview, a video cut short or of a
     kind not recognised); then the smaller file (the same in fewer bytes)."""
-    video = int(number(photo.get("embedded_video")) or 0)
+    video = embedded_video(photo)
     facts = sum(present(photo.get(field)) for field in ("taken", "make", "model", "software", "has_gps"))
     return (video, facts, pixels.metadata_bytes, pixels.after_picture, -int(photo["size"]))
 
@@ -149,12 +151,12 @@ def _why(best: PhotoRecord, twin: PhotoRecord, held: tuple[int, ...], other: tup
 def mark_pixel_twins(best_first: Sequence[PhotoRecord]) -> bool:
     """Mark, among the leader and its members of identical pixels, every twin but the one that holds
     most (`twin_of`: why that one is kept over it); the format rule ranks a marked twin just below
-    that one. Returns
-    whether a twin that led was marked (re-rank then)."""
+    that one. Returns whether a twin that led was marked (re-rank then)."""
     leader = best_first[0]
     if leader.get("conversion") or leader.get("twin_of") or leader["format"] == "RAW":
         return False
-    others = [other for other in best_first[1:] if not other.get("twin_of") and _comparable(leader, other)]
+    leader_steps = luma_table(leader["path"]) if leader["format"] == "JPEG" else None
+    others = [o for o in best_first[1:] if not o.get("twin_of") and _comparable(leader, o, leader_steps)]
     if not others:
         return False
     pixels = upright_pixels(leader)

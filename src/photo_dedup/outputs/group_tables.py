@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import numbers
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from photo_dedup.cache.atomic import replacing, write_text
-from photo_dedup.choose.keeper import present
+from photo_dedup.choose.keeper import embedded_video, present
 
 if TYPE_CHECKING:  # types only: grouping builds on the tables helpers, not the other way round
     from photo_dedup.choose.grouping import Group
@@ -134,7 +133,7 @@ def _video_the_keeper_lacks(photo: PhotoRecord, keeper: PhotoRecord) -> bool:
     """A motion photo's video is never removed for a copy of its picture without it: the keeper has
     no video, or one that does not begin with this one's (a copy cut short holds the start of the
     intact one's video; two motion photos of one still with other videos both stay)."""
-    mine, theirs = _video_bytes(photo), _video_bytes(keeper)
+    mine, theirs = embedded_video(photo), embedded_video(keeper)
     if mine == 0:
         return False
     if theirs < mine:
@@ -146,11 +145,6 @@ def _video_the_keeper_lacks(photo: PhotoRecord, keeper: PhotoRecord) -> bool:
             return own.read(mine) != other.read(mine)
     except OSError:  # unreadable now: kept, to be safe
         return True
-
-
-def _video_bytes(photo: PhotoRecord) -> int:
-    value = photo.get("embedded_video")
-    return int(value) if isinstance(value, numbers.Real) and value == value else 0
 
 
 def _match(group: Group, index: int) -> str:
