@@ -104,7 +104,7 @@ HOSTILE_DECISIONS = {
 
 @pytest.mark.parametrize("name", HOSTILE_DECISIONS)
 def test_a_hostile_decisions_file_is_one_line_not_a_crash(tmp_path: Path, name: str) -> None:
-    from photo_dedup.choose.decisions import load_decisions
+    from photo_dedup.choose.applied_decisions import load_decisions
     from photo_dedup.config.decisions_file import DecisionsProblem
 
     content, problem = HOSTILE_DECISIONS[name]
@@ -287,7 +287,7 @@ IDENTICAL_LIBRARIES = {
 
 @pytest.mark.parametrize("name", IDENTICAL_LIBRARIES)
 def test_identical_sets_group_as_every_pair_would(photos, name: str) -> None:
-    from photo_dedup.choose.decisions import Decisions
+    from photo_dedup.choose.applied_decisions import Decisions
     from photo_dedup.choose.grouping import Group, copy_groups
     from photo_dedup.choose.keeper import KeeperRanking
     from photo_dedup.match.verify import MatchThresholds
@@ -303,7 +303,7 @@ def test_identical_sets_group_as_every_pair_would(photos, name: str) -> None:
 
 
 def test_a_not_duplicates_decision_inside_an_identical_set_applies_pair_by_pair(photos) -> None:
-    from photo_dedup.choose.decisions import Decisions
+    from photo_dedup.choose.applied_decisions import Decisions
     from photo_dedup.choose.grouping import copy_groups
     from photo_dedup.choose.keeper import KeeperRanking
     from photo_dedup.match.verify import MatchThresholds

@@ -18,7 +18,7 @@ from photo_dedup.apple_photos.duplicates import apply_photos_rules, write_photos
 from photo_dedup.cache.chunk_records import DamagedChunk
 from photo_dedup.cache.digests import DigestCache
 from photo_dedup.cache.layout import CacheLayout
-from photo_dedup.choose.decisions import Decisions, load_decisions
+from photo_dedup.choose.applied_decisions import Decisions, load_decisions
 from photo_dedup.choose.grouping import copy_groups
 from photo_dedup.choose.keeper import DEFAULT_RULES, YOUR_CHOICE, KeeperRanking, Rule, present
 from photo_dedup.choose.kept_together import (

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from photo_dedup.choose.decisions import Decisions
+from photo_dedup.choose.applied_decisions import Decisions
 from photo_dedup.choose.jpeg_ancestry import mark_made_from_jpeg
 from photo_dedup.choose.keeper import KeeperRanking, mark_conversions
 from photo_dedup.choose.pixel_twins import mark_pixel_twins

@@ -18,8 +18,8 @@ import numpy as np
 from PIL import Image
 
 from photo_dedup.fingerprint.exif_facts import capture_seconds
-from photo_dedup.match.crops import correlator
 from photo_dedup.match.photo_table import PhotoTable
+from photo_dedup.match.same_moment_crops import correlator
 
 SIMILAR_SECONDS = 60
 MAX_NEIGHBOURS = 8  # a 10-frame burst is paired frame by frame, not each with all

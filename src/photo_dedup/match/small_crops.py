@@ -34,7 +34,7 @@ from scipy.ndimage import map_coordinates
 from photo_dedup.fingerprint.signature import LUMA_SIDE
 from photo_dedup.match.candidates import close_across
 from photo_dedup.match.crop_candidates import padded_content
-from photo_dedup.match.crops import MAX_CROP_AREA, gradient_correlation
+from photo_dedup.match.same_moment_crops import MAX_CROP_AREA, gradient_correlation
 
 log = logging.getLogger(__name__)
 

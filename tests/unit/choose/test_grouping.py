@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from photo_dedup.choose.decisions import Decisions
+from photo_dedup.choose.applied_decisions import Decisions
 from photo_dedup.choose.grouping import copy_groups
 from photo_dedup.choose.keeper import KeeperRanking
 from photo_dedup.match.photo_table import COLUMNS, PhotoTable

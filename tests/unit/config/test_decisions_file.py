@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from photo_dedup.choose.decisions import Decisions, load_decisions
+from photo_dedup.choose.applied_decisions import Decisions, load_decisions
 from photo_dedup.choose.gather import ranking_from
 from photo_dedup.config.decisions_file import DecisionsDocument, DecisionsProblem, load_decisions_file
 

@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 from support import signature_table
 
-from photo_dedup.match.crops import crop_or_turn_pairs, same_moment_pairs
 from photo_dedup.match.photo_table import PhotoTable
+from photo_dedup.match.same_moment_crops import crop_or_turn_pairs, same_moment_pairs
 
 
 def table_of(images: list[Image.Image], taken: list[str | None]) -> PhotoTable:
@@ -52,7 +52,7 @@ def test_photos_without_a_capture_time_are_never_paired(photos):
 def test_the_crop_search_correlates_as_scikit_image_does(photos):
     from skimage.feature import match_template
 
-    from photo_dedup.match.crops import correlator
+    from photo_dedup.match.same_moment_crops import correlator
 
     rng = np.random.default_rng(0)
     grey = np.asarray(photos["coffee"].convert("L").resize((32, 32)), dtype=np.float32)
@@ -67,11 +67,11 @@ def test_the_crop_search_correlates_as_scikit_image_does(photos):
 
 def test_a_second_holding_more_photos_than_any_burst_is_not_searched(photos, caplog):
     """A camera whose clock was never set stamps every photo alike: its pairs would grow with the square."""
-    from photo_dedup.match.crops import MAX_PHOTOS_A_MOMENT
+    from photo_dedup.match.same_moment_crops import MAX_PHOTOS_A_MOMENT
 
     frames = [photos["coffee"].resize((64, 48)).rotate(k) for k in range(MAX_PHOTOS_A_MOMENT + 1)]
     n = MAX_PHOTOS_A_MOMENT
     assert len(same_moment_pairs(table_of(frames[:n], ["2000-01-01T00:00:00"] * n))) == n * (n - 1) // 2
-    with caplog.at_level("INFO", logger="photo_dedup.match.crops"):
+    with caplog.at_level("INFO", logger="photo_dedup.match.same_moment_crops"):
         assert len(same_moment_pairs(table_of(frames, ["2000-01-01T00:00:00"] * (n + 1)))) == 0
     assert f"{n + 1} photos in seconds that hold more than {n} photos each" in caplog.text  # the log says so

@@ -1,6 +1,6 @@
 import pytest
 
-from photo_dedup.choose.decisions import load_decisions
+from photo_dedup.choose.applied_decisions import load_decisions
 from photo_dedup.config.decisions_file import DecisionsProblem
 
 
