@@ -6,20 +6,21 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from PIL import Image
 from support.browser import CHROMIUM, pytestmark  # noqa: F401 - the browser marks
+from support.deletion_helpers import groups_of_rows
 
 from photo_dedup.outputs.contact_sheet import render_contact_sheet
 from photo_dedup.outputs.group_tables import GROUP_COLUMNS
+from photo_dedup.shapes import Group, Report
 
 sync_api = pytest.importorskip("playwright.sync_api")
 GROUPS = 3000
 ROOTS = ["/home/alice/Pictures/Masters", "/home/alice/Pictures/Google Takeout"]
 
 
-def generated_rows(cache: Path) -> pd.DataFrame:
+def generated_groups(cache: Path) -> list[Group]:
     """3,000 groups of three: a Masters original, its Takeout download, an export; every 7th
     group's keeper lacks metadata, every 5th has a conversion."""
     thumbnail = Path("thumbs") / "one.jpg"
@@ -43,21 +44,19 @@ def generated_rows(cache: Path) -> pd.DataFrame:
                 companion_size=0,
             )  # fmt: skip
             rows.append(row)
-    return pd.DataFrame(rows, columns=GROUP_COLUMNS)
+    return groups_of_rows(rows)
 
 
 def test_a_page_of_3000_groups_stays_fast(tmp_path):
-    rows = generated_rows(tmp_path / "cache")
+    groups = generated_groups(tmp_path / "cache")
     summary = {
-        "photos_scanned": len(rows), "unreadable": 0, "groups": GROUPS, "files_to_remove": 2 * GROUPS,
+        "photos_scanned": 3 * GROUPS, "unreadable": 0, "groups": GROUPS, "files_to_remove": 2 * GROUPS,
         "bytes_to_reclaim": 1, "videos_skipped": 0, "other_files_skipped": 0,
         "keepers_lacking_metadata": len(range(0, GROUPS, 7)),
     }  # fmt: skip
     page_path = tmp_path / "results" / "report.html"
     started = time.monotonic()
-    render_contact_sheet(
-        rows, pd.DataFrame(columns=["path", "reason"]), summary, page_path, tmp_path / "cache", libraries=ROOTS
-    )
+    render_contact_sheet(Report(summary, groups, []), page_path, tmp_path / "cache", libraries=ROOTS)
     render_seconds = time.monotonic() - started
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
@@ -100,7 +99,7 @@ def test_a_page_of_3000_groups_stays_fast(tmp_path):
         browser.close()
     size = page_path.stat().st_size / 1e6
     print(
-        f"\n{GROUPS} groups ({len(rows)} photos), page {size:.1f} MB rendered in {render_seconds:.1f} s; "
+        f"\n{GROUPS} groups ({3 * GROUPS} photos), page {size:.1f} MB rendered in {render_seconds:.1f} s; "
         f"load in Chromium {load_seconds:.2f} s; keep copies in a folder (every group) {folder_seconds:.2f} s; "
         f"filter 'lacks metadata' (tile) {lacks_seconds:.2f} s, 'conversions' {conversion_seconds:.2f} s; "
         f"End {end_seconds:.2f} s; accept all in view {accept_seconds:.2f} s; all groups again {all_seconds:.2f} s; "

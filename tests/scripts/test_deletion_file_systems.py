@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from support.deletion_helpers import make_rows, snapshot
+from support.deletion_helpers import make_groups, snapshot
 from support.shells import SHELLS
 
 from photo_dedup.outputs.deletion_script import write_deletion_script
@@ -25,7 +25,7 @@ def run(shell: list[str], script: Path, *args: str, cwd: Path) -> subprocess.Com
 
 
 def write_script(path: Path, groups: dict[Path, list[Path]], quarantine: Path, library: Path) -> Path:
-    write_deletion_script(make_rows(groups), path, str(quarantine), [str(library)])
+    write_deletion_script(make_groups(groups), path, str(quarantine), [str(library)])
     return path
 
 

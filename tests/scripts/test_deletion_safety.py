@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support.deletion_helpers import make_rows, snapshot, with_companions
+from support.deletion_helpers import make_groups, snapshot, with_companions
 from support.shells import SHELLS
 
 from photo_dedup.outputs.deletion_script import write_deletion_script
@@ -49,7 +49,7 @@ def sh(
 
 def write_script(tmp: Path, library: Path, groups: dict[Path, list[Path]], quarantine: Path) -> Path:
     script = tmp / "results" / "delete-duplicates.sh"
-    write_deletion_script(make_rows(groups), script, str(quarantine), [str(library)])
+    write_deletion_script(make_groups(groups), script, str(quarantine), [str(library)])
     return script
 
 
@@ -133,9 +133,9 @@ def test_a_group_listing_its_keeper_as_its_own_duplicate_gives_no_action(tmp_pat
     library.mkdir()
     photo = library / "a.jpg"
     photo.write_bytes(b"one photo")
-    rows = make_rows({photo: [photo]})
+    groups = make_groups({photo: [photo]})
     script = tmp_path / "delete.sh"
-    write_deletion_script(rows, script, str(tmp_path / "q"), [str(library)])
+    write_deletion_script(groups, script, str(tmp_path / "q"), [str(library)])
     assert "\nact " not in script.read_text()
     result = sh(script, "--delete", "-y")
     assert result.returncode == 0 and "Nothing to do" in result.stdout
@@ -180,9 +180,9 @@ def kill_scene(tmp: Path, quarantine: Path) -> tuple[Path, Path, dict[str, str]]
         duplicates.append(path)
     video = duplicates[0].with_suffix(".MOV")
     video.write_bytes(b"video" * 1000)
-    rows = with_companions(make_rows({keeper: duplicates}), {duplicates[0]: [video]})
+    groups = with_companions(make_groups({keeper: duplicates}), {duplicates[0]: [video]})
     script = tmp / "delete.sh"
-    write_deletion_script(rows, script, str(quarantine), [str(library)])
+    write_deletion_script(groups, script, str(quarantine), [str(library)])
     return library, script, snapshot(library)
 
 
@@ -279,7 +279,7 @@ def test_a_full_quarantine_leaves_no_partial_file_and_moves_nothing_it_cannot_co
     big = library / "big copy.jpg"
     big.write_bytes(keeper.read_bytes())
     script = tmp_path / "delete.sh"
-    write_deletion_script(make_rows({keeper: [big]}), script, str(full / "q"), [str(library)])
+    write_deletion_script(make_groups({keeper: [big]}), script, str(full / "q"), [str(library)])
     before = snapshot(library)
     result = sh(script, "-y")
     assert result.returncode != 0

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support.deletion_helpers import make_rows, snapshot, with_companions
+from support.deletion_helpers import make_groups, snapshot, with_companions
 from support.shells import SHELLS
 
 from photo_dedup.outputs.deletion_script import write_deletion_script
@@ -39,11 +39,11 @@ def scene(tmp_path):
     other_keeper.write_bytes(b"another photo")
     other_dup = library / "other copy.jpg"
     other_dup.write_bytes(b"another photo, copy")
-    rows = make_rows({keeper: duplicates, other_keeper: [other_dup]})
+    groups = make_groups({keeper: duplicates, other_keeper: [other_dup]})
     script = tmp_path / "results" / "delete-duplicates.sh"
     script.parent.mkdir()
     quarantine = tmp_path / "quarantine"
-    write_deletion_script(rows, script, str(quarantine), [str(library)])
+    write_deletion_script(groups, script, str(quarantine), [str(library)])
     return {
         "tmp": tmp_path,
         "library": library,
@@ -174,9 +174,9 @@ def test_a_live_photo_video_moves_with_its_photo_and_comes_back(tmp_path):
     duplicate.write_bytes(b"copy of the live photo")
     video = library / "copy" / "IMG_1.MOV"
     video.write_bytes(b"the copy's video")
-    rows = with_companions(make_rows({keeper: [duplicate]}), {duplicate: [video]})
+    groups = with_companions(make_groups({keeper: [duplicate]}), {duplicate: [video]})
     script = tmp_path / "delete.sh"
-    write_deletion_script(rows, script, str(tmp_path / "q"), [str(library)])
+    write_deletion_script(groups, script, str(tmp_path / "q"), [str(library)])
     before = snapshot(library)
     result = subprocess.run(["sh", str(script), "-y"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -194,9 +194,9 @@ def test_a_changed_video_companion_keeps_both_in_place(tmp_path):
     keeper.write_bytes(b"a")
     duplicate.write_bytes(b"b")
     video.write_bytes(b"video")
-    rows = with_companions(make_rows({keeper: [duplicate]}), {duplicate: [video]})
+    groups = with_companions(make_groups({keeper: [duplicate]}), {duplicate: [video]})
     script = tmp_path / "delete.sh"
-    write_deletion_script(rows, script, str(tmp_path / "q"), [str(library)])
+    write_deletion_script(groups, script, str(tmp_path / "q"), [str(library)])
     video.write_bytes(b"edited")
     result = subprocess.run(["sh", str(script), "-y"], capture_output=True, text=True)
     assert result.returncode != 0 and "a file that goes with it (video or sidecar) changed" in result.stdout

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support.deletion_helpers import make_rows, snapshot
+from support.deletion_helpers import make_groups, snapshot
 from support.shells import SHELLS
 
 from photo_dedup.apple_photos.duplicates import render_applescript
@@ -173,7 +173,7 @@ def test_hostile_names_in_every_shell_value_stay_names(tmp_path, shell):
     before = snapshot(library)
     script = sandbox / "delete.sh"
     quarantine = sandbox / "quar'antine\n$(touch pwned)"
-    write_deletion_script(make_rows(groups), script, str(quarantine), [str(library)])
+    write_deletion_script(make_groups(groups), script, str(quarantine), [str(library)])
     syntax = subprocess.run([*shell, "-n", str(script)], capture_output=True, text=True)
     assert syntax.returncode == 0, syntax.stderr
     for line in script.read_text().splitlines():

@@ -8,16 +8,16 @@ from typing import Any
 
 from PIL import Image
 
-from photo_dedup.match.photo_table import PhotoRecord
+from photo_dedup.shapes import Photo
 
 
-def file_record(path: Path, **facts: Any) -> PhotoRecord:
+def file_record(path: Path, **facts: Any) -> Photo:
     """The file's format, upright size, bytes and digest, an estimated JPEG quality (95 for fine
     steps, else 40), and `facts` besides."""
     with Image.open(path) as im:
         width, height, fmt = im.width, im.height, im.format
         quality = (95 if im.quantization[0][0] <= 3 else 40) if fmt == "JPEG" else None
-    record: PhotoRecord = {
+    record: Photo = {
         "path": str(path),
         "format": str(fmt),
         "width": width,

@@ -21,8 +21,8 @@ import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
 
-import pandas as pd
 import pytest
+from support.deletion_helpers import member
 from support.workflow_runner import REPO, snakemake
 
 from photo_dedup.apple_photos.catalog import (
@@ -33,9 +33,11 @@ from photo_dedup.apple_photos.catalog import (
     original_path,
     read_photos_library,
 )
-from photo_dedup.apple_photos.duplicates import apply_photos_rules
+from photo_dedup.apple_photos.duplicates import with_photos_facts
+from photo_dedup.choose.verdicts import VerdictRules, decide
 from photo_dedup.outputs.deletion_script import removal_actions
-from photo_dedup.outputs.group_tables import KEEPER, read_csv, read_groups_json
+from photo_dedup.outputs.group_tables import read_csv
+from photo_dedup.shapes import KEEPER, Group, Photo, read_report
 
 SAMPLE = REPO.parent / "shared" / "photos" / "apple" / "Test-10.15.7.photoslibrary"
 needs_sample = pytest.mark.skipif(not (SAMPLE / "database" / "Photos.sqlite").is_file(), reason="no ../shared sample")
@@ -125,18 +127,18 @@ def referenced_run(tmp_path_factory):
     workdir = base / "work"
     result = snakemake(workdir, "--config", f"library={base / 'library'}")
     assert result.returncode == 0, result.stdout + result.stderr
-    rows, _, _ = read_groups_json(workdir / "results" / "groups.json")
-    return {"workdir": workdir, "bundle": bundle, "original": original, "loose": loose, "rows": rows}
+    groups = read_report(workdir / "results" / "groups.json").groups
+    return {"workdir": workdir, "bundle": bundle, "original": original, "loose": loose, "groups": groups}
 
 
 @needs_sample
 @pytest.mark.e2e
 def test_the_referenced_original_goes_to_photos_not_to_the_file_script(referenced_run):
-    rows, original = referenced_run["rows"], str(referenced_run["original"])
-    moved = {action["path"] for action in removal_actions(rows)}
+    groups, original = referenced_run["groups"], str(referenced_run["original"])
+    moved = {action["path"] for action in removal_actions(groups)}
     assert original not in moved
     assert str(referenced_run["loose"]) in moved  # a loose copy of an asset still goes
-    row = rows[rows["path"] == original].iloc[0]
+    [row] = [m for g in groups for m in g.members if m["path"] == original]
     assert (row["photos_uuid"], row["photos_library"]) == (REFERENCED, str(referenced_run["bundle"]))
     assert row["handled_by"] == "Apple Photos"  # its twin in the bundle has more of your work
     listed = read_csv(referenced_run["workdir"] / "results" / "apple-photos-duplicates.csv")
@@ -188,19 +190,12 @@ def test_a_name_is_spelled_as_its_folder_lists_it(tmp_path):
     assert on_disk_spelling(str(tmp_path / "Ete.jpg")) == str(tmp_path / "Ete.jpg")
 
 
-def group(*members: dict) -> pd.DataFrame:
-    base = {
-        "group_id": "g1",
-        "digest": "d" * 64,
-        "width": 100,
-        "height": 80,
-        "format": "JPEG",
-        "size": 1000,
-        "jpeg_quality": 90,
-        "conversion": "",
-        "companion_files": [],
-    }
-    return pd.DataFrame([{**base, **member} for member in members])
+def group(*members: dict) -> Group:
+    """One group of these members (the keeper first), verdicts not yet given."""
+    base = {"digest": "d" * 64, "width": 100, "height": 80, "format": "JPEG", "size": 1000, "jpeg_quality": 90}
+    made = [member(**{**base, **facts}) for facts in members]
+    photos = [Photo(path=m["path"], size=m["size"], embedded_video=0) for m in made]
+    return Group("g1", "copy", made[0]["reason"], made, photos=photos)
 
 
 def test_an_asset_stays_when_its_group_keeps_a_loose_file(tmp_path):
@@ -208,14 +203,13 @@ def test_an_asset_stays_when_its_group_keeps_a_loose_file(tmp_path):
     referenced, loose = str(tmp_path / "Shared" / "Pumpkins4.jpg"), str(tmp_path / "Takeout" / "Pumpkins4.jpg")
     assets = {referenced: {"library": "/p/L.photoslibrary", "uuid": REFERENCED, "original_name": "Pumpkins4.jpg"}}
     assets[referenced].update(edited=False, favorite=False, albums=[], keywords=[], persons=[], title="")
-    rows = group(
-        {"path": loose, "keep": True, "match": KEEPER, "reason": "your choice"},
-        {"path": referenced, "keep": False, "match": "identical", "reason": "copy"},
-    )
-    ruled = apply_photos_rules(rows, assets)
-    asset_row = ruled[ruled["path"] == referenced].iloc[0]
+    ruled = group({"path": loose, "match": KEEPER, "reason": "your choice"}, {"path": referenced, "match": "identical"})
+    with_photos_facts([ruled], assets)
+    decide([ruled], VerdictRules(assets=assets))
+    asset_row = ruled.members[1]
     assert asset_row["keep"] and asset_row["photos_uuid"] == REFERENCED
-    assert removal_actions(ruled) == []
+    assert asset_row["reason"] == "kept: an Apple Photos asset (only Photos may remove it)"
+    assert removal_actions([ruled]) == []
 
 
 def test_a_catalog_of_an_older_format_is_read_again(tmp_path):

@@ -288,7 +288,7 @@ IDENTICAL_LIBRARIES = {
 @pytest.mark.parametrize("name", IDENTICAL_LIBRARIES)
 def test_identical_sets_group_as_every_pair_would(photos, name: str) -> None:
     from photo_dedup.choose.applied_decisions import Decisions
-    from photo_dedup.choose.grouping import Group, copy_groups
+    from photo_dedup.choose.grouping import FoundGroup, copy_groups
     from photo_dedup.choose.keeper import KeeperRanking
     from photo_dedup.match.verify import MatchThresholds
 
@@ -298,7 +298,7 @@ def test_identical_sets_group_as_every_pair_would(photos, name: str) -> None:
     expected, every_pair = all_pairs_groups(table, thresholds, ranking, Decisions())
     assert [(g.keeper, frozenset(g.members[1:]), g.reason) for g in groups] == expected
     assert len(evidence.pairs) <= len(every_pair.pairs)
-    old_groups = [Group("", keeper, reason, [keeper, *sorted(taken)]) for keeper, taken, reason in expected]
+    old_groups = [FoundGroup("", keeper, reason, [keeper, *sorted(taken)]) for keeper, taken, reason in expected]
     assert outcome(table, groups, evidence)[1:] == outcome(table, old_groups, every_pair)[1:]
 
 

@@ -25,9 +25,9 @@ import pandas as pd
 from photo_dedup.apple_photos.catalog import describe_curation, under_bundle
 from photo_dedup.cache.atomic import write_text
 from photo_dedup.choose.keeper import KeeperRanking
-from photo_dedup.match.photo_table import PhotoRecord
-from photo_dedup.outputs.group_tables import group_keepers, write_csv
+from photo_dedup.outputs.group_tables import write_csv
 from photo_dedup.outputs.templating import Code, template_environment
+from photo_dedup.shapes import Group, Member, Photo, Reason, Verdict
 
 HANDLED_IN_PHOTOS = "Apple Photos"
 DUPLICATES_ALBUM = "photo-dedup: duplicates"
@@ -38,22 +38,23 @@ CSV_COLUMNS = ["library", "uuid", "file_name", "path", "keeper_uuid", "keeper_pa
 _QUALITY = KeeperRanking(["pixels"])
 
 
-def apply_photos_rules(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
-    """Mark duplicates handled in Photos, keep assets of other libraries and better loose copies."""
-    rows = rows.copy()
-    rows["photos_library"] = [assets.get(path, {}).get("library", "") for path in rows["path"]]
-    rows["photos_uuid"] = [assets.get(path, {}).get("uuid", "") for path in rows["path"]]
-    rows["photos_name"] = [assets.get(path, {}).get("original_name", "") for path in rows["path"]]
-    rows["photos_curation"] = [describe_curation(assets[path]) if path in assets else "" for path in rows["path"]]
-    rows["handled_by"] = ""
-    if rows.empty:
-        return rows
-    keepers = group_keepers(rows).to_dict("index")
-    changes = [None if row["keep"] else _photos_rule(row, keepers[row["group_id"]]) for row in rows.to_dict("records")]
-    rows["keep"] = [change[0] if change else keep for change, keep in zip(changes, rows["keep"], strict=True)]
-    rows["reason"] = [change[1] if change else reason for change, reason in zip(changes, rows["reason"], strict=True)]
-    rows["handled_by"] = [change[2] if change else "" for change in changes]
-    return rows
+def with_photos_facts(groups: Sequence[Group], assets: Mapping[str, Mapping[str, Any]]) -> None:
+    """Name each member's Apple Photos asset, if it is one: its library, UUID, name and curation."""
+    for member in (member for group in groups for member in group.members):
+        asset = assets.get(member["path"])
+        member["photos_library"] = asset.get("library", "") if asset else ""
+        member["photos_uuid"] = asset.get("uuid", "") if asset else ""
+        member["photos_name"] = asset.get("original_name", "") if asset else ""
+        member["photos_curation"] = describe_curation(asset) if asset else ""
+
+
+def photos_verdict(member: Member, photo: Photo, group: Group) -> Verdict | None:
+    """The Apple Photos rules (this module's docstring) as one of choose.verdicts' rules."""
+    change = _photos_rule(member, group.keeper)
+    if change is None:
+        return None
+    keep, words, handled_by = change
+    return Verdict(keep, Reason.PHOTOS_RULE if keep else Reason.IN_PHOTOS, words, handled_by)
 
 
 def _photos_rule(row: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> tuple[bool, str, str] | None:
@@ -79,7 +80,7 @@ def _photos_rule(row: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> tuple[boo
     return None
 
 
-def _photo(row: Any) -> PhotoRecord:
+def _photo(row: Any) -> Photo:
     """A groups-table row in the shape the keeper rules read (only the facts the quality rules use)."""
     facts = {
         "path": row["path"],
@@ -91,7 +92,7 @@ def _photo(row: Any) -> PhotoRecord:
         "jpeg_quality": row["jpeg_quality"],
         "conversion": row["conversion"],
     }
-    return cast(PhotoRecord, facts)
+    return cast(Photo, facts)
 
 
 def _better(loose: Any, keeper: Any) -> bool:
@@ -105,14 +106,11 @@ def _better(loose: Any, keeper: Any) -> bool:
     return _QUALITY.key(_photo(loose))[:rules] < _QUALITY.key(_photo(keeper))[:rules]
 
 
-def photos_duplicates(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+def photos_duplicates(groups: Sequence[Group], assets: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
     """One entry per duplicate handled in Photos, with its keeper and what to merge into it."""
-    if rows.empty or "handled_by" not in rows:
-        return []
-    keepers = group_keepers(rows)
     entries = []
-    for row in rows[rows["handled_by"] == HANDLED_IN_PHOTOS].to_dict("records"):
-        keeper = keepers.loc[row["group_id"]]
+    for group, row in ((g, m) for g in groups for m in g.members if m.get("handled_by") == HANDLED_IN_PHOTOS):
+        keeper = group.keeper
         duplicate, kept = assets[row["path"]], assets[keeper["path"]]
         entries.append(
             {
@@ -133,26 +131,23 @@ def photos_duplicates(rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any]
     return entries
 
 
-def loose_copy_inheritance(rows: pd.DataFrame) -> list[dict[str, Any]]:
+def loose_copy_inheritance(groups: Sequence[Group]) -> list[dict[str, Any]]:
     """For each kept asset that loses loose copies to the file script: the caption, keywords and
     place those copies knew and the asset lacks (`inherit`, see inheritance), to add in Photos."""
-    if rows.empty or "inherit" not in rows:
-        return []
     entries = []
-    for _, members in rows.groupby("group_id", sort=False):
-        keepers = group_keepers(members)
-        if keepers.empty:
-            continue
-        keeper = keepers.iloc[0]
-        loose = members[~members["keep"] & (members["photos_uuid"] == "") & ~members["path"].map(under_bundle)]
-        plan = keeper["inherit"]
-        if not keeper["photos_uuid"] or loose.empty or not isinstance(plan, dict):
+    for group in groups:
+        keeper = group.keeper
+        loose = [
+            m["path"] for m in group.members if not m["keep"] and not m["photos_uuid"] and not under_bundle(m["path"])
+        ]
+        plan = keeper.get("inherit")
+        if not keeper["photos_uuid"] or not loose or not isinstance(plan, dict):
             continue
         values = plan.get("values", {})
         gps = values.get("gps")
         entry = {
             "keeper_uuid": keeper["photos_uuid"],
-            "copies": ", ".join(loose["path"]),
+            "copies": ", ".join(loose),
             "description": str(values.get("caption") or ""),
             "keywords": [str(word) for word in values.get("keywords") or []],
             # made here from two numbers: AppleScript literals, not text to escape
@@ -170,10 +165,10 @@ def render_applescript(entries: Sequence[Mapping[str, Any]], loose: Sequence[Map
 
 
 def write_photos_duplicates(
-    rows: pd.DataFrame, assets: Mapping[str, Mapping[str, Any]], csv_path: str | Path, script_path: str | Path
+    groups: Sequence[Group], assets: Mapping[str, Mapping[str, Any]], csv_path: str | Path, script_path: str | Path
 ) -> int:
     """Write the CSV and the AppleScript for the duplicates handled in Photos; returns how many."""
-    entries = photos_duplicates(rows, assets)
+    entries = photos_duplicates(groups, assets)
     write_csv(pd.DataFrame(entries, columns=CSV_COLUMNS), csv_path, CSV_COLUMNS)
-    write_text(script_path, render_applescript(entries, loose_copy_inheritance(rows)))
+    write_text(script_path, render_applescript(entries, loose_copy_inheritance(groups)))
     return len(entries)

@@ -14,24 +14,20 @@ import numpy as np
 import pandas as pd
 
 from photo_dedup.apple_photos.catalog import assets_by_path
-from photo_dedup.apple_photos.duplicates import apply_photos_rules, write_photos_duplicates
+from photo_dedup.apple_photos.duplicates import write_photos_duplicates
 from photo_dedup.cache.chunk_records import DamagedChunk
 from photo_dedup.cache.digests import DigestCache
 from photo_dedup.cache.layout import CacheLayout
 from photo_dedup.choose.applied_decisions import Decisions, load_decisions
 from photo_dedup.choose.grouping import copy_groups
 from photo_dedup.choose.keeper import DEFAULT_RULES, YOUR_CHOICE, KeeperRanking, Rule, present
-from photo_dedup.choose.kept_together import (
-    attach_companions,
-    keep_all_decided,
-    keep_live_photos,
-    keep_raw_jpeg_pairs,
-)
+from photo_dedup.choose.kept_together import attach_companions
 from photo_dedup.choose.tiers import EDIT, SIMILAR, edit_pairs, review_groups, similar_pairs
+from photo_dedup.choose.verdicts import VerdictRules, decided_groups
 from photo_dedup.match.photo_table import PhotoTable, load_photo_table
 from photo_dedup.match.verify import MatchThresholds, PairEvidence
 from photo_dedup.metadata.inheritance import with_inheritance
-from photo_dedup.outputs.group_tables import group_rows, summarise, write_tables
+from photo_dedup.outputs.group_tables import summarise, write_tables
 from photo_dedup.scan.companion_files import read_takeout
 
 log = logging.getLogger(__name__)
@@ -99,25 +95,23 @@ def find_groups(
     table = with_companion_facts(table, scan.get("companions", {}))
     thresholds = MatchThresholds(**match)
     ranking = ranking_from(keeper, decisions)
-    groups, evidence = copy_groups(table, thresholds, ranking, decisions)
-    groups += review_groups(table, edit_pairs(table, evidence, groups), groups, ranking, EDIT, decisions)
+    found, evidence = copy_groups(table, thresholds, ranking, decisions)
+    found += review_groups(table, edit_pairs(table, evidence, found), found, ranking, EDIT, decisions)
     if similar_shots:
-        groups += review_groups(table, similar_pairs(table, evidence, groups), groups, ranking, SIMILAR, decisions)
-    rows = keep_all_decided(group_rows(table, groups), decisions.keep_all)
-    rows = keep_raw_jpeg_pairs(rows, raw_jpeg_pairs)
-    rows = keep_live_photos(rows, scan.get("companions", {}))
+        found += review_groups(table, similar_pairs(table, evidence, found), found, ranking, SIMILAR, decisions)
+    rules = VerdictRules(decisions.keep_all, raw_jpeg_pairs, scan.get("companions", {}), assets)
+    groups = decided_groups(table, found, rules)  # every keep/remove rule, in one stated order
     digests = DigestCache(companion_digests)
-    rows = attach_companions(rows, scan.get("companions", {}), digests.size_and_digest, staying=frozenset(assets))
+    attach_companions(groups, scan.get("companions", {}), digests.size_and_digest, staying=frozenset(assets))
     digests.save()
-    rows = apply_photos_rules(rows, assets)
     tag_cache = str(CacheLayout(Path(companion_digests).parent).exiftool_tags) if companion_digests else None
-    rows = with_inheritance(rows, scan.get("companions", {}), assets, tag_cache=tag_cache)  # what kept photos inherit
+    with_inheritance(groups, scan.get("companions", {}), assets, tag_cache=tag_cache)  # what kept photos inherit
     unreadable = pd.concat([failed, pd.DataFrame(scan["problems"], columns=["path", "reason"])], ignore_index=True)
-    summary = summarise(rows, unreadable, scan["counts"])
-    write_tables(rows, unreadable, summary, groups_csv, groups_json, unreadable_csv)
+    summary = summarise(groups, unreadable, scan["counts"])
+    write_tables(groups, unreadable, summary, groups_csv, groups_json, unreadable_csv)
     write_pair_evidence(evidence, pairs_csv)
     if photos_csv and photos_script:
-        write_photos_duplicates(rows, assets, photos_csv, photos_script)
+        write_photos_duplicates(groups, assets, photos_csv, photos_script)
     log.info(
         "%d candidate pairs, %d matched, %d groups, %d files to remove; %.1f s in all",
         len(evidence.pairs),

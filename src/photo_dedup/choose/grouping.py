@@ -20,14 +20,15 @@ from photo_dedup.choose.jpeg_ancestry import mark_made_from_jpeg
 from photo_dedup.choose.keeper import KeeperRanking, mark_conversions
 from photo_dedup.choose.pixel_twins import mark_pixel_twins
 from photo_dedup.match.candidates import IdenticalSets, close_pairs, hamming
-from photo_dedup.match.photo_table import PhotoRecord, PhotoTable
+from photo_dedup.match.photo_table import PhotoTable
 from photo_dedup.match.verify import MatchThresholds, PairEvidence, frame_counts, measure_pairs
+from photo_dedup.shapes import Photo
 
 MAX_LEADERS_TESTED = 24  # a group's leaders tested for a JPEG's quantisation, one after another
 
 
 @dataclass
-class Group:
+class FoundGroup:
     group_id: str
     keeper: int
     reason: str
@@ -70,7 +71,7 @@ def copy_groups(
     thresholds: MatchThresholds,
     ranking: KeeperRanking,
     decisions: Decisions | None = None,
-) -> tuple[list[Group], PairEvidence]:
+) -> tuple[list[FoundGroup], PairEvidence]:
     """Find duplicate groups and the evidence for the candidate pairs measured.
 
     Photos with identical fingerprints (every signal the measurements read) measure alike against
@@ -94,7 +95,7 @@ def copy_groups(
         members_of.setdefault(label, []).append(index)
     components = [members for members in members_of.values() if len(members) > 1]
     records = table.records(i for members in components for i in members)
-    groups: list[Group] = []
+    groups: list[FoundGroup] = []
     best_first_of: list[list[int]] = []
     for members in components:
         mark_conversions([records[i] for i in members])
@@ -104,7 +105,7 @@ def copy_groups(
     return groups, sets.evidence(measured, best_first_of)
 
 
-def _best_first(members: list[int], records: dict[int, PhotoRecord], ranking: KeeperRanking) -> list[int]:
+def _best_first(members: list[int], records: dict[int, Photo], ranking: KeeperRanking) -> list[int]:
     """Best first, after the leaders that hold a lower-ranked JPEG's quantisation are marked as made
     from it (see jpeg_ancestry), and a leader's members of the same pixels ranked by what they hold
     besides (see pixel_twins); each mark may bring up another leader to test."""
@@ -136,15 +137,15 @@ def identical_sets(table: PhotoTable, max_distance: int, decisions: Decisions | 
 def _groups_around_keepers(
     best_first: list[int],
     matches: Callable[[int, int], bool],
-    records: dict[int, PhotoRecord],
+    records: dict[int, Photo],
     ranking: KeeperRanking,
     phash: np.ndarray,
-) -> list[Group]:
+) -> list[FoundGroup]:
     groups = []
     for keeper, *taken in split_around_keepers(best_first, matches):
         keeper_record = records[keeper]
         groups.append(
-            Group(
+            FoundGroup(
                 group_id=group_id(keeper_record["digest"], keeper_record["path"]),
                 keeper=keeper,
                 reason=ranking.reason(keeper_record, records[taken[0]]),

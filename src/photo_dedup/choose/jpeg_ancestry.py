@@ -27,7 +27,7 @@ from scipy.fft import dctn
 
 from photo_dedup.choose.keeper import colour_mode
 from photo_dedup.fingerprint.decode import apply_orientation
-from photo_dedup.match.photo_table import PhotoRecord
+from photo_dedup.shapes import Photo
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def luma_table(path: str) -> np.ndarray | None:
         return None
 
 
-def _upright_luma(photo: PhotoRecord) -> np.ndarray | None:
+def _upright_luma(photo: Photo) -> np.ndarray | None:
     path = photo["path"]
     try:
         if os.stat(path).st_size != int(photo["size"]):
@@ -88,7 +88,7 @@ def _upright_luma(photo: PhotoRecord) -> np.ndarray | None:
         return None
 
 
-def made_from(candidate: PhotoRecord, jpeg: PhotoRecord, cache: dict[str, np.ndarray | None]) -> bool:
+def made_from(candidate: Photo, jpeg: Photo, cache: dict[str, np.ndarray | None]) -> bool:
     """Whether `candidate` holds `jpeg`'s quantisation while `jpeg` does not hold the candidate's."""
     steps = luma_table(jpeg["path"])
     if steps is None:
@@ -113,7 +113,7 @@ def made_from(candidate: PhotoRecord, jpeg: PhotoRecord, cache: dict[str, np.nda
     return True
 
 
-def mark_made_from_jpeg(best_first: Sequence[PhotoRecord]) -> bool:
+def mark_made_from_jpeg(best_first: Sequence[Photo]) -> bool:
     """Mark the leading member as a conversion when its pixels hold a lower-ranked JPEG member's
     quantisation (the JPEG it was made from). Returns whether a member was marked (re-rank then)."""
     leader = best_first[0]

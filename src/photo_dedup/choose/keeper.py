@@ -26,9 +26,9 @@ from photo_dedup.fingerprint.formats import (
     format_rank,
 )
 from photo_dedup.fingerprint.jpeg_grid import was_jpeg
-from photo_dedup.match.photo_table import PhotoRecord
+from photo_dedup.shapes import Photo
 
-Photo = PhotoRecord
+Photo = Photo
 
 # Names that editors and copy tools give derived files: "IMG_1 (1).jpg", "x-edited", "x copy", and
 # the iPhone's own edit of IMG_4120.JPG, IMG_E4120.JPG.

@@ -31,7 +31,7 @@ from photo_dedup.choose.jpeg_ancestry import luma_table
 from photo_dedup.choose.keeper import embedded_video, format_score, present
 from photo_dedup.fingerprint.decode import apply_orientation
 from photo_dedup.fingerprint.formats import LOSSLESS_FORMATS
-from photo_dedup.match.photo_table import PhotoRecord
+from photo_dedup.shapes import Photo
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ _LOSSLESS = LOSSLESS_FORMATS - {"RAW"}  # a RAW is never a twin: it is never rem
 _COMPARED_MODE = {"P": "RGBA", "PA": "RGBA", "1": "L"}
 
 
-def _comparable(leader: PhotoRecord, other: PhotoRecord, leader_steps: np.ndarray | None) -> bool:
+def _comparable(leader: Photo, other: Photo, leader_steps: np.ndarray | None) -> bool:
     """Whether the two files can hold the same pixels, by what their headers say (`leader_steps`:
     the leader's luma quantisation table, if a JPEG)."""
     if (int(other["width"]), int(other["height"])) != (int(leader["width"]), int(leader["height"])):
@@ -69,7 +69,7 @@ class Pixels:
     after_picture: int  # bytes after a JPEG's picture (its first end-of-image marker): a gain map, a video
 
 
-def upright_pixels(photo: PhotoRecord) -> Pixels | None:
+def upright_pixels(photo: Photo) -> Pixels | None:
     """The photo's pixels as shown (its orientation applied), their mode and ICC profile; None when
     it cannot be read, is too large, or changed since its fingerprint."""
     path = photo["path"]
@@ -121,7 +121,7 @@ def same_pixels(a: Pixels, b: Pixels) -> bool:
     return (a.mode, a.icc) == (b.mode, b.icc) and np.array_equal(a.array, b.array)
 
 
-def _holds(photo: PhotoRecord, pixels: Pixels) -> tuple[int, int, int, int, int]:
+def _holds(photo: Photo, pixels: Pixels) -> tuple[int, int, int, int, int]:
     """What a twin holds beyond its pixels, most first: a longer video, more metadata facts, more
     bytes of metadata, more after a JPEG's picture (a gain map, a preview, a video cut short or of a
     kind not recognised); then the smaller file (the same in fewer bytes)."""
@@ -130,7 +130,7 @@ def _holds(photo: PhotoRecord, pixels: Pixels) -> tuple[int, int, int, int, int]
     return (video, facts, pixels.metadata_bytes, pixels.after_picture, -int(photo["size"]))
 
 
-def _why(best: PhotoRecord, twin: PhotoRecord, held: tuple[int, ...], other: tuple[int, ...]) -> str:
+def _why(best: Photo, twin: Photo, held: tuple[int, ...], other: tuple[int, ...]) -> str:
     """Why `best` is kept over its twin, in the words of the keeper's reason."""
     name = os.path.basename(twin["path"])
     if held[0] != other[0]:
@@ -148,7 +148,7 @@ def _why(best: PhotoRecord, twin: PhotoRecord, held: tuple[int, ...], other: tup
     return f"the same pixels as {name}, in a smaller file ({int(best['size']):,} vs {int(twin['size']):,} bytes)"
 
 
-def mark_pixel_twins(best_first: Sequence[PhotoRecord]) -> bool:
+def mark_pixel_twins(best_first: Sequence[Photo]) -> bool:
     """Mark, among the leader and its members of identical pixels, every twin but the one that holds
     most (`twin_of`: why that one is kept over it); the format rule ranks a marked twin just below
     that one. Returns whether a twin that led was marked (re-rank then)."""

@@ -27,17 +27,18 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from photo_dedup.choose.applied_decisions import Decisions
-from photo_dedup.choose.grouping import Group, around_keepers
+from photo_dedup.choose.grouping import FoundGroup, around_keepers
 from photo_dedup.choose.keeper import KeeperRanking, mark_conversions
 from photo_dedup.match.bursts import SIMILAR_SECONDS, burst_pairs
 from photo_dedup.match.candidates import hamming
 from photo_dedup.match.crop_candidates import CROPPED, CROPPED_FROM, PADDED, PADDED_IN, PLACED, PLACED_IN, cropped_pairs
 from photo_dedup.match.fades import FADED, FADED_FROM, faded_pairs
-from photo_dedup.match.photo_table import PhotoRecord, PhotoTable
+from photo_dedup.match.photo_table import PhotoTable
 from photo_dedup.match.same_moment_crops import crop_or_turn_pairs, same_moment_pairs
 from photo_dedup.match.small_crops import small_crops_searched
 from photo_dedup.match.turns import turned_pairs
 from photo_dedup.match.verify import PairEvidence
+from photo_dedup.shapes import Photo
 
 EDIT, SIMILAR = "edit", "similar"
 # what the first photo of a pair is to the second, where it is not what the second is to the first
@@ -79,7 +80,7 @@ class ReviewPairs:
         return ReviewPairs(np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64), kinds)
 
 
-def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Group]) -> ReviewPairs:
+def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[FoundGroup]) -> ReviewPairs:
     """Edits of one shot: the candidate pairs measured as colour or tone edits, plus crops and turns
     among the photos taken at the same moment (their hashes differ, so the candidates miss them;
     one photo per copy group and moment is compared), plus turns, mirrors, crops and pads found by
@@ -107,7 +108,7 @@ def edit_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Grou
     )
 
 
-def similar_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[Group]) -> ReviewPairs:
+def similar_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[FoundGroup]) -> ReviewPairs:
     """Similar shots: the candidate pairs measured as nearby, plus bursts and retakes found by
     camera and time (bursts.py), among the photos that stay."""
     bursts = burst_pairs(table, np.unique(_keepers_of(len(table), copy_groups)))
@@ -120,11 +121,11 @@ def similar_pairs(table: PhotoTable, evidence: PairEvidence, copy_groups: list[G
 def review_groups(
     table: PhotoTable,
     found: ReviewPairs | np.ndarray,
-    copy_groups: list[Group],
+    copy_groups: list[FoundGroup],
     ranking: KeeperRanking,
     relation: str,
     decisions: Decisions | None = None,
-) -> list[Group]:
+) -> list[FoundGroup]:
     """Groups of `relation` ("edit" or "similar") from its pairs, between the photos that stay.
 
     A pair involving a removed copy is moved to that copy's keeper. Within a group the photos are
@@ -234,7 +235,7 @@ def _with_stragglers(
     return groups
 
 
-def _keepers_of(n: int, copy_groups: list[Group]) -> np.ndarray:
+def _keepers_of(n: int, copy_groups: list[FoundGroup]) -> np.ndarray:
     """Each photo's copy-group keeper (the photo that stays for it), or the photo itself."""
     keepers = np.arange(n)
     for group in copy_groups:
@@ -244,12 +245,12 @@ def _keepers_of(n: int, copy_groups: list[Group]) -> np.ndarray:
 
 def _review_group(
     table: PhotoTable,
-    records: dict[int, PhotoRecord],
+    records: dict[int, Photo],
     relation: str,
     ordered: list[int],
     decisions: Decisions | None,
     kind_of: dict[tuple[int, int], str],
-) -> Group:
+) -> FoundGroup:
     """A group shown for review: all kept, unless the user chose the one photo to keep."""
     choice = decisions.chosen_in({records[i]["digest"] for i in ordered}) if decisions else None
     picked = []
@@ -258,7 +259,7 @@ def _review_group(
         picked = by_path or [i for i in ordered if records[i]["digest"] == choice[0]]
     keeper = picked[0] if picked else ordered[0]
     members = [keeper, *[i for i in ordered if i != keeper]]
-    return Group(
+    return FoundGroup(
         group_id=_group_id(relation, [records[i]["digest"] for i in ordered]),
         keeper=keeper,
         reason="your choice" if picked else REASON[relation],
@@ -272,7 +273,7 @@ def _review_group(
 
 
 def _kind_in_group(
-    photo: int, ordered: list[int], records: dict[int, PhotoRecord], kind_of: dict[tuple[int, int], str], relation: str
+    photo: int, ordered: list[int], records: dict[int, Photo], kind_of: dict[tuple[int, int], str], relation: str
 ) -> str:
     """What `photo` is to the group's first photo, or, joined through another member, to that one."""
     for other in ordered:

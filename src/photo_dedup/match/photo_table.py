@@ -15,22 +15,10 @@ import pandas as pd
 from photo_dedup.cache.chunk_records import read_records
 from photo_dedup.cache.sidecar_record import Sidecar
 from photo_dedup.fingerprint.signature import COLOUR_SIDE, LUMA_SIDE, decode_colours, decode_luma, hash_bits
+from photo_dedup.shapes import Photo
 
 # Sidecars written before a column was renamed name it the old way.
 _OLD_NAMES = {"colourfulness": "colorfulness"}
-
-
-class PhotoRecord(Sidecar, total=False):
-    """One photo from the gather step on: the facts of its sidecar (those in COLUMNS) plus what the
-    gather step learns of it."""
-
-    apple: dict[str, Any] | None  # its Apple Photos asset
-    edits: str  # its editors' sidecars, by name
-    takeout: str  # caption and people from its Google Takeout JSON
-    google_takeout: bool  # it has a Google Takeout JSON beside it (a download from Google Photos)
-    conversion: str  # why it is a conversion of another member of its group, or ""
-    twin_of: str  # why a member of its group with the same pixels is kept over it (pixel_twins)
-    twin_rank: float  # the format rule's score it then has: just below that member's
 
 
 # The sidecar fields kept for every readable photo; its signatures go into arrays instead.
@@ -73,7 +61,7 @@ class PhotoTable:
     def __len__(self) -> int:
         return len(self.photos)
 
-    def records(self, rows: Iterable[int]) -> dict[int, PhotoRecord]:
+    def records(self, rows: Iterable[int]) -> dict[int, Photo]:
         """The photos in `rows` as plain records, keyed by row (new ones each call: callers add keys).
         Only these rows are converted: the groups hold a small part of a large library. The values
         are what the record's types say: an absent fact is None (never the frame's NaN), and a whole
@@ -81,7 +69,7 @@ class PhotoTable:
         wanted = sorted(set(rows))
         converted = self.photos.iloc[wanted].to_dict("records")
         return {
-            row: cast(PhotoRecord, {str(k): plain_value(str(k), v) for k, v in record.items()})
+            row: cast(Photo, {str(k): plain_value(str(k), v) for k, v in record.items()})
             for row, record in zip(wanted, converted, strict=True)
         }
 
@@ -96,14 +84,14 @@ class PhotoTable:
         )
 
 
-# The fields a record types as whole numbers (`int` or `int | None` in Sidecar and PhotoRecord).
+# The fields a record types as whole numbers (`int` or `int | None` in Sidecar and Photo).
 def _type_name(kind: Any) -> str:
     return str(getattr(kind, "__forward_arg__", kind))
 
 
 _WHOLE_NUMBERS = frozenset(
     name
-    for name, kind in {**Sidecar.__annotations__, **PhotoRecord.__annotations__}.items()
+    for name, kind in {**Sidecar.__annotations__, **Photo.__annotations__}.items()
     if _type_name(kind).split("|")[0].strip() == "int"
 )
 

@@ -16,8 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
 from photo_dedup.apple_photos.catalog import under_bundle
 from photo_dedup.cache.digests import file_digest
 from photo_dedup.choose.keeper import present
@@ -36,6 +34,7 @@ from photo_dedup.metadata.known_facts import (
     time_instant,
     xmp_sidecars,
 )
+from photo_dedup.shapes import Group
 
 log = logging.getLogger(__name__)
 
@@ -217,49 +216,38 @@ class FactReader:
 
 
 def with_inheritance(
-    rows: pd.DataFrame,
+    groups: Sequence[Group],
     companions: Mapping[str, Sequence[Sequence[str]]],
     assets: Mapping[str, Mapping[str, Any]],
     program: str | None = None,
     find_exiftool: bool = True,
     tag_cache: str | None = None,
-) -> pd.DataFrame:
-    """`rows` with `inherits`, `metadata_conflicts` and `inherit` on each kept photo, and
-    `keeper_lacks` counting captions, people, keywords, title and rating too. `tag_cache` is a
-    file that remembers ExifTool's readings across runs."""
-    rows = rows.copy()
-    lacks = [text if isinstance(text, str) else "" for text in rows["keeper_lacks"]]
-    inherits, conflicts = [""] * len(rows), [""] * len(rows)
-    plans: list[dict[str, Any] | None] = [None] * len(rows)
+) -> None:
+    """Set `inherits`, `metadata_conflicts` and `inherit` on the keeper of each group that loses a
+    copy, and make its `keeper_lacks` count captions, people, keywords, title and rating too.
+    `tag_cache` is a file that remembers ExifTool's readings across runs."""
     program = program or (exiftool() if find_exiftool else None)
-    losing = set(rows.loc[~rows["keep"].astype(bool), "group_id"])
-    records = rows.to_dict("records")
-    members = [position for position, record in enumerate(records) if record["group_id"] in losing]
-    if program is None and members:
+    losing = [group for group in groups if not all(member["keep"] for member in group.members)]
+    if program is None and losing:
         log.warning("exiftool is not installed: metadata inside the files and XMP sidecars was not compared")
     cache = TagCache(tag_cache)
-    reader = FactReader([records[p]["path"] for p in members], companions, assets, program, cache)
+    reader = FactReader(
+        [member["path"] for group in losing for member in group.members], companions, assets, program, cache
+    )
     cache.save()
-    by_group: dict[Any, list[int]] = {}
-    for position in members:
-        by_group.setdefault(records[position]["group_id"], []).append(position)
-    for positions in by_group.values():
-        keepers = [p for p in positions if records[p]["match"] == "keeper"]
-        if len(keepers) != 1:
-            continue
-        keeper = records[keepers[0]]
+    for group in losing:
+        keeper = group.keeper
         kept = reader.facts(keeper["path"], keeper)
-        removed = [f for p in positions if not records[p]["keep"] for f in reader.facts(records[p]["path"], records[p])]
+        removed = [
+            fact for member in group.others if not member["keep"] for fact in reader.facts(member["path"], member)
+        ]
         result = inherit(kept, removed)
-        words = [word for word in lacks[keepers[0]].split(", ") if word]
-        lacks[keepers[0]] = ", ".join(dict.fromkeys([*words, *result.lacks]))
-        inherits[keepers[0]] = inherits_text(result)
-        conflicts[keepers[0]] = "\n".join(result.conflicts)
+        words = [word for word in keeper["keeper_lacks"].split(", ") if word]
+        keeper["keeper_lacks"] = ", ".join(dict.fromkeys([*words, *result.lacks]))
+        keeper["inherits"] = inherits_text(result)
+        keeper["metadata_conflicts"] = "\n".join(result.conflicts)
         if result.values:
-            plans[keepers[0]] = _plan(keeper["path"], keeper, result, companions)
-    rows["keeper_lacks"], rows["inherits"], rows["metadata_conflicts"] = lacks, inherits, conflicts
-    rows["inherit"] = pd.Series(plans, index=rows.index, dtype=object)
-    return rows
+            keeper["inherit"] = _plan(keeper["path"], keeper, result, companions)
 
 
 def _plan(path: str, keeper: Mapping[Any, Any], result: Inheritance, companions: Mapping[str, Any]) -> dict[str, Any]:

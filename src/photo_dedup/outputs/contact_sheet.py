@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import pandas as pd
-
 from photo_dedup import __version__
 from photo_dedup.cache.atomic import copy_file, display_text, write_text
 from photo_dedup.config.decisions_file import DecisionsDocument, decisions_digest, load_decisions_file
-from photo_dedup.outputs.group_tables import human_bytes, read_groups_json
+from photo_dedup.outputs.group_tables import human_bytes
 from photo_dedup.outputs.run_summary import BETTER_OUTSIDE_PHOTOS
 from photo_dedup.outputs.templating import template_environment
 from photo_dedup.review.places import places
+from photo_dedup.shapes import Group, Report, read_report
 
 
 def file_url(path: str) -> str:
@@ -25,14 +24,14 @@ def file_url(path: str) -> str:
     return "file://" + quote(os.fsencode(path), safe="/")
 
 
-def copy_thumbnails(rows: pd.DataFrame, cache_dir: str | Path, out_dir: str | Path) -> dict[str, str]:
+def copy_thumbnails(groups: Sequence[Group], cache_dir: str | Path, out_dir: str | Path) -> dict[str, str]:
     """Copy grouped photos' thumbnails next to the page; map digest -> relative URL."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     urls: dict[str, str] = {}
     wanted = set()
-    for digest, thumbnail in zip(rows["digest"], rows["thumbnail"], strict=True):
-        if digest in urls or not isinstance(thumbnail, str):
+    for digest, thumbnail in ((m["digest"], m["thumbnail"]) for g in groups for m in g.members):
+        if digest in urls or not thumbnail:
             continue
         name = f"{digest[:20]}.jpg"
         target = out_dir / name
@@ -86,11 +85,9 @@ def _how(record: Mapping[Any, Any], keeper: Mapping[Any, Any]) -> str:
     return "" if record["keep"] else how_it_differs(record, keeper)
 
 
-def run_id(rows: pd.DataFrame) -> str:
+def run_id(groups: Sequence[Group]) -> str:
     """Names this set of results (choices kept in the browser belong to it)."""
-    text = "\n".join(
-        sorted(f"{g}\t{d}\t{k}" for g, d, k in zip(rows["group_id"], rows["digest"], rows["keep"], strict=True))
-    )
+    text = "\n".join(sorted(f"{g.group_id}\t{m['digest']}\t{m['keep']}" for g in groups for m in g.members))
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
@@ -136,9 +133,7 @@ def needs_a_look(records: list[dict[Any, Any]]) -> list[str]:
 
 
 def render_contact_sheet(
-    rows: pd.DataFrame,
-    unreadable: pd.DataFrame,
-    summary: Mapping[str, Any],
+    report: Report,
     out_path: str | Path,
     cache_dir: str | Path,
     distance_plot: str | None = None,
@@ -149,15 +144,14 @@ def render_contact_sheet(
 ) -> None:
     out_path = Path(out_path)
     previous = previous_decisions or DecisionsDocument()
-    thumbs = copy_thumbnails(rows, cache_dir, out_path.parent / "thumbs")
-    groups = []
-    by_group: dict[Any, list[dict[Any, Any]]] = {}
-    for row in rows.to_dict("records"):  # once: a to_dict per group took 24 s at 3,000 groups
-        by_group.setdefault(row["group_id"], []).append(row)
-    for group_id, records in by_group.items():
-        keeper = next((r for r in records if r["match"] == "keeper"), records[0])
+    thumbs = copy_thumbnails(report.groups, cache_dir, out_path.parent / "thumbs")
+    groups: list[dict[str, Any]] = []
+    for group in report.groups:
+        records: list[dict[str, Any]] = [dict(member) for member in group.members]
+        keeper = records[0]
         digests = [r["digest"] for r in records]
         for record, place in zip(records, places([r["path"] for r in records], libraries or []), strict=True):
+            record["group_id"] = group.group_id
             record["place"] = display_text(place)
             record["twin"] = digests.count(record["digest"]) > 1  # byte-identical to another member
             record["thumb_url"] = thumbs.get(record["digest"], "")
@@ -173,13 +167,13 @@ def render_contact_sheet(
         removable = [r for r in records if not r["keep"]]
         groups.append(
             {
-                "group_id": group_id,
+                "group_id": group.group_id,
                 "members": records,
                 "savings": sum(int(r["size"]) for r in removable),
                 "human_savings": human_bytes(sum(int(r["size"]) for r in removable)),
                 "kinds": sorted({r["match"] for r in removable}),
-                "relation": str(records[0].get("relation") or "copy"),
-                "folder": os.path.dirname(records[0]["path"]),
+                "relation": group.relation,
+                "folder": os.path.dirname(group.keeper["path"]),
                 "looks": needs_a_look(records),
                 "yours": any(r["reason"] == "your choice" for r in records),
             }
@@ -190,19 +184,17 @@ def render_contact_sheet(
         .get_template("report.html.j2")
         .render(
             version=__version__,
-            summary=summary,
-            human_reclaim=human_bytes(int(summary.get("bytes_to_reclaim", 0))),
+            summary=report.summary,
+            human_reclaim=human_bytes(int(report.summary.get("bytes_to_reclaim", 0))),
             groups=groups,
-            unreadable=[
-                {key: display_text(str(value)) for key, value in row.items()} for row in unreadable.to_dict("records")
-            ],
+            unreadable=[{key: display_text(str(value)) for key, value in row.items()} for row in report.unreadable],
             distance_plot=distance_plot,
             previous_decisions=previous.entries,
             previous_roots=previous.preferred_roots,
             kept_apart=kept_apart(previous.entries),
             looks=LOOKS,
             look_counts={look: sum(look in group["looks"] for group in groups) for look in LOOKS},
-            run_id=run_id(rows),
+            run_id=run_id(report.groups),
             decisions_name=decisions_name,
             decisions_base=decisions_base,
         )
@@ -220,13 +212,11 @@ def contact_sheet(
     libraries: list[str] | None = None,
 ) -> None:
     """The contact-sheet step: read groups.json, write report.html and its thumbnails."""
-    rows, summary, unreadable = read_groups_json(groups_json)
+    report = read_report(groups_json)
     previous = load_decisions_file(decisions_files[0]) if decisions_files else DecisionsDocument()
     base = decisions_digest(Path(decisions_files[0])) if decisions_files else decisions_digest(None)
     render_contact_sheet(
-        rows,
-        unreadable,
-        summary,
+        report,
         out_path,
         cache_dir,
         distance_plot=plot_link,

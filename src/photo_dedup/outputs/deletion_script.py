@@ -8,19 +8,18 @@ import logging
 import os
 import shlex
 import unicodedata
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
-import pandas as pd
-
 from photo_dedup import __version__
 from photo_dedup.apple_photos.catalog import under_bundle
 from photo_dedup.cache.atomic import write_text
-from photo_dedup.choose.keeper import YOUR_CHOICE, present  # present: NaN from an older groups.json is absent
-from photo_dedup.outputs.group_tables import group_keepers, human_bytes, read_groups_json
+from photo_dedup.choose.keeper import YOUR_CHOICE
+from photo_dedup.outputs.group_tables import human_bytes
 from photo_dedup.outputs.templating import Code, template_environment
+from photo_dedup.shapes import Group, Member, read_report
 
 log = logging.getLogger(__name__)
 
@@ -80,26 +79,29 @@ class Removal(FileMove):
     companions: list[FileMove]
 
 
-def removal_actions(rows: pd.DataFrame) -> list[Removal]:
+def removal_actions(groups: Sequence[Group]) -> list[Removal]:
     """One action per duplicate, with its keeper's path, size and digest.
 
-    A row that names its group's keeper itself (the same path) is never an action: removing it
+    A member that names its group's keeper itself (the same path) is never an action: removing it
     would remove the kept photo.
     """
     actions: list[Removal] = []
     places = Places()
-    keepers = group_keepers(rows)
-    for group_id, members in rows.groupby("group_id", sort=False):
-        keeper = keepers.loc[[group_id]].iloc[0]
-        for photo in members[~members["keep"]].to_dict("records"):
-            if photo["path"] == keeper["path"]:
-                log.warning("group %s lists its kept photo as a duplicate too; left out: %s", group_id, photo["path"])
+    for group in groups:
+        keeper = group.keeper
+        for photo in group.members:
+            if photo["keep"]:
                 continue
-            if present(photo.get("handled_by")) or present(photo.get("photos_uuid")) or under_bundle(photo["path"]):
+            if photo["path"] == keeper["path"]:
+                log.warning(
+                    "group %s lists its kept photo as a duplicate too; left out: %s", group.group_id, photo["path"]
+                )
+                continue
+            if photo["handled_by"] or photo["photos_uuid"] or under_bundle(photo["path"]):
                 continue  # an Apple Photos asset (a referenced original outside the bundle too): Photos' alone
             actions.append(
                 {
-                    "group_id": str(group_id),
+                    "group_id": group.group_id,
                     "keeper": keeper["path"],
                     "keeper_dir": os.path.dirname(keeper["path"]),
                     "keeper_size": int(keeper["size"]),
@@ -125,12 +127,11 @@ def _file_to_move(path: str, size: int, digest: str, places: Places) -> FileMove
     }
 
 
-def _companions(photo: Mapping[Hashable, Any], places: Places) -> list[FileMove]:
+def _companions(photo: Member, places: Places) -> list[FileMove]:
     """The files that move with a photo (video, Takeout JSON, editors' sidecars)."""
-    files = photo.get("companion_files")
     return [
         _file_to_move(item["path"], int(item["size"]), item["digest"], places)
-        for item in (files if isinstance(files, list) else [])
+        for item in photo["companion_files"]
         if not under_bundle(item["path"])
     ]
 
@@ -183,13 +184,14 @@ def xmp_tags(values: Mapping[str, Any]) -> dict[str, Any]:
     return tags
 
 
-def sidecar_writes(rows: pd.DataFrame, actions: Sequence[Removal]) -> list[SidecarWrite]:
+def sidecar_writes(groups: Sequence[Group], actions: Sequence[Removal]) -> list[SidecarWrite]:
     """One write per kept photo that inherits something and loses a copy to this script."""
-    groups = {action["group_id"] for action in actions}
+    losing = {action["group_id"] for action in actions}
     writes: list[SidecarWrite] = []
-    for record in group_keepers(rows).reset_index().to_dict("records"):
-        plan = record.get("inherit")
-        if str(record["group_id"]) not in groups or not isinstance(plan, dict) or not plan.get("sidecar"):
+    for group in groups:
+        record = group.keeper
+        plan = record["inherit"]
+        if group.group_id not in losing or not isinstance(plan, dict) or not plan.get("sidecar"):
             continue
         sidecar, before = str(plan["sidecar"]), str(plan.get("sidecar_digest") or "absent")
         if under_bundle(sidecar) or os.path.dirname(sidecar) != os.path.dirname(record["path"]):
@@ -199,7 +201,7 @@ def sidecar_writes(rows: pd.DataFrame, actions: Sequence[Removal]) -> list[Sidec
         writes.append(
             {
                 "id": sidecar_id,
-                "group_id": str(record["group_id"]),
+                "group_id": group.group_id,
                 "keeper": record["path"],
                 "keeper_dir": os.path.dirname(record["path"]),
                 "keeper_size": int(record["size"]),
@@ -207,9 +209,9 @@ def sidecar_writes(rows: pd.DataFrame, actions: Sequence[Removal]) -> list[Sidec
                 "sidecar": sidecar,
                 "before": before,
                 "tags": json.dumps([xmp_tags(plan["values"])], ensure_ascii=False, sort_keys=True),
-                "summary": str(record.get("inherits") or ""),
+                "summary": record["inherits"],
                 "restore_tail": " ".join(shlex.quote(part) for part in tail),
-                "conflicts": "; ".join(str(record.get("metadata_conflicts") or "").splitlines()),
+                "conflicts": "; ".join(record["metadata_conflicts"].splitlines()),
             }
         )
     return writes
@@ -221,7 +223,7 @@ def action_bytes(action: Removal) -> int:
 
 
 def write_deletion_script(
-    rows: pd.DataFrame,
+    groups: Sequence[Group],
     out_path: str | Path,
     quarantine: str,
     libraries: Sequence[str],
@@ -230,7 +232,7 @@ def write_deletion_script(
 ) -> None:
     """Write delete-duplicates.sh (file-name bytes kept exactly as the file system has them)."""
     env = template_environment("sh")
-    actions = removal_actions(rows)
+    actions = removal_actions(groups)
     n_bytes = sum(action_bytes(action) for action in actions)
     restore_script = env.get_template("restore.sh.j2").render(version=__version__).rstrip("\n")
     text = env.get_template("delete-duplicates.sh.j2").render(
@@ -243,13 +245,13 @@ def write_deletion_script(
         library_roots=[os.path.realpath(path) for path in libraries],
         n_files=len(actions),
         n_groups=len({a["group_id"] for a in actions}),
-        n_your_choice=int((group_keepers(rows)["reason"] == YOUR_CHOICE).sum()) if len(rows) else 0,
+        n_your_choice=sum(group.keeper["reason"] == YOUR_CHOICE for group in groups),
         n_bytes=n_bytes,
         human_bytes=human_bytes(n_bytes),
         quarantine=os.path.abspath(quarantine),
         restore_script=Code(restore_script),  # the template engine's own output, put in a quoted here-document
         actions=actions,
-        sidecar_writes=sidecar_writes(rows, actions),
+        sidecar_writes=sidecar_writes(groups, actions),
     )
     write_text(out_path, text, errors="surrogateescape")
     Path(out_path).chmod(0o755)
@@ -257,5 +259,4 @@ def write_deletion_script(
 
 def deletion_script(groups_json: str, out_path: str, quarantine: str, libraries: Sequence[str]) -> None:
     """The deletion-script step: groups.json in, delete-duplicates.sh out."""
-    rows, _, _ = read_groups_json(groups_json)
-    write_deletion_script(rows, out_path, quarantine, libraries, groups_json=groups_json)
+    write_deletion_script(read_report(groups_json).groups, out_path, quarantine, libraries, groups_json=groups_json)

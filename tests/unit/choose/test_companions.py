@@ -1,62 +1,78 @@
 import hashlib
 
-import pandas as pd
+import pytest
+from support.deletion_helpers import member
 
-from photo_dedup.choose.kept_together import attach_companions, keep_live_photos, keep_raw_jpeg_pairs
+from photo_dedup.choose.kept_together import attach_companions
+from photo_dedup.choose.verdicts import VerdictRules, decide
 from photo_dedup.fingerprint.decode import estimate_jpeg_quality
+from photo_dedup.shapes import Group, Photo
 
 
-def rows_of(*members: tuple[str, str, bool]) -> pd.DataFrame:
-    """Rows of one group; the first member is its keeper."""
-    return pd.DataFrame(
-        [
-            {
-                "group_id": "g1",
-                "path": path,
-                "format": fmt,
-                "keep": keep,
-                "reason": "",
-                "size": 1,
-                "match": "keeper" if number == 0 else "looks the same",
-                "relation": "copy",
-            }  # fmt: skip
-            for number, (path, fmt, keep) in enumerate(members)
-        ]
-    )
+def group_of(*members: tuple[str, str], relation: str = "copy") -> Group:
+    """One group of (path, format) members, verdicts not yet given; the first member is its keeper."""
+    made = [
+        member(path=path, format=fmt, size=1, digest=f"d{n}", relation=relation, match="keeper" if n == 0 else "")
+        for n, (path, fmt) in enumerate(members)
+    ]
+    photos = [Photo(path=path, format=fmt, size=1, embedded_video=0) for path, fmt in members]
+    return Group("g1", relation, "the keeper's reason", made, photos=photos)
+
+
+def kept(group: Group, **rules) -> list[bool]:
+    decide([group], VerdictRules(**rules))
+    return [m["keep"] for m in group.members]
 
 
 def test_raw_and_jpeg_of_one_shot_are_both_kept_by_default():
-    rows = rows_of(("/c/IMG_1.CR2", "RAW", True), ("/c/IMG_1.JPG", "JPEG", False), ("/t/IMG_1.jpg", "JPEG", False))
-    kept = keep_raw_jpeg_pairs(rows, "keep_both")
-    assert list(kept["keep"]) == [True, True, False]
-    assert list(keep_raw_jpeg_pairs(rows, "treat_as_copies")["keep"]) == [True, False, False]
+    members = ("/c/IMG_1.CR2", "RAW"), ("/c/IMG_1.JPG", "JPEG"), ("/t/IMG_1.jpg", "JPEG")
+    assert kept(group_of(*members)) == [True, True, False]
+    assert kept(group_of(*members), raw_jpeg_pairs="treat_as_copies") == [True, False, False]
+    with pytest.raises(ValueError, match="raw_jpeg_pairs must be one of"):
+        kept(group_of(*members), raw_jpeg_pairs="keep_some")
 
 
 def test_a_camera_raw_is_never_removed_for_a_rendering_of_it_elsewhere():
     """A JPEG rendered from the RAW and upscaled 2x (EXIF copied) wins the keeper on pixels; the RAW,
     in another folder, stays (the mutant: only same-folder, same-name pairs kept)."""
-    rows = rows_of(("/export/big.jpg", "JPEG", True), ("/RAW/IMG_1.KDC", "RAW", False), ("/t/x.jpg", "JPEG", False))
-    kept = keep_raw_jpeg_pairs(rows, "keep_both")
-    assert list(kept["keep"]) == [True, True, False]
-    assert kept["reason"][1].startswith("kept: a camera RAW, never removed")
-    assert list(keep_raw_jpeg_pairs(rows, "treat_as_copies")["keep"]) == [True, False, False]
+    group = group_of(("/export/big.jpg", "JPEG"), ("/RAW/IMG_1.KDC", "RAW"), ("/t/x.jpg", "JPEG"))
+    assert kept(group) == [True, True, False]
+    assert group.members[1]["reason"].startswith("kept: a camera RAW, never removed")
+    assert group.members[2]["reason"] == "duplicate of the kept photo"
+    assert group.keeper["reason"] == "the keeper's reason"
+    assert kept(group_of(*(("/export/big.jpg", "JPEG"), ("/RAW/IMG_1.KDC", "RAW")))) == [True, True]
+    assert kept(group_of(("/export/big.jpg", "JPEG"), ("/RAW/IMG_1.KDC", "RAW")), raw_jpeg_pairs="treat_as_copies") == [
+        True,
+        False,
+    ]
 
 
-def test_the_pair_is_found_when_a_keep_all_decision_keeps_another_member_too():
-    rows = rows_of(("/c/IMG_1.JPG", "JPEG", True), ("/t/IMG_1 copy.jpg", "JPEG", True), ("/c/IMG_1.CR2", "RAW", False))
-    assert list(keep_raw_jpeg_pairs(rows, "keep_both")["keep"]) == [True, True, True]
+def test_the_first_rule_that_speaks_decides_in_the_stated_order():
+    """A member a "keep all" decision covers stays for that decision, not for the RAW+JPEG rule that
+    would keep it too (mutant: the rules tried in another order); the rest of a decided review group
+    goes as another shot, an undecided one stays whole."""
+    group = group_of(("/c/IMG_1.JPG", "JPEG"), ("/c/IMG_1.CR2", "RAW"), ("/t/IMG_1 copy.jpg", "JPEG"))
+    assert kept(group, keep_all=[frozenset({"d0", "d1", "d2"})]) == [True, True, True]
+    assert {m["reason"] for m in group.others} == {"kept: you chose keep all for this group"}
+    decided = group_of(("/a.jpg", "JPEG"), ("/b.jpg", "JPEG"), relation="edit")
+    assert kept(decided) == [True, False] and decided.members[1]["reason"] == "you chose another photo of this shot"
+    undecided = group_of(("/a.jpg", "JPEG"), ("/b.jpg", "JPEG"), relation="edit")
+    undecided.keep_all = True
+    assert kept(undecided) == [True, True] and undecided.members[1]["reason"] == "the keeper's reason"
 
 
 def test_a_video_goes_with_a_removed_photo_only_if_no_staying_photo_uses_it(tmp_path):
     video = tmp_path / "IMG_1.MOV"
     video.write_bytes(b"video")
     removed, kept = str(tmp_path / "IMG_1.HEIC"), str(tmp_path / "IMG_1.JPG")
-    rows = rows_of(("/k.heic", "HEIF", True), (removed, "HEIF", False))
-    attached = attach_companions(rows, {removed: [["video", str(video)]]})
-    assert attached.loc[1, "companions"] == str(video) and attached.loc[1, "companion_size"] == 5
-    assert attached.loc[1, "companion_files"][0]["kind"] == "video"
-    shared = attach_companions(rows, {removed: [["video", str(video)]], kept: [["video", str(video)]]})
-    assert shared.loc[1, "companions"] == ""
+    group = group_of(("/k.heic", "HEIF"), (removed, "HEIF"))
+    group.members[1]["keep"] = False
+    attach_companions([group], {removed: [["video", str(video)]]})
+    copy = group.members[1]
+    assert copy["companions"] == str(video) and copy["companion_size"] == 5
+    assert copy["companion_files"][0]["kind"] == "video"
+    attach_companions([group], {removed: [["video", str(video)]], kept: [["video", str(video)]]})
+    assert group.members[1]["companions"] == ""
 
 
 def test_jpeg_quality_is_estimated_from_the_quantisation_tables(photos, tmp_path):
@@ -71,13 +87,9 @@ def test_jpeg_quality_is_estimated_from_the_quantisation_tables(photos, tmp_path
 
 
 def test_keep_all_keeps_every_member_the_decision_covers():
-    from photo_dedup.choose.kept_together import keep_all_decided
-
-    rows = rows_of(("/a/IMG_1.jpg", "JPEG", True), ("/b/IMG_1.jpg", "JPEG", False), ("/c/IMG_1.jpg", "JPEG", False))
-    rows["digest"] = ["k", "d1", "d2"]
-    kept = keep_all_decided(rows, [frozenset({"k", "d1"})])
-    assert list(kept["keep"]) == [True, True, False]
-    assert kept.loc[1, "reason"] == "kept: you chose keep all for this group"
+    group = group_of(("/a/IMG_1.jpg", "JPEG"), ("/b/IMG_1.jpg", "JPEG"), ("/c/IMG_1.jpg", "JPEG"))
+    assert kept(group, keep_all=[frozenset({"d0", "d1"})]) == [True, True, False]
+    assert group.members[1]["reason"] == "kept: you chose keep all for this group"
 
 
 def test_companion_digests_are_remembered_until_the_file_changes(tmp_path, monkeypatch):
@@ -111,24 +123,25 @@ def test_a_video_shared_with_an_apple_photos_asset_stays_with_the_asset(tmp_path
     video = tmp_path / "IMG_1.MOV"
     video.write_bytes(b"video")
     asset, loose = str(tmp_path / "IMG_1.JPG"), str(tmp_path / "IMG_1 (1).JPG")
-    rows = rows_of(("/k.jpg", "JPEG", True), (asset, "JPEG", False), (loose, "JPEG", False))
+    group = group_of(("/k.jpg", "JPEG"), (asset, "JPEG"), (loose, "JPEG"))
+    for copy in group.others:
+        copy["keep"] = False
     companions = {asset: [["video", str(video)]], loose: [["video", str(video)]]}
-    assert attach_companions(rows, companions).loc[2, "companions"] == str(video)  # without the asset known
-    attached = attach_companions(rows, companions, staying=frozenset({asset}))
-    assert attached.loc[1, "companions"] == "" and attached.loc[2, "companions"] == ""
+    attach_companions([group], companions)
+    assert group.members[2]["companions"] == str(video)  # without the asset known
+    attach_companions([group], companions, staying=frozenset({asset}))
+    assert group.members[1]["companions"] == "" and group.members[2]["companions"] == ""
 
 
 def test_a_copy_with_its_live_photo_video_is_never_removed_for_one_without():
     """The hostile try: IMG_2682.HEIC beside its IMG_2682.MOV and a byte copy elsewhere without one;
     the copy was kept on the shortest path and the Live Photo moved to quarantine with its video.
-    Mutants: keep_live_photos returning the rows unchanged (the first assert), or ignoring the
-    keeper's own video (the last)."""
-    rows = rows_of(
-        ("/B/IMG_1.HEIC", "HEIF", True), ("/2019/IMG_1.HEIC", "HEIF", False), ("/t/IMG_1.HEIC", "HEIF", False)
-    )
+    Mutants: live_photo_kept never speaking (the first assert), or ignoring the keeper's own video
+    (the last)."""
+    members = ("/B/IMG_1.HEIC", "HEIF"), ("/2019/IMG_1.HEIC", "HEIF"), ("/t/IMG_1.HEIC", "HEIF")
     companions = {"/2019/IMG_1.HEIC": [["video", "/2019/IMG_1.MOV"]]}
-    kept = keep_live_photos(rows, companions)
-    assert list(kept["keep"]) == [True, True, False]
-    assert kept["reason"][1].startswith("kept: its Live Photo video")
+    group = group_of(*members)
+    assert kept(group, companions=companions) == [True, True, False]
+    assert group.members[1]["reason"].startswith("kept: its Live Photo video")
     companions["/B/IMG_1.HEIC"] = [["video", "/B/IMG_1.MOV"]]  # the keeper has its own: a copy goes
-    assert list(keep_live_photos(rows, companions)["keep"]) == [True, False, False]
+    assert kept(group_of(*members), companions=companions) == [True, False, False]

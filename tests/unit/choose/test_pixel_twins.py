@@ -13,14 +13,15 @@ from support.signature_table import table_of
 
 from photo_dedup.choose.grouping import copy_groups
 from photo_dedup.choose.keeper import KeeperRanking, mark_conversions
+from photo_dedup.choose.kept_together import MOTION_PHOTO_KEPT
 from photo_dedup.choose.pixel_twins import mark_pixel_twins
+from photo_dedup.choose.verdicts import VerdictRules, decided_groups
 from photo_dedup.fingerprint.motion_photos import MIN_VIDEO_BYTES, AppendedVideo, embedded_video_bytes
-from photo_dedup.match.photo_table import PhotoRecord
 from photo_dedup.match.verify import MatchThresholds
-from photo_dedup.outputs.group_tables import MOTION_PHOTO_KEPT, group_rows
+from photo_dedup.shapes import Photo
 
 
-def _keeper(records: list[PhotoRecord]) -> PhotoRecord:
+def _keeper(records: list[Photo]) -> Photo:
     ranking = KeeperRanking()
     ordered = ranking.best_first(records)
     while mark_pixel_twins(ordered):
@@ -109,7 +110,7 @@ def test_of_twins_the_motion_photo_is_kept_and_it_is_never_removed_for_a_copy_wi
     tmp_path: Path,
 ) -> None:
     """photoprism's image-isom-avc1.jpg is beach_wood.jpg with an MP4 appended. Mutants: _holds
-    leaving out the video (the smaller still is kept), and group_rows removing the motion photo for a
+    leaving out the video (the smaller still is kept), and the verdicts removing the motion photo for a
     larger copy without a video."""
     still = tmp_path / "still.jpg"
     Image.fromarray(data.astronaut()[:160, :160]).save(still, quality=85)
@@ -123,13 +124,16 @@ def test_of_twins_the_motion_photo_is_kept_and_it_is_never_removed_for_a_copy_wi
     table = table_of(images, [{"width": 512, "height": 512}, {"width": 256, "height": 256, "embedded_video": 5000}])
     groups, _ = copy_groups(table, MatchThresholds(), KeeperRanking())
     assert len(groups) == 1 and groups[0].keeper == 0  # more pixels
-    rows = group_rows(table, groups).set_index("path")
-    assert bool(rows.loc["/lib/1.jpg", "keep"]) and rows.loc["/lib/1.jpg", "reason"] == MOTION_PHOTO_KEPT
+    [decided] = decided_groups(table, groups, VerdictRules())
+    motion_member = decided.members[1]
+    assert (
+        motion_member["path"] == "/lib/1.jpg" and motion_member["keep"] and motion_member["reason"] == MOTION_PHOTO_KEPT
+    )
 
 
 def test_a_motion_photo_goes_only_where_the_keeper_holds_its_video(tmp_path: Path) -> None:
     """The hostile try: of two motion photos of one still, the one with a 20 KB video was removed
-    for the one with another, longer video. Mutant: _video_the_keeper_lacks asking only whether the
+    for the one with another, longer video. Mutant: motion_photo_kept asking only whether the
     keeper has a video -> the other video goes."""
     picture = Image.fromarray(data.astronaut())
     video = _mp4(9000)
@@ -144,7 +148,8 @@ def test_a_motion_photo_goes_only_where_the_keeper_holds_its_video(tmp_path: Pat
         table.photos["embedded_video"] = [9000, 4000]
         groups, _ = copy_groups(table, MatchThresholds(), KeeperRanking())
         assert groups[0].keeper == 0
-        assert bool(group_rows(table, groups).set_index("path").loc[str(copy), "keep"]) is kept
+        [decided] = decided_groups(table, groups, VerdictRules())
+        assert decided.members[1]["path"] == str(copy) and decided.members[1]["keep"] is kept
 
 
 def test_a_cmyk_jpeg_with_camera_exif_makes_no_other_member_a_conversion(tmp_path: Path) -> None:

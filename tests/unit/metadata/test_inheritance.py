@@ -6,9 +6,9 @@ import json
 import shutil
 import subprocess
 
-import pandas as pd
 import pytest
 from PIL import Image
+from support.deletion_helpers import groups_of_rows
 
 from photo_dedup.apple_photos.duplicates import loose_copy_inheritance, render_applescript
 from photo_dedup.metadata.inheritance import agree, inherit, inherits_text, sidecar_of
@@ -167,21 +167,21 @@ def test_the_applescript_gives_an_asset_its_loose_copys_caption_keywords_and_pla
         return {**dict.fromkeys(GROUP_COLUMNS, ""), **facts}
 
     plan = {"values": {"caption": 'Say "cheese"', "keywords": ["beach"], "gps": [48.8584, -2.2945]}, "sidecar": ""}
-    rows = pd.DataFrame(
+    groups = groups_of_rows(
         [
             row("/lib/Photos.photoslibrary/originals/A/a.jpeg", True, "keeper", "UUID-1", plan),
             row("/lib/Takeout/a.jpg", False, "looks the same", ""),
         ]
     )
-    entries = loose_copy_inheritance(rows)
+    entries = loose_copy_inheritance(groups)
     assert [entry["keeper_uuid"] for entry in entries] == ["UUID-1"]
     script = render_applescript([], entries)
     assert 'set keeper to media item id "UUID-1/L0/001"' in script
     assert 'set description of keeper to "Say \\"cheese\\""' in script
     assert 'my mergedList(keywords of keeper, {"beach"})' in script
     assert "set location of keeper to {48.858400, -2.294500}" in script
-    rows.loc[1, "keep"] = True  # the loose copy stays: nothing to add
-    assert loose_copy_inheritance(rows) == []
+    groups[0].members[1]["keep"] = True  # the loose copy stays: nothing to add
+    assert loose_copy_inheritance(groups) == []
 
 
 @needs_exiftool

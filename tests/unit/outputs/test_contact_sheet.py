@@ -1,31 +1,43 @@
 """The contact sheet's HTML, without a browser: escaping, thumbnail files, order."""
 
-import pandas as pd
 from PIL import Image
+from support.deletion_helpers import member
 
 from photo_dedup.outputs.contact_sheet import render_contact_sheet
-from photo_dedup.outputs.group_tables import GROUP_COLUMNS
+from photo_dedup.shapes import Group, Report
 
 
 def test_page_escapes_names_links_thumbnail_files_and_sorts_by_savings(tmp_path):
     cache = tmp_path / "cache"
-    rows = []
+    groups = []
     for group, size in (("gsmall", 10), ("gbig", 1000)):
-        for member, name in enumerate(("keep.jpg", "<script>alert(1)</script>.jpg")):
-            digest = f"{group}{member}".ljust(64, "0")
+        members = []
+        for number, name in enumerate(("keep.jpg", "<script>alert(1)</script>.jpg")):
+            digest = f"{group}{number}".ljust(64, "0")
             thumbnail = f"thumbs/{digest}.jpg"
             (cache / "thumbs").mkdir(parents=True, exist_ok=True)
             Image.new("RGB", (8, 8)).save(cache / thumbnail)
-            row = dict.fromkeys(GROUP_COLUMNS, "")
-            row.update(group_id=group, path=f"/lib/{group}/{name}", keep=member == 0, size=size, digest=digest,
-                       thumbnail=thumbnail, name=name, folder=f"/lib/{group}", width=8, height=8, distance=0,
-                       match="keeper" if member == 0 else "looks the same", reason="r")  # fmt: skip
-            rows.append(row)
+            members.append(
+                member(
+                    path=f"/lib/{group}/{name}",
+                    keep=number == 0,
+                    size=size,
+                    digest=digest,
+                    thumbnail=thumbnail,
+                    name=name,
+                    folder=f"/lib/{group}",
+                    width=8,
+                    height=8,
+                    match="keeper" if number == 0 else "looks the same",
+                    reason="r",
+                )  # fmt: skip
+            )
+        groups.append(Group(group, "copy", "r", members))
     page = tmp_path / "results" / "report.html"
     page.parent.mkdir()
     summary = {"photos_scanned": 4, "unreadable": 0, "groups": 2, "files_to_remove": 2, "bytes_to_reclaim": 1010}
     summary |= {"videos_skipped": 0, "other_files_skipped": 0}
-    render_contact_sheet(pd.DataFrame(rows), pd.DataFrame(columns=["path", "reason"]), summary, page, cache)
+    render_contact_sheet(Report(summary, groups, []), page, cache)
     html = page.read_text()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.jpg" in html
