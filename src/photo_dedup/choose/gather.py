@@ -21,7 +21,6 @@ from photo_dedup.cache.layout import CacheLayout
 from photo_dedup.choose.applied_decisions import Decisions, load_decisions
 from photo_dedup.choose.grouping import copy_groups
 from photo_dedup.choose.keeper import DEFAULT_RULES, YOUR_CHOICE, KeeperRanking, Rule, present
-from photo_dedup.choose.kept_together import attach_companions
 from photo_dedup.choose.tiers import EDIT, SIMILAR, edit_pairs, review_groups, similar_pairs
 from photo_dedup.choose.verdicts import VerdictRules, decided_groups
 from photo_dedup.match.photo_table import PhotoTable, load_photo_table
@@ -100,9 +99,8 @@ def find_groups(
     if similar_shots:
         found += review_groups(table, similar_pairs(table, evidence, found), found, ranking, SIMILAR, decisions)
     rules = VerdictRules(decisions.keep_all, raw_jpeg_pairs, scan.get("companions", {}), assets)
-    groups = decided_groups(table, found, rules)  # every keep/remove rule, in one stated order
     digests = DigestCache(companion_digests)
-    attach_companions(groups, scan.get("companions", {}), digests.size_and_digest, staying=frozenset(assets))
+    groups = decided_groups(table, found, rules, digests.size_and_digest)  # every keep/remove rule, in one order
     digests.save()
     tag_cache = str(CacheLayout(Path(companion_digests).parent).exiftool_tags) if companion_digests else None
     with_inheritance(groups, scan.get("companions", {}), assets, tag_cache=tag_cache)  # what kept photos inherit

@@ -13,7 +13,8 @@ Each member other than the keeper gets the verdict of the first rule that speaks
 7. else it goes: a duplicate of the kept photo (or, in a group you decided, another shot).
 
 The keeper always stays, for its group's reason. What goes with a removed photo (its companion
-files) and what the keeper inherits from it are worked out after, from these verdicts.
+files) is attached after, from these verdicts (`settle`), and what the keeper inherits from it
+after that (metadata.inheritance).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from photo_dedup.choose.grouping import FoundGroup
 from photo_dedup.choose.keeper import present
 from photo_dedup.choose.kept_together import (
     PAIR_POLICIES,
+    attach_companions,
     camera_raw_kept,
     keep_all_covers,
     live_photo_kept,
@@ -62,12 +64,30 @@ class VerdictRules:
         return rules
 
 
-def decided_groups(table: PhotoTable, found: Sequence[FoundGroup], rules: VerdictRules) -> list[Group]:
-    """The found groups as members with their verdicts (the report's groups)."""
+def decided_groups(
+    table: PhotoTable,
+    found: Sequence[FoundGroup],
+    rules: VerdictRules,
+    size_and_digest: Callable[[str], tuple[int, str]] | None = None,
+) -> list[Group]:
+    """The found groups as members with their verdicts and the files that go with those removed."""
     groups = report_groups(table, found)
+    settle(groups, rules, size_and_digest)
+    return groups
+
+
+def settle(
+    groups: Sequence[Group], rules: VerdictRules, size_and_digest: Callable[[str], tuple[int, str]] | None = None
+) -> None:
+    """Name the members' Photos assets, give every member its verdict, then attach to each removed
+    one the files that go with it (`size_and_digest` may remember them: see DigestCache)."""
     with_photos_facts(groups, rules.assets)
     decide(groups, rules)
-    return groups
+    staying = frozenset(rules.assets)  # an asset is Photos' to remove, and its video stays with it
+    if size_and_digest is None:
+        attach_companions(groups, rules.companions, staying=staying)
+    else:
+        attach_companions(groups, rules.companions, size_and_digest, staying=staying)
 
 
 def decide(groups: Sequence[Group], rules: VerdictRules) -> None:

@@ -4,7 +4,7 @@ import pytest
 from support.deletion_helpers import member
 
 from photo_dedup.choose.kept_together import attach_companions
-from photo_dedup.choose.verdicts import VerdictRules, decide
+from photo_dedup.choose.verdicts import VerdictRules, decide, settle
 from photo_dedup.fingerprint.decode import estimate_jpeg_quality
 from photo_dedup.shapes import Group, Photo
 
@@ -145,3 +145,21 @@ def test_a_copy_with_its_live_photo_video_is_never_removed_for_one_without():
     assert group.members[1]["reason"].startswith("kept: its Live Photo video")
     companions["/B/IMG_1.HEIC"] = [["video", "/B/IMG_1.MOV"]]  # the keeper has its own: a copy goes
     assert kept(group_of(*members), companions=companions) == [True, False, False]
+
+
+def test_a_loose_copy_the_photos_rules_keep_moves_none_of_its_files(tmp_path):
+    """The verdicts come before the files that go with them: a loose copy kept because its other copy is
+    a file inside a Photos library that Photos does not track keeps its Takeout JSON beside it (mutant:
+    the companions attached before the Photos rules spoke, as they were)."""
+    video = tmp_path / "IMG_1.JPG.json"
+    video.write_bytes(b"{}")
+    loose = str(tmp_path / "IMG_1.JPG")
+    group = group_of(("/p/L.photoslibrary/originals/A/IMG_1.jpeg", "JPEG"), (loose, "JPEG"))
+    companions = {loose: [["takeout", str(video)]]}
+    settle([group], VerdictRules(companions=companions))
+    copy = group.members[1]
+    assert copy["keep"] and copy["reason"] == "kept: its other copy is a file Photos does not track"
+    assert copy["companion_files"] == [] and copy["companions"] == ""
+    removed = group_of(("/k/IMG_1.jpeg", "JPEG"), (loose, "JPEG"))  # a loose keeper: the copy and video go
+    settle([removed], VerdictRules(companions=companions))
+    assert removed.members[1]["companions"] == str(video)
