@@ -13,14 +13,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from PIL import Image
-from support.deletion_helpers import snapshot
+from support.deletion_helpers import member, snapshot
 from support.workflow_runner import SharedRun, snakemake
 
 from photo_dedup.demo import variants
 from photo_dedup.outputs.group_tables import read_csv
+from photo_dedup.shapes import Group
 from photo_dedup.workflow.command import REPO
 
 pytestmark = pytest.mark.e2e
@@ -222,11 +222,11 @@ def test_thumbnails_cut_short_by_a_full_disk_are_copied_again(tmp_path):
     cache = tmp_path / "cache"
     (cache / "thumbs").mkdir(parents=True)
     Image.new("RGB", (64, 48), "red").save(cache / "thumbs" / "a.jpg", "JPEG")
-    rows = pd.DataFrame({"digest": ["a" * 64], "thumbnail": ["thumbs/a.jpg"]})
+    groups = [Group("g1", "copy", "", [member(digest="a" * 64, thumbnail="thumbs/a.jpg")])]
     out = tmp_path / "results" / "thumbs"
     out.mkdir(parents=True)
     (out / f"{'a' * 20}.jpg").write_bytes((cache / "thumbs" / "a.jpg").read_bytes()[:100])  # cut short
-    copy_thumbnails(rows, cache, out)
+    copy_thumbnails(groups, cache, out)
     assert (out / f"{'a' * 20}.jpg").read_bytes() == (cache / "thumbs" / "a.jpg").read_bytes()
 
 
