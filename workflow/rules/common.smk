@@ -8,6 +8,7 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from photo_dedup.cache.layout import CACHE_DIR, CacheLayout
+from photo_dedup.outputs.results_layout import RESULTS
 from photo_dedup.config.values import ConfigError, normalise_config, schema_problem
 from photo_dedup.scan.run_lock import AnotherRun, claim_folder
 from photo_dedup.outputs.run_summary import (
@@ -100,16 +101,7 @@ wildcard_constraints:
 
 
 def final_outputs():
-    return [
-        "results/groups.csv",
-        "results/groups.json",
-        "results/unreadable.csv",
-        "results/report.html",
-        "results/delete-duplicates.sh",
-        "results/pair-distances.png",
-        "results/apple-photos-duplicates.csv",
-        "results/apple-photos-duplicates.applescript",
-    ]
+    return [str(path) for path in RESULTS.final()]
 
 
 def plan_file(name):
@@ -149,7 +141,7 @@ def photo_for_sidecar(wildcards):
 
 def print_run_summary():
     """What was found and what to do next, at the end of a successful run."""
-    if os.path.exists("results/groups.json"):
+    if os.path.exists(RESULTS.groups_json):
         print("\n".join(summary_lines(os.getcwd(), config["quarantine"])))
 
 

@@ -5,12 +5,12 @@ rule find_groups:
         photos_catalog=plan_file("apple-photos.json"),
         decisions=decisions_file,
     output:
-        groups_csv="results/groups.csv",
-        groups_json="results/groups.json",
-        unreadable="results/unreadable.csv",
+        groups_csv=str(RESULTS.groups_csv),
+        groups_json=str(RESULTS.groups_json),
+        unreadable=str(RESULTS.unreadable_csv),
         pairs=str(CACHE.pairs),
-        photos_csv="results/apple-photos-duplicates.csv",
-        photos_script="results/apple-photos-duplicates.applescript",
+        photos_csv=str(RESULTS.photos_csv),
+        photos_script=str(RESULTS.photos_script),
     log:
         "logs/find_groups.log",
     benchmark:

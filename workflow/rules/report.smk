@@ -1,10 +1,10 @@
 rule contact_sheet:
     input:
-        groups_json="results/groups.json",
+        groups_json=str(RESULTS.groups_json),
         decisions=decisions_file,
     output:
-        html="results/report.html",
-        thumbs=directory("results/thumbs"),
+        html=str(RESULTS.report_html),
+        thumbs=directory(str(RESULTS.thumbs)),
     log:
         "logs/contact_sheet.log",
     benchmark:
@@ -13,7 +13,7 @@ rule contact_sheet:
     params:
         cache_dir=CACHE_ROOT,
         # the page links the plot, which distance_plot makes beside it at the same time
-        plot_link="pair-distances.png",
+        plot_link=RESULTS.distance_plot.name,
         decisions=config["decisions"],
         libraries=RUN.libraries,
     script:
@@ -24,7 +24,7 @@ rule distance_plot:
     input:
         pairs=str(CACHE.pairs),
     output:
-        png="results/pair-distances.png",
+        png=str(RESULTS.distance_plot),
     log:
         "logs/distance_plot.log",
     benchmark:
@@ -38,9 +38,9 @@ rule distance_plot:
 
 rule deletion_script:
     input:
-        groups_json="results/groups.json",
+        groups_json=str(RESULTS.groups_json),
     output:
-        script="results/delete-duplicates.sh",
+        script=str(RESULTS.deletion_script),
     log:
         "logs/deletion_script.log",
     benchmark:

@@ -18,6 +18,7 @@ from photo_dedup.apple_photos.catalog import under_bundle
 from photo_dedup.cache.atomic import write_text
 from photo_dedup.choose.keeper import YOUR_CHOICE
 from photo_dedup.outputs.group_tables import human_bytes
+from photo_dedup.outputs.results_layout import RESULTS
 from photo_dedup.outputs.templating import Code, template_environment
 from photo_dedup.shapes import Group, Member, read_report
 
@@ -227,8 +228,8 @@ def write_deletion_script(
     out_path: str | Path,
     quarantine: str,
     libraries: Sequence[str],
-    groups_json: str = "results/groups.json",
-    report_html: str = "results/report.html",
+    groups_json: str = str(RESULTS.groups_json),
+    report_html: str = str(RESULTS.report_html),
 ) -> None:
     """Write delete-duplicates.sh (file-name bytes kept exactly as the file system has them)."""
     env = template_environment("sh")

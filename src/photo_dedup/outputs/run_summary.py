@@ -21,10 +21,10 @@ from photo_dedup.cache.atomic import free_bytes
 from photo_dedup.cache.chunk_records import looks_whole
 from photo_dedup.cache.layout import CacheLayout
 from photo_dedup.cache.sidecar_store import SidecarStore
+from photo_dedup.outputs.results_layout import RESULTS
 from photo_dedup.scan.chunks import read_manifest
 from photo_dedup.workflow.step_log import FAILED, disk_full_marker
 
-RESULTS = Path("results")
 BETTER_OUTSIDE_PHOTOS = "kept: better copy outside Photos"
 
 
@@ -52,7 +52,7 @@ def summary_lines(workdir: str | Path, quarantine: str = "quarantine") -> list[s
     )  # here: tables brings pandas, which the workflow's parse must not
 
     workdir = Path(workdir)
-    document = json.loads((workdir / RESULTS / "groups.json").read_text(encoding="utf-8"))
+    document = json.loads((workdir / RESULTS.groups_json).read_text(encoding="utf-8"))
     summary = document["summary"]
     members = [member for group in document["groups"] for member in group["members"]]
     lines = [
@@ -100,7 +100,7 @@ def summary_lines(workdir: str | Path, quarantine: str = "quarantine") -> list[s
         )
     if attention:
         lines.append("  Needs a look: " + "; ".join(attention) + ".")
-    report = (workdir / RESULTS / "report.html").resolve()
+    report = (workdir / RESULTS.report_html).resolve()
     lines.append(f"  Review: file://{report}")
     lines.append(f"     or: {review_command()}   (the same page on 127.0.0.1; it saves your choices and reruns)")
     if summary["files_to_remove"]:

@@ -38,6 +38,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from photo_dedup.cache.atomic import write_text
 from photo_dedup.cache.layout import CACHE_DIR, CacheLayout
 from photo_dedup.config.decisions_file import DecisionsProblem, decisions_digest, load_decisions_file
+from photo_dedup.outputs.results_layout import ResultsLayout
+from photo_dedup.shapes import read_report
 from photo_dedup.workflow.command import snakemake_command
 
 LAST_CONFIG = CacheLayout(Path(CACHE_DIR)).last_config
@@ -63,7 +65,7 @@ class ReviewHandler(SimpleHTTPRequestHandler):
     timeout = 60  # seconds a client may take to send its request
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, directory=str(self.workdir / "results"), **kwargs)
+        super().__init__(*args, directory=str(ResultsLayout.of(self.workdir).root), **kwargs)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass  # quiet: the terminal shows the page's address only
@@ -249,10 +251,10 @@ class ListedPhoto:
 def originals(workdir: Path) -> dict[str, ListedPhoto]:
     """SHA-256 -> every photo in the groups of the current results."""
     try:
-        document = json.loads((workdir / "results" / "groups.json").read_text(encoding="utf-8"))
-        members = [member for group in document["groups"] for member in group["members"]]
+        groups = read_report(ResultsLayout.of(workdir).groups_json).groups
+        members = [member for group in groups for member in group.members]
         return {m["digest"]: ListedPhoto(m["path"], int(m["size"]), m["digest"]) for m in members}
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, StopIteration, RecursionError):
         return {}
 
 
@@ -330,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
             f"photo-dedup: no such folder: {workdir}: give --workdir the folder you ran snakemake in", file=sys.stderr
         )
         return 2
-    if not (workdir / "results" / "report.html").exists():
+    if not ResultsLayout.of(workdir).report_html.exists():
         print(f"photo-dedup: no results/report.html in {workdir.resolve()}: run snakemake first", file=sys.stderr)
         return 2
     try:

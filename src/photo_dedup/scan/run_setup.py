@@ -28,6 +28,7 @@ from photo_dedup.cache.chunk_records import counted_records, looks_whole
 from photo_dedup.cache.layout import CACHE_DIR, CacheLayout
 from photo_dedup.cache.sidecar_store import SidecarStore
 from photo_dedup.config.decisions_file import DecisionsProblem, load_decisions_document
+from photo_dedup.outputs.results_layout import RESULTS, RESULTS_DIR
 from photo_dedup.scan.chunks import (
     manifest_text,
     previous_split,
@@ -38,7 +39,6 @@ from photo_dedup.scan.chunks import (
 )
 from photo_dedup.scan.walk import FileEntry, distinct_roots, inside, scan_library
 
-RESULTS_DIR = "results"
 DEMO_LIBRARY = "demo-library"
 
 
@@ -48,19 +48,6 @@ class ConfigProblem(Exception):
     def __init__(self, message: str, workdir_inside_library: bool = False) -> None:
         super().__init__(message)
         self.workdir_inside_library = workdir_inside_library
-
-
-# What the report steps write: withdrawn when a run cannot make them anew, so that an old page
-# and deletion script are never taken for the current ones.
-RESULT_FILES = (
-    "groups.csv",
-    "groups.json",
-    "unreadable.csv",
-    "report.html",
-    "delete-duplicates.sh",
-    "apple-photos-duplicates.csv",
-    "apple-photos-duplicates.applescript",
-)
 
 
 @dataclass
@@ -115,15 +102,15 @@ def withdraw_results(workdir: str) -> list[str]:
     """Remove the report files of an earlier run; returns the names removed (and, said so, any that
     could not be: one left behind must not pass silently for a current one)."""
     removed = []
-    for name in RESULT_FILES:
+    for name in RESULTS.withdrawn():
         try:
-            os.unlink(os.path.join(workdir, RESULTS_DIR, name))
+            os.unlink(os.path.join(workdir, name))
         except FileNotFoundError:
             continue
         except OSError as error:
-            removed.append(f"{RESULTS_DIR}/{name} NOT removed: {error.strerror}")
+            removed.append(f"{name.as_posix()} NOT removed: {error.strerror}")
             continue
-        removed.append(f"{RESULTS_DIR}/{name}")
+        removed.append(name.as_posix())
     return removed
 
 
@@ -224,7 +211,7 @@ DEMO_KEYWORD = "demo"
 
 def _results_of_another_library(workdir: Path) -> bool:
     """results/ holds a run's groups while the demo library was never built here."""
-    return (workdir / "results" / "groups.json").exists() and not (workdir / DEMO_LIBRARY).is_dir()
+    return (workdir / RESULTS.groups_json).exists() and not (workdir / DEMO_LIBRARY).is_dir()
 
 
 def _last_library(last_config: Path) -> str | list[str] | None:

@@ -23,7 +23,9 @@ import sys
 import time
 from pathlib import Path
 
-REPORT = Path("results") / "report.html"
+from photo_dedup.outputs.results_layout import RESULTS
+
+REPORT = RESULTS.report_html
 NOTHING_TO_DO = "Nothing to be done"  # the start of Snakemake's NOTHING_TO_BE_DONE_MSG
 ERROR_EVENT = "error"  # Snakemake's LogEvent.ERROR, given to the exceptions it prints
 JOB_FAILED = "At least one job did not complete successfully."  # said by onerror already
