@@ -142,11 +142,18 @@ def read_report(path: str | Path) -> Report:
     groups = []
     for group in document["groups"]:
         members = [_mended(member) for member in group["members"]]
-        keeper = next(i for i, member in enumerate(members) if member.get("match") == KEEPER)
-        members.insert(0, members.pop(keeper))  # written keeper first; an edited file may not be
+        members.insert(0, members.pop(_keeper_position(members, group.get("keeper"))))
         groups.append(Group(group["group_id"], group.get("relation", "copy"), str(group.get("reason", "")), members))
     unreadable = [{"path": item["path"], "reason": item["reason"]} for item in document.get("unreadable", [])]
     return Report(document["summary"], groups, unreadable)
+
+
+def _keeper_position(members: list[Member], keeper_path: Any) -> int:
+    """Where the keeper is: written first, and marked; a file edited by hand may have it elsewhere,
+    or name it only by the group's `keeper` path."""
+    marked = [i for i, member in enumerate(members) if member.get("match") == KEEPER]
+    named = [i for i, member in enumerate(members) if member.get("path") == keeper_path]
+    return (marked or named or [0])[0]
 
 
 # groups.json written before this name change called a size `bytes` (a companion's too).

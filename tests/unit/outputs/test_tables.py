@@ -69,3 +69,16 @@ def test_counts_come_from_the_verdicts(tmp_path):
     assert summary["files_to_remove"] == 2 and summary["photos_duplicates"] == 1
     assert summary["bytes_to_reclaim"] == 11 + 100 + 12 and summary["keepers_lacking_metadata"] == 1
     assert summary["groups"] == 1 and summary["edit_groups"] == 0 and summary["photos_in_groups"] == 4
+
+
+def test_a_keeper_named_only_by_its_group_is_found(tmp_path):
+    """A groups.json without `match` marks (edited by hand, or minimal): the group's `keeper` path
+    names it (mutant: the first member taken)."""
+    out = tmp_path / "groups.json"
+    members = [{"path": "/a/copy.jpg", "digest": "c"}, {"path": "/a/kept.jpg", "digest": "k"}]
+    out.write_text(
+        json.dumps({"summary": {}, "groups": [{"group_id": "g", "keeper": "/a/kept.jpg", "members": members}]})
+    )
+    [group] = read_report(out).groups
+    assert group.keeper["path"] == "/a/kept.jpg" and group.others[0]["path"] == "/a/copy.jpg"
+    assert group.keeper["keep"] is False and group.keeper["reason"] == "" and group.relation == "copy"
