@@ -24,6 +24,7 @@ import rawpy
 from PIL import Image, ImageCms
 
 from photo_dedup.fingerprint.exif_facts import ExifFacts, read_exif_facts
+from photo_dedup.fingerprint.fast_decoders import preload
 from photo_dedup.fingerprint.formats import MULTI_FRAME_FORMATS, is_raw
 from photo_dedup.fingerprint.integrity import MissingData, check_heif, check_tiff
 from photo_dedup.fingerprint.jpeg_grid import jpeg_grid_score
@@ -118,6 +119,7 @@ def _describe(error: BaseException) -> str:
 
 def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
     with Image.open(path) as im:
+        preload(im, path)  # the same pixels from a faster decoder, where they are alike (fast_decoders.py)
         fmt = _format_name(im.format)
         exif = read_exif_facts(im)
         width, height = im.size
