@@ -46,9 +46,6 @@ BALANCE_TOLERANCE = 0.05
 _COST_MS = {".jpg": (4.0, 5.0), ".jpeg": (4.0, 5.0), ".png": (8.0, 15.0), ".tif": (6.0, 6.0)}
 _COST_MS |= {".tiff": _COST_MS[".tif"], ".webp": (6.0, 60.0), ".avif": (10.0, 100.0), ".gif": (6.0, 30.0)}
 _COST_MS |= {ext: (20.0, 110.0) for ext in (".heic", ".heif", ".hif")}
-# JPEG 2000 compresses hard and decodes whole (a 19 KB, 5 MP .j2k of the real-world corpus: 139 ms, where
-# any other 19 KB photo takes 3 to 8): its bytes say little, so its cost is mostly fixed.
-_COST_MS |= {ext: (100.0, 100.0) for ext in (".jp2", ".j2k", ".j2c", ".jpf", ".jpx")}
 _RAW_COST_MS = (20.0, 2.0)
 _OTHER_COST_MS = (8.0, 20.0)
 

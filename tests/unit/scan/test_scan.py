@@ -154,15 +154,6 @@ def test_chunks_are_balanced_by_format_and_bytes_not_by_count():
     assert sorted(e for entries in chunks.values() for e in entries) == sorted([*heics, *jpegs])
 
 
-def test_a_jpeg_2000_costs_what_its_pixels_cost_not_its_bytes():
-    """A 19 KB JPEG 2000 of 5 MP took 139 ms to fingerprint, a 19 KB WebP or PNG 3 to 8 ms (the
-    real-world corpus, issue 23): the split counts it as a costly photo, so it does not leave its
-    chunk the last to finish. Mutant: JPEG 2000 priced as any other format (8 ms) -> fails."""
-    j2k = FileEntry("/scans/Bretagne2_4.j2k", 19_000, 1)
-    assert photo_cost(j2k) >= 80
-    assert photo_cost(j2k) > 10 * photo_cost(FileEntry("/web/flower.webp", 19_000, 1))
-
-
 def test_chunk_count_is_a_power_of_two_that_keeps_chunks_small():
     assert chunk_count(0, 200) == 1
     assert chunk_count(3, 200) == 1  # a job costs its start: at least 16 photos a chunk
