@@ -10,16 +10,22 @@ at most `_MAX_PIXELS` (the two copies alive at once: the decoded array and Pillo
 chunk whole (its CRC right: the two decoders read a damaged stream differently, both without an
 error), and an array of the very shape and type Pillow's would have. Anything else, and any error of libspng (a
 damaged file among them), leaves the photo to Pillow as before, which decodes it or says why not.
+
+Colour profiles: converting to sRGB builds a LittleCMS transform (5 ms on the real-world corpus, 7 %
+of its fingerprint time), the same one for every photo of a camera or phone; `to_srgb` builds it
+once a profile (and mode) and applies it as Pillow's profileToProfile would.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import struct
 import zlib
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, PngImagePlugin
+from PIL import Image, ImageCms, PngImagePlugin
 
 try:
     import pyspng
@@ -29,6 +35,7 @@ except ImportError:  # Pillow decodes every PNG too
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_MODES = {0: "L", 2: "RGB", 6: "RGBA"}  # 8-bit colour types (grey with alpha: libspng refuses it)
 _MAX_PIXELS = 16_000_000
+_SRGB = ImageCms.createProfile("sRGB")
 
 
 def preload(im: Image.Image, path: str) -> bool:
@@ -90,3 +97,24 @@ def _plain_png(data: bytes, mode: str) -> bool:
             return False  # a chunk after the image data: Pillow reads it only while loading
         position += 12 + length
     return False
+
+
+def to_srgb(im: Image.Image, icc: bytes) -> Image.Image:
+    """`ImageCms.profileToProfile(im, <icc>, sRGB, outputMode="RGB")`, the same pixels, with the
+    transform built once for each profile and mode.
+
+    Raises:
+        ImageCms.PyCMSError: where the profile or the image cannot be transformed (as profileToProfile).
+    """
+    try:
+        return _srgb_transform(icc, im.mode).apply(im)
+    except (OSError, TypeError, ValueError) as error:
+        raise ImageCms.PyCMSError(error) from error
+
+
+@functools.lru_cache(maxsize=16)
+def _srgb_transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform:
+    source, target = ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.ImageCmsProfile(_SRGB)
+    return ImageCms.ImageCmsTransform(
+        source, target, mode, "RGB", ImageCms.Intent.PERCEPTUAL, flags=ImageCms.Flags.NONE
+    )

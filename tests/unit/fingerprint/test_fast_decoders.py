@@ -3,6 +3,7 @@ Pillow: real photographs (scikit-image's) saved as PNG in each mode, and the PNG
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from pathlib import Path
@@ -118,3 +119,51 @@ def test_pngs_libspng_would_read_otherwise_are_left_to_pillow(photos, tmp_path, 
     with Image.open(path) as im:
         assert not fast_decoders.preload(im, str(path))
     assert _decoded(path, True, monkeypatch) == _decoded(path, False, monkeypatch)
+
+
+def _s15(value: float) -> bytes:
+    return struct.pack(">i", round(value * 65536))
+
+
+def _xyz(x: float, y: float, z: float) -> bytes:
+    return b"XYZ " + b"\0" * 4 + _s15(x) + _s15(y) + _s15(z)
+
+
+def wide_gamut_profile() -> bytes:
+    """An ICC v2 matrix/TRC display profile of a wider gamut than sRGB, gamma 1.8 (ProPhoto's
+    primaries): converting to sRGB moves a photo's pixels by some 27 levels on average."""
+    text = b"wide gamut, gamma 1.8\0"
+    curve = b"curv" + b"\0" * 4 + struct.pack(">IH", 1, round(1.8 * 256)) + b"\0\0"
+    tags = [
+        (b"desc", b"desc" + b"\0" * 4 + struct.pack(">I", len(text)) + text + b"\0" * 79),
+        (b"wtpt", _xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", _xyz(0.7977, 0.2880, 0.0)),
+        (b"gXYZ", _xyz(0.1352, 0.7119, 0.0)),
+        (b"bXYZ", _xyz(0.0313, 0.0001, 0.8249)),
+        (b"rTRC", curve),
+        (b"gTRC", curve),
+        (b"bTRC", curve),
+    ]
+    table, data, offset = b"", b"", 128 + 4 + 12 * len(tags)
+    for signature, body in tags:
+        body += b"\0" * (-len(body) % 4)
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    header = struct.pack(">I", offset + len(data)) + b"\0" * 4 + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ "
+    header += b"\0" * 12 + b"acsp" + b"\0" * 28 + _s15(0.9642) + _s15(1.0) + _s15(0.8249) + b"\0" * 48
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+def test_a_colour_profile_converts_as_profile_to_profile_does_its_transform_built_once(photos):
+    """Two real photos in a wide-gamut profile: the very pixels ImageCms.profileToProfile gives, and
+    LittleCMS's transform built once for both (5 ms each time on the real-world corpus). Mutants:
+    the input and output profiles swapped -> other pixels; no cache -> built twice."""
+    icc = wide_gamut_profile()
+    source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    fast_decoders._srgb_transform.cache_clear()
+    for name in ("coffee", "chelsea"):
+        image = photos[name].convert("RGB")
+        expected = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        assert expected is not None and expected.tobytes() != image.tobytes()
+        assert fast_decoders.to_srgb(image, icc).tobytes() == expected.tobytes()
+    assert fast_decoders._srgb_transform.cache_info().misses == 1
