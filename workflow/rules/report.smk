@@ -1,53 +1,29 @@
-rule contact_sheet:
+# The page, the plot and the deletion script: one job (one interpreter, pandas imported once), each
+# part with its own log, so a failure names the part that failed (run_summary.failure_line).
+rule report:
     input:
         groups_json=str(RESULTS.groups_json),
+        pairs=str(CACHE.pairs),
         decisions=decisions_file,
     output:
         html=str(RESULTS.report_html),
         thumbs=directory(str(RESULTS.thumbs)),
+        png=str(RESULTS.distance_plot),
+        script=str(RESULTS.deletion_script),
     log:
-        "logs/contact_sheet.log",
+        page="logs/contact_sheet.log",
+        plot="logs/distance_plot.log",
+        script="logs/deletion_script.log",
     benchmark:
-        "logs/benchmarks/contact_sheet.tsv"
+        "logs/benchmarks/report.tsv"
     localrule: True
     params:
         cache_dir=CACHE_ROOT,
-        # the page links the plot, which distance_plot makes beside it at the same time
+        # the page links the plot, which this job makes beside it
         plot_link=RESULTS.distance_plot.name,
         decisions=config["decisions"],
         libraries=RUN.libraries,
-    script:
-        "../scripts/contact_sheet.py"
-
-
-rule distance_plot:
-    input:
-        pairs=str(CACHE.pairs),
-    output:
-        png=str(RESULTS.distance_plot),
-    log:
-        "logs/distance_plot.log",
-    benchmark:
-        "logs/benchmarks/distance_plot.tsv"
-    localrule: True
-    params:
         match=match_settings(),
-    script:
-        "../scripts/distance_plot.py"
-
-
-rule deletion_script:
-    input:
-        groups_json=str(RESULTS.groups_json),
-    output:
-        script=str(RESULTS.deletion_script),
-    log:
-        "logs/deletion_script.log",
-    benchmark:
-        "logs/benchmarks/deletion_script.tsv"
-    localrule: True
-    params:
         quarantine=config["quarantine"],
-        libraries=RUN.libraries,
     script:
-        "../scripts/deletion_script.py"
+        "../scripts/report.py"

@@ -24,6 +24,7 @@ import rawpy
 from PIL import Image, ImageCms
 
 from photo_dedup.fingerprint.exif_facts import ExifFacts, read_exif_facts
+from photo_dedup.fingerprint.fast_decoders import preload, to_srgb
 from photo_dedup.fingerprint.formats import MULTI_FRAME_FORMATS, is_raw
 from photo_dedup.fingerprint.integrity import MissingData, check_heif, check_tiff
 from photo_dedup.fingerprint.jpeg_grid import jpeg_grid_score
@@ -32,7 +33,6 @@ pillow_heif.register_heif_opener()
 
 # Orientations 5-8 store the picture sideways: width and height swap once upright.
 SIDEWAYS_ORIENTATIONS = frozenset({5, 6, 7, 8})
-_SRGB = ImageCms.createProfile("sRGB")
 
 
 class UnreadablePhoto(Exception):
@@ -118,6 +118,7 @@ def _describe(error: BaseException) -> str:
 
 def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
     with Image.open(path) as im:
+        preload(im, path)  # the same pixels from a faster decoder, where they are alike (fast_decoders.py)
         fmt = _format_name(im.format)
         exif = read_exif_facts(im)
         width, height = im.size
@@ -263,7 +264,7 @@ def _to_srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         if source.profile.xcolor_space.strip() != "RGB":
             return im
-        converted = ImageCms.profileToProfile(im, source, _SRGB, outputMode="RGB")
+        converted = to_srgb(im, icc)  # profileToProfile to sRGB, its transform built once a profile
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return im
     return converted if converted is not None else im

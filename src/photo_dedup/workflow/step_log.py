@@ -34,8 +34,9 @@ def logging_to(path: str | Path) -> Iterator[None]:
     STEP)", on the terminal (once a run, however many steps it stops: see `say_once`) and in its log,
     and no traceback anywhere: a traceback each would bury the one thing to do, free some space.
     Ctrl-C (which reaches every step of the terminal's run) ends the step quietly, not as a failure:
-    the workflow says in one line how far the run got. Meant as a step script's whole body: once it
-    ends only the exit is left, and SIGINT is ignored from then on.
+    the workflow says in one line how far the run got. Meant as a step script's whole body (or
+    one part of it, see `next_step`): once it ends only the exit is left, and SIGINT is ignored from
+    then on.
     """
     step = step_name(path)
     try:
@@ -83,6 +84,13 @@ def logging_to(path: str | Path) -> Iterator[None]:
         raise SystemExit(1)
     if interrupted:
         raise SystemExit(INTERRUPTED_EXIT)
+
+
+def next_step() -> None:
+    """Between two parts of one job, each logged by its own `logging_to`: Ctrl-C stops the job
+    again (the part before ignored it from its end on, as if only the exit were left)."""
+    with contextlib.suppress(ValueError):  # not the main thread
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def disk_full_marker(workdir: str | Path = ".") -> Path:

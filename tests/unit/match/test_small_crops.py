@@ -141,3 +141,55 @@ def test_past_the_limit_no_small_crop_is_searched(photos, monkeypatch, caplog):
     with caplog.at_level("INFO"):
         assert not len(small_crops_searched(table.luma, _aspect(table), np.arange(2)))
     assert "small crops not searched: 2 photos stay, more than 1" in caplog.text
+
+
+def test_verification_is_bounded(photos, monkeypatch):
+    """At most MAX_VERIFIED candidate pairs are verified (about 10 ms each): here three crops of
+    astronaut are the three candidates; with a bound of 2, two are verified and found. Mutant: no
+    bound (every candidate is verified) -> three calls of crop_in."""
+    originals = [photos[name].convert("RGB") for name in NAMES[:4]]
+    table = table_of(originals + _crops(originals[0]))
+    every = {tuple(pair) for pair in small_crop_pairs(table.luma, _aspect(table), np.arange(len(table))).tolist()}
+    assert len(every) == 3
+    calls = []
+    real_crop_in = small_crops.crop_in
+
+    def counted(*args):
+        calls.append(args)
+        return real_crop_in(*args)
+
+    monkeypatch.setattr(small_crops, "crop_in", counted)
+    monkeypatch.setattr(small_crops, "MAX_VERIFIED", 2)
+    bounded = {tuple(pair) for pair in small_crop_pairs(table.luma, _aspect(table), np.arange(len(table))).tolist()}
+    assert len(calls) == 2
+    assert len(bounded) == 2 and bounded <= every
+
+
+def test_the_most_voted_candidates_are_verified_first(caplog):
+    """Past the bound, the candidates most meetings agree on are kept (then by photo, the same each
+    run), and the log says how many were left. Mutant: the fewest votes first -> (2, 0, 9) kept."""
+    region = (0.1, 0.1, 0.3, 0.3)
+    agreed = [(3, 4, 5, region), (9, 1, 2, region), (2, 0, 9, region), (9, 0, 3, region), (5, 7, 8, region)]
+    with caplog.at_level("INFO"):
+        kept = small_crops._to_verify(agreed, 3)
+    assert [candidate[:3] for candidate in kept] == [(9, 0, 3), (9, 1, 2), (5, 7, 8)]
+    assert "3 of 5 candidate pairs verified (most votes first)" in caplog.text
+    assert len(small_crops._to_verify(agreed, 10)) == 5
+
+
+def test_view_hashes_split_at_the_median_as_numpy_computes_it(photos):
+    """The views' hash bits are the coefficients above their median: the sorted middle two's mean
+    equals np.median's to the bit (float32). Mutant: the upper middle value alone as the split
+    (ordered[..., 32]) -> other bits."""
+    table = table_of([photos[name].convert("RGB") for name in NAMES])
+    luma = table.luma.astype(np.float32)
+    xs = ys = np.linspace(0.0, 0.6, 7)
+    hashed = small_crops._hashes(luma, xs, ys, 0.4, 0.4)
+    rows = np.einsum("fs,ysp->yfp", small_crops._DCT8, small_crops._weights(ys, 0.4)).reshape(-1, 64)
+    columns = np.einsum("fs,xsp->xfp", small_crops._DCT8, small_crops._weights(xs, 0.4)).reshape(-1, 64)
+    low = (rows @ luma @ columns.T).reshape(len(luma), 7, 8, 7, 8).transpose(0, 1, 3, 2, 4).reshape(len(luma), 49, 64)
+    bits = low > np.median(low, axis=2, keepdims=True)
+    expected = np.packbits(bits, axis=2).view(">u8").astype(np.uint64)[..., 0]
+    kept = hashed != 0  # flat views hash to 0
+    assert kept.any()
+    assert np.array_equal(hashed[kept], expected[kept])
