@@ -12,8 +12,8 @@ from urllib.parse import quote
 from photo_dedup import __version__
 from photo_dedup.cache.atomic import copy_file, display_text, write_text
 from photo_dedup.config.decisions_file import DecisionsDocument, decisions_digest, load_decisions_file
-from photo_dedup.outputs.group_tables import human_bytes
 from photo_dedup.outputs.run_summary import BETTER_OUTSIDE_PHOTOS
+from photo_dedup.outputs.sizes import human_bytes
 from photo_dedup.outputs.templating import template_environment
 from photo_dedup.review.places import places
 from photo_dedup.shapes import Group, Report, read_report

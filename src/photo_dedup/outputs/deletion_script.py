@@ -17,8 +17,8 @@ from photo_dedup import __version__
 from photo_dedup.apple_photos.catalog import under_bundle
 from photo_dedup.cache.atomic import write_text
 from photo_dedup.choose.keeper import YOUR_CHOICE
-from photo_dedup.outputs.group_tables import human_bytes
 from photo_dedup.outputs.results_layout import RESULTS
+from photo_dedup.outputs.sizes import human_bytes
 from photo_dedup.outputs.templating import Code, template_environment
 from photo_dedup.shapes import Group, Member, read_report
 

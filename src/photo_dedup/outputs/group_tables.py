@@ -54,16 +54,6 @@ GROUP_COLUMNS = [
 JSON_ONLY_COLUMNS = ["companion_files", "inherit"]
 
 
-def human_bytes(n: int) -> str:
-    """A size for people: 1.2 MB (powers of 1000, as file managers show them)."""
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{n} B"
-
-
 def summarise(groups: Sequence[Group], unreadable: pd.DataFrame, scan_counts: Mapping[str, int]) -> dict[str, Any]:
     """The counts shown at the top of the page and at the end of a run."""
     members = [member for group in groups for member in group.members]

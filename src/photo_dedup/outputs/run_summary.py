@@ -22,6 +22,7 @@ from photo_dedup.cache.chunk_records import looks_whole
 from photo_dedup.cache.layout import CacheLayout
 from photo_dedup.cache.sidecar_store import SidecarStore
 from photo_dedup.outputs.results_layout import RESULTS
+from photo_dedup.outputs.sizes import human_bytes
 from photo_dedup.scan.chunks import read_manifest
 from photo_dedup.workflow.step_log import FAILED, disk_full_marker
 
@@ -47,10 +48,6 @@ def review_command() -> str:
 
 def summary_lines(workdir: str | Path, quarantine: str = "quarantine") -> list[str]:
     """The end-of-run summary, from results/groups.json."""
-    from photo_dedup.outputs.group_tables import (
-        human_bytes,
-    )  # here: tables brings pandas, which the workflow's parse must not
-
     workdir = Path(workdir)
     document = json.loads((workdir / RESULTS.groups_json).read_text(encoding="utf-8"))
     summary = document["summary"]
