@@ -95,8 +95,14 @@ RUN_STARTED = time.time()
 CACHE_ROOT = os.path.abspath(CACHE_DIR)
 
 
+# The verify stage's jobs (verify.smk): a fixed number, known before any runs (one a core, at least
+# two, at most 16; four on a cluster), each decoding a list balanced by bytes.
+VERIFY_PARTS = [f"v{n:05d}" for n in range(min(16, max(2, cores_at_once() or 4)))]
+
+
 wildcard_constraints:
     chunk=r"c\d{5}",
+    part=r"v\d{5}",
 
 
 def final_outputs():
@@ -123,6 +129,14 @@ def chunk_manifest(wildcards):
 
 def chunk_sidecars(wildcards):
     return expand(f"{CACHE.chunks}/{{chunk}}.jsonl", chunk=CHUNKS)
+
+
+def verify_lists():
+    return expand(f"{CACHE.verify_lists}/{{part}}.jsonl", part=VERIFY_PARTS)
+
+
+def verified_sidecars(wildcards):
+    return expand(f"{CACHE.verify_results}/{{part}}.jsonl", part=VERIFY_PARTS)
 
 
 def decisions_file(wildcards):

@@ -28,6 +28,7 @@ from photo_dedup.choose.kept_together import (
     keep_raw_jpeg_pairs,
 )
 from photo_dedup.choose.tiers import EDIT, SIMILAR, edit_pairs, review_groups, similar_pairs
+from photo_dedup.main_images.apply import MainImages, counts, member_rows, with_verified
 from photo_dedup.match.photo_table import PhotoTable, load_photo_table
 from photo_dedup.match.verify import MatchThresholds, PairEvidence
 from photo_dedup.metadata.inheritance import with_inheritance
@@ -70,6 +71,10 @@ def find_groups(
     photos_csv: str | None = None,
     photos_script: str | None = None,
     companion_digests: str | None = None,
+    verified_files: Sequence[str] = (),
+    verify: str = "candidates",
+    cache_dir: str | None = None,
+    max_pixels: int = 250_000_000,
 ) -> None:
     """The gather step: every chunk's sidecars in; groups, tables and Photos' duplicate list out.
 
@@ -77,6 +82,9 @@ def find_groups(
     the Apple Photos libraries found; outputs are groups.csv/json, unreadable.csv, the candidate
     pairs' measurements, and (for Photos) apple-photos-duplicates.csv and .applescript.
     `companion_digests` is a cache file of the companions' SHA-256s (kept across runs).
+    `verified_files` are the verify jobs' outputs: photos fingerprinted from a thumbnail, their
+    main image decoded (main_images; any such photo still unverified in a pair or a group is
+    decoded here, from `cache_dir`).
     """
     started = time.monotonic()
     scan = json.loads(Path(scan_file).read_text(encoding="utf-8"))
@@ -94,15 +102,23 @@ def find_groups(
         len(failed),
         time.monotonic() - started,
     )
+    main_images = MainImages(verified_files, cache_dir, max_pixels)
+    table, failed = main_images.applied(table, failed)
+    thresholds = MatchThresholds(**match)
+    table, failed, _ = main_images.closed(table, failed, thresholds.max_hash_distance)
     assets = assets_by_path(json.loads(Path(photos_catalog).read_text(encoding="utf-8"))) if photos_catalog else {}
     table = with_photos_assets(table, assets)
     table = with_companion_facts(table, scan.get("companions", {}))
-    thresholds = MatchThresholds(**match)
     ranking = ranking_from(keeper, decisions)
-    groups, evidence = copy_groups(table, thresholds, ranking, decisions)
-    groups += review_groups(table, edit_pairs(table, evidence, groups), groups, ranking, EDIT, decisions)
-    if similar_shots:
-        groups += review_groups(table, similar_pairs(table, evidence, groups), groups, ranking, SIMILAR, decisions)
+    changed = True
+    while changed:  # until every photo in a group has had its main image decoded (main_images.apply)
+        groups, evidence = copy_groups(table, thresholds, ranking, decisions)
+        groups += review_groups(table, edit_pairs(table, evidence, groups), groups, ranking, EDIT, decisions)
+        if similar_shots:
+            groups += review_groups(table, similar_pairs(table, evidence, groups), groups, ranking, SIMILAR, decisions)
+        table, failed, changed = main_images.closed(
+            table, failed, thresholds.max_hash_distance, member_rows(table, groups)
+        )
     rows = keep_all_decided(group_rows(table, groups), decisions.keep_all)
     rows = keep_raw_jpeg_pairs(rows, raw_jpeg_pairs)
     rows = keep_live_photos(rows, scan.get("companions", {}))
@@ -113,7 +129,8 @@ def find_groups(
     tag_cache = str(CacheLayout(Path(companion_digests).parent).exiftool_tags) if companion_digests else None
     rows = with_inheritance(rows, scan.get("companions", {}), assets, tag_cache=tag_cache)  # what kept photos inherit
     unreadable = pd.concat([failed, pd.DataFrame(scan["problems"], columns=["path", "reason"])], ignore_index=True)
-    summary = summarise(rows, unreadable, scan["counts"])
+    summary = {**summarise(rows, unreadable, scan["counts"]), "main_images": counts(table, verify)}
+    rows = with_verified(rows, table)
     write_tables(rows, unreadable, summary, groups_csv, groups_json, unreadable_csv)
     write_pair_evidence(evidence, pairs_csv)
     if photos_csv and photos_script:
