@@ -116,8 +116,9 @@ def cold_then_noop(workdir: Path, library: Path, cores: int) -> tuple[float, flo
     return cold, rss, snakemake(workdir, library, cores)
 
 
-def side_by_side(title: str, library: Path, workdir: Path, cores: int, files: int, note: str = "") -> None:
-    """The workflow cold and no-op, then czkawka twice, on the same library; one block of output."""
+def side_by_side(title: str, library: Path, workdir: Path, cores: int, files: int, note: str = "") -> float:
+    """The workflow cold and no-op, then czkawka twice, on the same library; one block of output.
+    Returns the cold time."""
     cold, rss = snakemake(workdir, library, cores), LAST_RUN_PEAK_MB[0]
     split = step_split(workdir)
     noop = snakemake(workdir, library, cores)
@@ -126,6 +127,7 @@ def side_by_side(title: str, library: Path, workdir: Path, cores: int, files: in
     print(f"  workflow cold {cold:.1f} s ({files / cold:.1f} files/s, peak {rss:.0f} MB), no-op {noop:.1f} s")
     print(f"  per step (job seconds): {split}")
     print(f"  czkawka {first:.1f} s, again {second:.1f} s   workflow/czkawka = {cold / first:.2f}{note}")
+    return cold
 
 
 def heic_run(args: argparse.Namespace, base: Path) -> None:
@@ -146,6 +148,7 @@ HEIC_SOURCES = {
     "xiaomi.heic": "bigcat88/pillow_heif tests/images/heif_special/ (Xiaomi)",
     "aux_YCbCr.heic": "bigcat88/pillow_heif tests/images/heif_special/",
     "cat.hif": "bigcat88/pillow_heif tests/images/heif_other/ (Canon camera HIF)",
+    "spatial_photo.heic": "bigcat88/pillow_heif tests/images/heif_other/ (iPhone spatial photo)",
 }
 EXIF_TIME = re.compile(rb"(19|20)\d\d:[01]\d:[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d")
 
@@ -172,12 +175,19 @@ def phone_heic_library(sources: list[Path], root: Path, count: int) -> list[Path
 
 
 def thumbnail_agreement(sources: list[Path]) -> None:
-    """Per real file: the thumbnail pillow-heif's draft() picks (a scaled copy of the main image:
-    same orientation, crop and colour profile), the time to fingerprint from it and from the main
-    image, and the perceptual-hash distance between the two fingerprints."""
+    """Per real file: the thumbnail the fingerprint step would take (fingerprint.heic_thumbnail: a
+    scaled copy of the main image by pillow-heif's draft(), long side at least MIN_THUMBNAIL_SIDE),
+    the time to fingerprint from it and from the main image, and the perceptual-hash distance between
+    the two fingerprints."""
     from photo_dedup.fingerprint.decode import decode_photo
     from photo_dedup.fingerprint.signature import compute_signature, hash_bits
     from photo_dedup.fingerprint.step import WORK_SIZE
+
+    try:
+        from photo_dedup.fingerprint.heic_thumbnail import decode_heic_thumbnail
+    except ImportError:  # a tree from before the two stages (for the time before)
+        print("  (no thumbnail stage in this tree)")
+        return
 
     print("  embedded thumbnail against main image (pHash bits of 64; ms to fingerprint):")
     for path in sources:
@@ -185,21 +195,45 @@ def thumbnail_agreement(sources: list[Path]) -> None:
         main = decode_photo(str(path), WORK_SIZE, 250_000_000)
         main_ms = 1000 * (time.perf_counter() - started)
         started = time.perf_counter()
-        with Image.open(path) as im:
-            width, height = im.size
-            scale = WORK_SIZE / max(width, height)
-            if im.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale)))) is None:
-                print(f"    {path.name}: no usable thumbnail; main image {main_ms:.0f} ms")
-                continue
-            small = im.convert("RGB")
-        small.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR)
+        thumb = decode_heic_thumbnail(str(path), WORK_SIZE, 250_000_000)
         thumb_ms = 1000 * (time.perf_counter() - started)
-        thumb_hash, main_hash = compute_signature(small).phash, compute_signature(main.image).phash
+        if thumb is None:
+            print(f"    {path.name}: no usable thumbnail; main image {main_ms:.0f} ms")
+            continue
+        thumb_hash, main_hash = compute_signature(thumb.image).phash, compute_signature(main.image).phash
         distance = (hash_bits(thumb_hash) ^ hash_bits(main_hash)).bit_count()
         print(
-            f"    {path.name}: thumbnail {small.size} in {thumb_ms:.0f} ms against {main_ms:.0f} ms; "
+            f"    {path.name}: thumbnail {thumb.image.size} in {thumb_ms:.0f} ms against {main_ms:.0f} ms; "
             f"pHash distance {distance}"
         )
+
+
+def two_stage_split(workdir: Path, photos: int, cores: int, cold: float) -> None:
+    """The two stages' job seconds a photo, from the last run's benchmark files and groups.json, and
+    what a library where a share of the thumbnail photos land in a candidate pair would take."""
+    seconds = job_seconds(workdir)
+    try:
+        summary = json.loads((workdir / "results" / "groups.json").read_text())["summary"]["main_images"]
+    except (OSError, KeyError, ValueError):
+        print("  (no verify stage in this tree)")
+        return
+    verified, unchecked = summary["main_images_verified"], summary["main_images_unchecked"]
+    stage1 = seconds.get("fingerprint", 0.0) / photos
+    stage2 = seconds.get("verify", 0.0) / max(1, verified)
+    rest = cold - (seconds.get("fingerprint", 0.0) + seconds.get("verify", 0.0)) / cores
+    thumbs = verified + unchecked
+    print(
+        f"  two stages: {thumbs} of {photos} fingerprinted from a thumbnail, {verified} main images verified; "
+        f"stage 1 {1000 * stage1:.0f} ms a photo, stage 2 {1000 * stage2:.0f} ms a verified photo, "
+        f"the rest of the run {rest:.1f} s"
+    )
+    for share in (0.25, 1.0):
+        for size in (photos, 10_000):
+            estimate = rest + size * (stage1 + share * thumbs / photos * stage2) / cores
+            print(
+                f"    estimate at {share:.0%} of thumbnail photos in a pair, {size} photos: {estimate:.0f} s "
+                f"({size / estimate:.1f} photos/s; the rest of the run taken as at {photos})"
+            )
 
 
 def phone_heic_run(args: argparse.Namespace, base: Path) -> None:
@@ -215,7 +249,7 @@ def phone_heic_run(args: argparse.Namespace, base: Path) -> None:
     )
     thumbnail_agreement(sources)
     floor = decode_floor(paths, args.cores, base / "phone-heic-floor-cache")
-    side_by_side(
+    cold = side_by_side(
         "phone HEIC library",
         library,
         base / "phone-heic-work",
@@ -223,16 +257,22 @@ def phone_heic_run(args: argparse.Namespace, base: Path) -> None:
         len(paths),
         f"   decode floor {floor:.1f} s",
     )
+    two_stage_split(base / "phone-heic-work", len(paths), args.cores, cold)
 
 
-def step_split(workdir: Path) -> str:
+def job_seconds(workdir: Path) -> dict[str, float]:
     """Each rule's job seconds in the last run, from its benchmark files (logs/benchmarks)."""
     folder = workdir / "logs" / "benchmarks"
     seconds: dict[str, float] = {}
     for tsv in sorted(folder.rglob("*.tsv")):
         rule = tsv.parent.name if tsv.parent != folder else tsv.stem
         seconds[rule] = seconds.get(rule, 0.0) + float(tsv.read_text().splitlines()[1].split("\t")[0])
-    return ", ".join(f"{rule} {value:.2f} s" for rule, value in sorted(seconds.items()))
+    return seconds
+
+
+def step_split(workdir: Path) -> str:
+    """Each rule's job seconds in the last run, as one line."""
+    return ", ".join(f"{rule} {value:.2f} s" for rule, value in sorted(job_seconds(workdir).items()))
 
 
 def mixed_run(args: argparse.Namespace, base: Path) -> None:
