@@ -95,9 +95,10 @@ RUN_STARTED = time.time()
 CACHE_ROOT = os.path.abspath(CACHE_DIR)
 
 
-# The verify stage's jobs (verify.smk): a fixed number, known before any runs (one a core, at least
-# two, at most 16; four on a cluster), each decoding a list balanced by bytes.
-VERIFY_PARTS = [f"v{n:05d}" for n in range(min(16, max(2, cores_at_once() or 4)))]
+# The verify stage's jobs (verify.smk), each decoding a list balanced by bytes: a fixed number,
+# known before any job runs and the same in every process that reads the workflow (a cluster job's
+# too), so taken from the scan's chunks (two a core): one a core, at least two, at most 16.
+VERIFY_PARTS = [f"v{n:05d}" for n in range(min(16, max(2, (len(CHUNKS) + 1) // 2)))]
 
 
 wildcard_constraints:
