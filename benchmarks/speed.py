@@ -15,7 +15,9 @@ modifying 10 photos, (e) a rerun after renaming a folder of 100 photos, (f) peak
 the ratios b/a, b/g, d/b and the decode floor; then (c) and (d) at --small photos, and the gather
 step's time and peak memory on --sidecars generated sidecars.
 
---phone-heic N builds a library of N real phone HEICs: copies of the real files in --heic-sources
+--phone-heic N builds a library of N real phone HEICs (with --paired-share S, of the real iPhone files
+only, where a share 1-S of the copies get an embedded thumbnail of a picture of their own, so that to
+the thumbnail stage only a share S are copies: phone_thumbnails.py): copies of the real files in --heic-sources
 (bigcat88/pillow_heif's and immich's test photos: see heic_sources) with their EXIF capture times
 rewritten in place, so that every copy has its own bytes (the cache keys on them) and the HEIC
 container, tiles and thumbnails stay as the phone wrote them. The copies of one file are one
@@ -31,6 +33,7 @@ import argparse
 import json
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import time
@@ -158,15 +161,22 @@ def heic_sources(folder: Path) -> list[Path]:
     return [folder / name for name in HEIC_SOURCES if (folder / name).is_file()]
 
 
-def phone_heic_library(sources: list[Path], root: Path, count: int) -> list[Path]:
+def phone_heic_library(sources: list[Path], root: Path, count: int, paired_share: float | None = None) -> list[Path]:
     """`count` copies of the real files, each with its capture times moved by its own number of
-    seconds (same length, so no offset in the file moves), in folders of 100."""
+    seconds (same length, so no offset in the file moves), in folders of 100. With `paired_share`,
+    only that share keep their own thumbnail (they pair with the other copies of their file); the
+    rest get a thumbnail of a picture of their own (phone_thumbnails), so that to the thumbnail stage
+    they are as many other photos."""
+    from phone_thumbnails import distinct_picture, with_thumbnail
+
     paths = []
     for number in range(count):
         source = sources[number % len(sources)]
         day = f"2024:{1 + number % 12:02d}:{1 + number % 28:02d}"
         stamp = f"{day} {number % 24:02d}:{number // 60 % 60:02d}:{number % 60:02d}"
         data = EXIF_TIME.sub(stamp.encode(), source.read_bytes())
+        if paired_share is not None and number % 100 >= round(100 * paired_share):
+            data = with_thumbnail(data, distinct_picture(number))
         path = root / f"{number // 100:03d}" / f"IMG_{number:05d}{source.suffix}"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
@@ -236,17 +246,33 @@ def two_stage_split(workdir: Path, photos: int, cores: int, cold: float) -> None
             )
 
 
+def thumbnail_replaceable(source: Path) -> bool:
+    """Whether phone_thumbnails can give this file another thumbnail (iPhone's layout: one thumbnail,
+    its data in the mdat box after the item table)."""
+    from phone_thumbnails import distinct_picture, with_thumbnail
+
+    try:
+        with_thumbnail(source.read_bytes(), distinct_picture(0))
+    except (ValueError, StopIteration, IndexError, struct.error):
+        return False
+    return True
+
+
 def phone_heic_run(args: argparse.Namespace, base: Path) -> None:
     """Real phone HEICs (copies with varied capture times): the workflow against czkawka."""
     sources = heic_sources(args.heic_sources)
+    if args.paired_share is not None:
+        sources = [source for source in sources if thumbnail_replaceable(source)]
     if not sources:
         print(f"\nno real HEICs of HEIC_SOURCES in {args.heic_sources}: phone HEIC library skipped")
         return
     library = base / "phone-heic-library"
-    paths = phone_heic_library(sources, library, args.phone_heic)
+    paths = phone_heic_library(sources, library, args.phone_heic, args.paired_share)
     print(
         f"\nphone HEIC library: {len(paths)} copies of {len(sources)} real files ({', '.join(p.name for p in sources)})"
     )
+    if args.paired_share is not None:
+        print(f"  {args.paired_share:.0%} keep their thumbnail (pairs); the rest have a thumbnail of their own")
     thumbnail_agreement(sources)
     floor = decode_floor(paths, args.cores, base / "phone-heic-floor-cache")
     cold = side_by_side(
@@ -412,6 +438,12 @@ def main() -> None:
     parser.add_argument("--mixed", action="store_true", help="also time the mixed library against czkawka")
     parser.add_argument("--heic", type=int, default=0, help="also time this many 12 MP HEICs against czkawka")
     parser.add_argument("--phone-heic", type=int, default=0, help="also time this many real phone HEICs (copies)")
+    parser.add_argument(
+        "--paired-share",
+        type=float,
+        default=None,
+        help="phone HEICs: only this share keep their own thumbnail (pair); the rest get one of their own",
+    )
     parser.add_argument(
         "--heic-sources", type=Path, default=REPO.parent / "shared" / "photos" / "heic", help="folder of the real HEICs"
     )
