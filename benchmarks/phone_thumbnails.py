@@ -185,15 +185,15 @@ def with_thumbnail(data: bytes, picture: Image.Image) -> bytes:
         struct.pack_into(">I", out, box[1], box[2] + d1)
     struct.pack_into(">I", out, moved(mdat[1]), mdat[2] + d2)
     for item, item_base_at, item_base_size, item_extents in items:
-        if item_base_size:
-            if item == thumbnail or any(_uint(data, e[0], e[1]) for e in item_extents):
-                raise ValueError("base offsets")  # not as iPhones write it: not needed
-            continue
+        base = _uint(data, item_base_at, item_base_size)
+        if item_base_size and base >= mdat[1]:
+            out[moved(item_base_at) : moved(item_base_at) + item_base_size] = moved(base).to_bytes(
+                item_base_size, "big"
+            )
         for at, width, length_field, length_width in item_extents:
             value = _uint(data, at, width)
-            if value < mdat[1]:
-                continue  # method 1 (idat) or 2: not file offsets
-            out[moved(at) : moved(at) + width] = moved(value).to_bytes(width, "big")
+            if not item_base_size and value >= mdat[1]:  # file offsets (not idat's, nor another item's)
+                out[moved(at) : moved(at) + width] = moved(value).to_bytes(width, "big")
             if item == thumbnail:
                 out[moved(length_field) : moved(length_field) + length_width] = len(new_data).to_bytes(
                     length_width, "big"
