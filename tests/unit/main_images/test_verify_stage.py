@@ -28,8 +28,9 @@ def record(path: str, phash: int, thumbnail: bool, size: int = 1000, dhash: int 
 
 
 def test_a_thumbnail_photo_is_listed_when_in_a_candidate_pair_searched_wider_by_the_margin():
+    assert THUMBNAIL_MARGIN == 4  # the most a real thumbnail's pHash lay from its main image's
     near = 0xFFFF_0000_FFFF_0000
-    within_margin = near ^ ((1 << (7 + THUMBNAIL_MARGIN)) - 1)  # 11 bits from `near`
+    within_margin = near ^ ((1 << 11) - 1)  # 11 bits from `near`: max_hash_distance 7 + the margin of 4
     records = [
         record("/a.heic", near, thumbnail=True),
         record("/a.jpg", within_margin, thumbnail=False),  # its main image: paired with a.heic
