@@ -249,16 +249,18 @@ def two_stage_split(workdir: Path, photos: int, cores: int, cold: float) -> None
 def thumbnail_replaceable(source: Path) -> bool:
     """Whether phone_thumbnails can give this file another thumbnail (iPhone's layout: one thumbnail,
     its data in the mdat box after the item table) that pillow-heif's draft() then takes for the
-    thumbnail stage (at least 240 pixels, a scaled copy of the main image)."""
+    thumbnail stage (at least 240 pixels, a scaled copy of the main image), as it takes the file's own."""
     import io
 
     from phone_thumbnails import distinct_picture, with_thumbnail
 
-    try:
-        data = with_thumbnail(source.read_bytes(), distinct_picture(0))
+    def taken(data: bytes) -> bool:
         with Image.open(io.BytesIO(data)) as im:
             scale = 240 / max(im.size)
             return im.draft("RGB", (round(im.width * scale), round(im.height * scale))) is not None
+
+    try:  # the file's own thumbnail as well (a camera's may have another colour profile, and not count)
+        return taken(source.read_bytes()) and taken(with_thumbnail(source.read_bytes(), distinct_picture(0)))
     except (ValueError, StopIteration, IndexError, OSError, struct.error):
         return False
 
