@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -50,6 +50,7 @@ class MainImages:
     cache_dir: str | None = None
     max_pixels: int = 250_000_000
     decoded_here: int = 0
+    tried: set[str] = field(default_factory=set)  # paths decoded here: none is tried twice
 
     def applied(self, table: PhotoTable, failed: pd.DataFrame) -> tuple[PhotoTable, pd.DataFrame]:
         """The verify jobs' records in place of the rows they verified (by path, same digest)."""
@@ -78,6 +79,10 @@ class MainImages:
             sidecar = store.read_sidecar(path)
             if sidecar is None or sidecar.get("digest") != table.photos.at[row, "digest"]:
                 sidecar = {"path": path, "digest": str(table.photos.at[row, "digest"]), "size": -1}
+            if path in self.tried:  # its record did not take (never expected): left out, not grouped unverified
+                records[path] = {**sidecar, "error": "its main image could not be verified"}
+                continue
+            self.tried.add(path)
             record, decoded = main_image_record(sidecar, self.cache_dir, self.max_pixels)
             self.decoded_here += int(decoded)
             records[path] = record
