@@ -238,7 +238,7 @@ def two_stage_split(workdir: Path, photos: int, cores: int, cold: float) -> None
         f"the rest of the run {rest:.1f} s"
     )
     for share in (0.25, 1.0):
-        for size in (photos, 10_000):
+        for size in sorted({photos, 10_000}):
             estimate = rest + size * (stage1 + share * thumbs / photos * stage2) / cores
             print(
                 f"    estimate at {share:.0%} of thumbnail photos in a pair, {size} photos: {estimate:.0f} s "
