@@ -19,6 +19,7 @@ configfile: "config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/fingerprint.smk"
+include: "workflow/rules/verify.smk"
 include: "workflow/rules/group.smk"
 include: "workflow/rules/report.smk"
 

@@ -16,7 +16,9 @@ modifying 10 photos, (e) a rerun after renaming a folder of 100 photos, (f) peak
 the ratios b/a, b/g, d/b and the decode floor; then (c) and (d) at --small photos, and the gather
 step's time and peak memory on --sidecars generated sidecars.
 
---phone-heic N builds a library of N real phone HEICs: copies of the real files in --heic-sources
+--phone-heic N builds a library of N real phone HEICs (with --paired-share S, of the real iPhone files
+only, where a share 1-S of the copies get an embedded thumbnail of a picture of their own, so that to
+the thumbnail stage only a share S are copies: phone_thumbnails.py): copies of the real files in --heic-sources
 (bigcat88/pillow_heif's and immich's test photos: see heic_sources) with their EXIF capture times
 rewritten in place, so that every copy has its own bytes (the cache keys on them) and the HEIC
 container, tiles and thumbnails stay as the phone wrote them. The copies of one file are one
@@ -40,6 +42,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import time
@@ -125,9 +128,10 @@ def cold_then_noop(workdir: Path, library: Path, cores: int) -> tuple[float, flo
     return cold, rss, snakemake(workdir, library, cores)
 
 
-def side_by_side(title: str, library: Path, workdir: Path, cores: int, files: int, note: str = "") -> None:
+def side_by_side(title: str, library: Path, workdir: Path, cores: int, files: int, note: str = "") -> float:
     """The workflow cold and no-op and czkawka twice, interleaved (cold, czkawka, no-op, czkawka)
-    so that both see the same load, on the same library; one block of output, with the load."""
+    so that both see the same load, on the same library; one block of output, with the load.
+    Returns the cold time."""
     started = time.time()
     cold, rss = snakemake(workdir, library, cores), LAST_RUN_PEAK_MB[0]
     walls = wall_split(workdir, started, started + cold)
@@ -142,6 +146,7 @@ def side_by_side(title: str, library: Path, workdir: Path, cores: int, files: in
     print(f"  per step (job seconds): {split}")
     print(f"  czkawka {first:.1f} s, again {second:.1f} s   workflow/czkawka = {cold / min(first, second):.2f}{note}")
     TABLE.append((title, files, cold, noop, min(first, second), walls))
+    return cold
 
 
 TABLE: list[tuple[str, int, float, float, float, str]] = []  # every side_by_side, for the closing table
@@ -203,6 +208,7 @@ HEIC_SOURCES = {
     "xiaomi.heic": "bigcat88/pillow_heif tests/images/heif_special/ (Xiaomi)",
     "aux_YCbCr.heic": "bigcat88/pillow_heif tests/images/heif_special/",
     "cat.hif": "bigcat88/pillow_heif tests/images/heif_other/ (Canon camera HIF)",
+    "spatial_photo.heic": "bigcat88/pillow_heif tests/images/heif_other/ (iPhone spatial photo)",
 }
 EXIF_TIME = re.compile(rb"(19|20)\d\d:[01]\d:[0-3]\d [0-2]\d:[0-5]\d:[0-5]\d")
 
@@ -212,15 +218,22 @@ def heic_sources(folder: Path) -> list[Path]:
     return [folder / name for name in HEIC_SOURCES if (folder / name).is_file()]
 
 
-def phone_heic_library(sources: list[Path], root: Path, count: int) -> list[Path]:
+def phone_heic_library(sources: list[Path], root: Path, count: int, paired_share: float | None = None) -> list[Path]:
     """`count` copies of the real files, each with its capture times moved by its own number of
-    seconds (same length, so no offset in the file moves), in folders of 100."""
+    seconds (same length, so no offset in the file moves), in folders of 100. With `paired_share`,
+    only that share keep their own thumbnail (they pair with the other copies of their file); the
+    rest get a thumbnail of a picture of their own (phone_thumbnails), so that to the thumbnail stage
+    they are as many other photos."""
+    from phone_thumbnails import distinct_picture, with_thumbnail
+
     paths = []
     for number in range(count):
         source = sources[number % len(sources)]
         day = f"2024:{1 + number % 12:02d}:{1 + number % 28:02d}"
         stamp = f"{day} {number % 24:02d}:{number // 60 % 60:02d}:{number % 60:02d}"
         data = EXIF_TIME.sub(stamp.encode(), source.read_bytes())
+        if paired_share is not None and number % 100 >= round(100 * paired_share):
+            data = with_thumbnail(data, distinct_picture(number))
         path = root / f"{number // 100:03d}" / f"IMG_{number:05d}{source.suffix}"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
@@ -229,12 +242,19 @@ def phone_heic_library(sources: list[Path], root: Path, count: int) -> list[Path
 
 
 def thumbnail_agreement(sources: list[Path]) -> None:
-    """Per real file: the thumbnail pillow-heif's draft() picks (a scaled copy of the main image:
-    same orientation, crop and colour profile), the time to fingerprint from it and from the main
-    image, and the perceptual-hash distance between the two fingerprints."""
+    """Per real file: the thumbnail the fingerprint step would take (fingerprint.heic_thumbnail: a
+    scaled copy of the main image by pillow-heif's draft(), long side at least MIN_THUMBNAIL_SIDE),
+    the time to fingerprint from it and from the main image, and the perceptual-hash distance between
+    the two fingerprints."""
     from photo_dedup.fingerprint.decode import decode_photo
     from photo_dedup.fingerprint.signature import compute_signature, hash_bits
     from photo_dedup.fingerprint.step import WORK_SIZE
+
+    try:
+        from photo_dedup.fingerprint.heic_thumbnail import decode_heic_thumbnail
+    except ImportError:  # a tree from before the two stages (for the time before)
+        print("  (no thumbnail stage in this tree)")
+        return
 
     print("  embedded thumbnail against main image (pHash bits of 64; ms to fingerprint):")
     for path in sources:
@@ -242,37 +262,84 @@ def thumbnail_agreement(sources: list[Path]) -> None:
         main = decode_photo(str(path), WORK_SIZE, 250_000_000)
         main_ms = 1000 * (time.perf_counter() - started)
         started = time.perf_counter()
-        with Image.open(path) as im:
-            width, height = im.size
-            scale = WORK_SIZE / max(width, height)
-            if im.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale)))) is None:
-                print(f"    {path.name}: no usable thumbnail; main image {main_ms:.0f} ms")
-                continue
-            small = im.convert("RGB")
-        small.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR)
+        thumb = decode_heic_thumbnail(str(path), WORK_SIZE, 250_000_000)
         thumb_ms = 1000 * (time.perf_counter() - started)
-        thumb_hash, main_hash = compute_signature(small).phash, compute_signature(main.image).phash
+        if thumb is None:
+            print(f"    {path.name}: no usable thumbnail; main image {main_ms:.0f} ms")
+            continue
+        thumb_hash, main_hash = compute_signature(thumb.image).phash, compute_signature(main.image).phash
         distance = (hash_bits(thumb_hash) ^ hash_bits(main_hash)).bit_count()
         print(
-            f"    {path.name}: thumbnail {small.size} in {thumb_ms:.0f} ms against {main_ms:.0f} ms; "
+            f"    {path.name}: thumbnail {thumb.image.size} in {thumb_ms:.0f} ms against {main_ms:.0f} ms; "
             f"pHash distance {distance}"
         )
+
+
+def two_stage_split(workdir: Path, photos: int, cores: int, cold: float) -> None:
+    """The two stages' job seconds a photo, from the last run's benchmark files and groups.json, and
+    what a library where a share of the thumbnail photos land in a candidate pair would take."""
+    seconds = job_seconds(workdir)
+    try:
+        summary = json.loads((workdir / "results" / "groups.json").read_text())["summary"]["main_images"]
+    except (OSError, KeyError, ValueError):
+        print("  (no verify stage in this tree)")
+        return
+    verified, unchecked = summary["main_images_verified"], summary["main_images_unchecked"]
+    stage1 = seconds.get("fingerprint", 0.0) / photos
+    stage2 = seconds.get("verify", 0.0) / max(1, verified)
+    rest = cold - (seconds.get("fingerprint", 0.0) + seconds.get("verify", 0.0)) / cores
+    thumbs = verified + unchecked
+    print(
+        f"  two stages: {thumbs} of {photos} fingerprinted from a thumbnail, {verified} main images verified; "
+        f"stage 1 {1000 * stage1:.0f} ms a photo, stage 2 {1000 * stage2:.0f} ms a verified photo, "
+        f"the rest of the run {rest:.1f} s"
+    )
+    for share in (0.25, 1.0):
+        for size in sorted({photos, 10_000}):
+            estimate = rest + size * (stage1 + share * thumbs / photos * stage2) / cores
+            print(
+                f"    estimate at {share:.0%} of thumbnail photos in a pair, {size} photos: {estimate:.0f} s "
+                f"({size / estimate:.1f} photos/s; the rest of the run taken as at {photos})"
+            )
+
+
+def thumbnail_replaceable(source: Path) -> bool:
+    """Whether phone_thumbnails can give this file another thumbnail (iPhone's layout: one thumbnail,
+    its data in the mdat box after the item table) that pillow-heif's draft() then takes for the
+    thumbnail stage (at least 240 pixels, a scaled copy of the main image), as it takes the file's own."""
+    import io
+
+    from phone_thumbnails import distinct_picture, with_thumbnail
+
+    def taken(data: bytes) -> bool:
+        with Image.open(io.BytesIO(data)) as im:
+            scale = 240 / max(im.size)
+            return im.draft("RGB", (round(im.width * scale), round(im.height * scale))) is not None
+
+    try:  # the file's own thumbnail as well (a camera's may have another colour profile, and not count)
+        return taken(source.read_bytes()) and taken(with_thumbnail(source.read_bytes(), distinct_picture(0)))
+    except (ValueError, StopIteration, IndexError, OSError, struct.error):
+        return False
 
 
 def phone_heic_run(args: argparse.Namespace, base: Path) -> None:
     """Real phone HEICs (copies with varied capture times): the workflow against czkawka."""
     sources = heic_sources(args.heic_sources)
+    if args.paired_share is not None:
+        sources = [source for source in sources if thumbnail_replaceable(source)]
     if not sources:
         print(f"\nno real HEICs of HEIC_SOURCES in {args.heic_sources}: phone HEIC library skipped")
         return
     library = base / "phone-heic-library"
-    paths = phone_heic_library(sources, library, args.phone_heic)
+    paths = phone_heic_library(sources, library, args.phone_heic, args.paired_share)
     print(
         f"\nphone HEIC library: {len(paths)} copies of {len(sources)} real files ({', '.join(p.name for p in sources)})"
     )
+    if args.paired_share is not None:
+        print(f"  {args.paired_share:.0%} keep their thumbnail (pairs); the rest have a thumbnail of their own")
     thumbnail_agreement(sources)
     floor = decode_floor(paths, args.cores, base / "phone-heic-floor-cache")
-    side_by_side(
+    cold = side_by_side(
         "phone HEIC library",
         library,
         base / "phone-heic-work",
@@ -280,16 +347,22 @@ def phone_heic_run(args: argparse.Namespace, base: Path) -> None:
         len(paths),
         f"   decode floor {floor:.1f} s",
     )
+    two_stage_split(base / "phone-heic-work", len(paths), args.cores, cold)
 
 
-def step_split(workdir: Path) -> str:
+def job_seconds(workdir: Path) -> dict[str, float]:
     """Each rule's job seconds in the last run, from its benchmark files (logs/benchmarks)."""
     folder = workdir / "logs" / "benchmarks"
     seconds: dict[str, float] = {}
     for tsv in sorted(folder.rglob("*.tsv")):
         rule = tsv.parent.name if tsv.parent != folder else tsv.stem
         seconds[rule] = seconds.get(rule, 0.0) + float(tsv.read_text().splitlines()[1].split("\t")[0])
-    return ", ".join(f"{rule} {value:.2f} s" for rule, value in sorted(seconds.items()))
+    return seconds
+
+
+def step_split(workdir: Path) -> str:
+    """Each rule's job seconds in the last run, as one line."""
+    return ", ".join(f"{rule} {value:.2f} s" for rule, value in sorted(job_seconds(workdir).items()))
 
 
 def mixed_run(args: argparse.Namespace, base: Path) -> None:
@@ -476,6 +549,12 @@ def main() -> None:
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"), help="git mirrors of the real corpus")
     parser.add_argument("--heic", type=int, default=0, help="also time this many 12 MP HEICs against czkawka")
     parser.add_argument("--phone-heic", type=int, default=0, help="also time this many real phone HEICs (copies)")
+    parser.add_argument(
+        "--paired-share",
+        type=float,
+        default=None,
+        help="phone HEICs: only this share keep their own thumbnail (pair); the rest get one of their own",
+    )
     parser.add_argument(
         "--heic-sources", type=Path, default=REPO.parent / "shared" / "photos" / "heic", help="folder of the real HEICs"
     )

@@ -100,6 +100,8 @@ class Member(TypedDict, total=False):
     companion_size: int
     companion_files: list[dict[str, Any]]  # groups.json only: each companion's kind, path, size, digest
     inherit: dict[str, Any] | None  # groups.json only, on a kept photo: what it inherits and where
+    verified: bool  # groups.json only: its main image decoded (main_images; always true in a group)
+    verified_by: str  # groups.json only: "fingerprint" (decoded whole there) or "verify" (the verify stage)
 
 
 # The `match` value of each group's kept photo. Other members may be kept too (a "keep all"

@@ -35,6 +35,7 @@ def test_cluster_jobs_produce_the_same_groups(tmp_path):
         "4",
         "--group-components",
         "fingerprint=3",
+        "verify=3",
         "--latency-wait",
         "30",
         *config,
@@ -43,8 +44,9 @@ def test_cluster_jobs_produce_the_same_groups(tmp_path):
     submissions = log.read_text().splitlines()
     chunks = len(list((tmp_path / "cluster" / "cache" / "manifests").glob("*.jsonl")))
     assert chunks > 3
-    # grouped: about a third as many submissions as chunk jobs, the report steps stay local
-    assert 0 < len(submissions) <= -(-chunks // 3)
+    verify_jobs = len(list((tmp_path / "cluster" / "cache" / "verify" / "lists").glob("*.jsonl")))
+    # grouped: about a third as many submissions as chunk jobs and verify jobs, the report steps stay local
+    assert 0 < len(submissions) <= -(-chunks // 3) + -(-verify_jobs // 3)
 
     def groups(workdir: Path) -> set[frozenset[str]]:
         rows = pd.read_csv(workdir / "results" / "groups.csv", keep_default_na=False)

@@ -96,8 +96,15 @@ RUN_STARTED = time.time()
 CACHE_ROOT = os.path.abspath(CACHE_DIR)
 
 
+# The verify stage's jobs (verify.smk), each decoding a list balanced by bytes: a fixed number,
+# known before any job runs and the same in every process that reads the workflow (a cluster job's
+# too), so taken from the scan's chunks (two a core): one a core, at least two, at most 16.
+VERIFY_PARTS = [f"v{n:05d}" for n in range(min(16, max(2, (len(CHUNKS) + 1) // 2)))]
+
+
 wildcard_constraints:
     chunk=r"c\d{5}",
+    part=r"v\d{5}",
 
 
 def final_outputs():
@@ -115,6 +122,14 @@ def chunk_manifest(wildcards):
 
 def chunk_sidecars(wildcards):
     return expand(f"{CACHE.chunks}/{{chunk}}.jsonl", chunk=CHUNKS)
+
+
+def verify_lists():
+    return expand(f"{CACHE.verify_lists}/{{part}}.jsonl", part=VERIFY_PARTS)
+
+
+def verified_sidecars(wildcards):
+    return expand(f"{CACHE.verify_results}/{{part}}.jsonl", part=VERIFY_PARTS)
 
 
 def decisions_file(wildcards):

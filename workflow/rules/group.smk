@@ -1,6 +1,7 @@
 rule find_groups:
     input:
         chunks=chunk_sidecars,
+        verified=verified_sidecars,
         scan=plan_file("scan.json"),
         photos_catalog=plan_file("apple-photos.json"),
         decisions=decisions_file,
@@ -22,5 +23,8 @@ rule find_groups:
         raw_jpeg_pairs=config["raw_jpeg_pairs"],
         similar_shots=config["similar_shots"],
         companion_digests=str(CACHE.companion_digests),
+        verify=config["verify"],
+        cache_dir=CACHE_ROOT,
+        max_pixels=max_pixels(),
     script:
         "../scripts/find_groups.py"

@@ -22,4 +22,8 @@ with logging_to(snakemake.log[0]):
         photos_csv=snakemake.output.photos_csv,
         photos_script=snakemake.output.photos_script,
         companion_digests=snakemake.params.companion_digests,
+        verified_files=snakemake.input.verified,
+        verify=snakemake.params.verify,
+        cache_dir=snakemake.params.cache_dir,
+        max_pixels=snakemake.params.max_pixels,
     )

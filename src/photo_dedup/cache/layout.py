@@ -47,6 +47,21 @@ class CacheLayout:
         return self.root / "content"
 
     @property
+    def verified(self) -> Path:
+        """The verify stage's main-image fingerprints, under the content digest (main_images.store)."""
+        return self.root / "verified"
+
+    @property
+    def verify_lists(self) -> Path:
+        """The photos each verify job decodes the main image of (main_images.selection)."""
+        return self.root / "verify" / "lists"
+
+    @property
+    def verify_results(self) -> Path:
+        """The verify jobs' outputs: the listed photos' sidecars, main image decoded (checked chunk files)."""
+        return self.root / "verify" / "results"
+
+    @property
     def thumbs(self) -> Path:
         return self.root / "thumbs"
 

@@ -22,7 +22,11 @@ class Sidecar(TypedDict, total=False):
     format: str
     width: int  # upright, in pixels
     height: int
-    decoder: str  # how it was decoded ("draft", "full", "raw-preview", ...)
+    decoder: str  # how it was decoded ("draft", "full", "raw-preview", "heic-thumbnail", ...)
+    # false: fingerprinted from a HEIC's embedded thumbnail, the main image not yet decoded (absent:
+    # the main image was decoded, as in every sidecar written before the thumbnail stage)
+    main_verified: bool
+    thumbnail_distance: int | None  # verified: pHash bits between its thumbnail's fingerprint and its main image's
     jpeg_quality: int | None  # estimated from the quantisation tables
     jpeg_grid: float | None  # how strongly the pixels show JPEG's 8x8 grid
     frames: int  # frames of an animation, pages of a multi-page TIFF; 1 for a still (absent in old sidecars)

@@ -23,6 +23,7 @@ from photo_dedup.choose.grouping import copy_groups
 from photo_dedup.choose.keeper import DEFAULT_RULES, YOUR_CHOICE, KeeperRanking, Rule, present
 from photo_dedup.choose.tiers import EDIT, SIMILAR, edit_pairs, review_groups, similar_pairs
 from photo_dedup.choose.verdicts import VerdictRules, decided_groups
+from photo_dedup.main_images.apply import MainImages, counts, member_rows, with_verified
 from photo_dedup.match.photo_table import PhotoTable, load_photo_table
 from photo_dedup.match.verify import MatchThresholds, PairEvidence
 from photo_dedup.metadata.inheritance import with_inheritance
@@ -65,6 +66,10 @@ def find_groups(
     photos_csv: str | None = None,
     photos_script: str | None = None,
     companion_digests: str | None = None,
+    verified_files: Sequence[str] = (),
+    verify: str = "candidates",
+    cache_dir: str | None = None,
+    max_pixels: int = 250_000_000,
 ) -> None:
     """The gather step: every chunk's sidecars in; groups, tables and Photos' duplicate list out.
 
@@ -72,6 +77,9 @@ def find_groups(
     the Apple Photos libraries found; outputs are groups.csv/json, unreadable.csv, the candidate
     pairs' measurements, and (for Photos) apple-photos-duplicates.csv and .applescript.
     `companion_digests` is a cache file of the companions' SHA-256s (kept across runs).
+    `verified_files` are the verify jobs' outputs: photos fingerprinted from a thumbnail, their
+    main image decoded (main_images; any such photo still unverified in a pair or a group is
+    decoded here, from `cache_dir`).
     """
     started = time.monotonic()
     scan = json.loads(Path(scan_file).read_text(encoding="utf-8"))
@@ -89,15 +97,23 @@ def find_groups(
         len(failed),
         time.monotonic() - started,
     )
+    main_images = MainImages(verified_files, cache_dir, max_pixels)
+    table, failed = main_images.applied(table, failed)
+    thresholds = MatchThresholds(**match)
+    table, failed, _ = main_images.closed(table, failed, thresholds.max_hash_distance)
     assets = assets_by_path(json.loads(Path(photos_catalog).read_text(encoding="utf-8"))) if photos_catalog else {}
     table = with_photos_assets(table, assets)
     table = with_companion_facts(table, scan.get("companions", {}))
-    thresholds = MatchThresholds(**match)
     ranking = ranking_from(keeper, decisions)
-    found, evidence = copy_groups(table, thresholds, ranking, decisions)
-    found += review_groups(table, edit_pairs(table, evidence, found), found, ranking, EDIT, decisions)
-    if similar_shots:
-        found += review_groups(table, similar_pairs(table, evidence, found), found, ranking, SIMILAR, decisions)
+    changed = True
+    while changed:  # until every photo in a group has had its main image decoded (main_images.apply)
+        found, evidence = copy_groups(table, thresholds, ranking, decisions)
+        found += review_groups(table, edit_pairs(table, evidence, found), found, ranking, EDIT, decisions)
+        if similar_shots:
+            found += review_groups(table, similar_pairs(table, evidence, found), found, ranking, SIMILAR, decisions)
+        table, failed, changed = main_images.closed(
+            table, failed, thresholds.max_hash_distance, member_rows(table, found)
+        )
     rules = VerdictRules(decisions.keep_all, raw_jpeg_pairs, scan.get("companions", {}), assets)
     digests = DigestCache(companion_digests)
     groups = decided_groups(table, found, rules, digests.size_and_digest)  # every keep/remove rule, in one order
@@ -105,7 +121,8 @@ def find_groups(
     tag_cache = str(CacheLayout(Path(companion_digests).parent).exiftool_tags) if companion_digests else None
     with_inheritance(groups, scan.get("companions", {}), assets, tag_cache=tag_cache)  # what kept photos inherit
     unreadable = pd.concat([failed, pd.DataFrame(scan["problems"], columns=["path", "reason"])], ignore_index=True)
-    summary = summarise(groups, unreadable, scan["counts"])
+    summary = {**summarise(groups, unreadable, scan["counts"]), "main_images": counts(table, verify)}
+    with_verified(groups, table)
     write_tables(groups, unreadable, summary, groups_csv, groups_json, unreadable_csv)
     write_pair_evidence(evidence, pairs_csv)
     if photos_csv and photos_script:

@@ -133,8 +133,9 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
         icc = im.info.get("icc_profile")
         if im.format == "JPEG":
             # DCT scaling: the decoder itself skips what the small image does not need. HEIF files are
-            # decoded in full, not from their embedded thumbnail: that would leave a file whose main
-            # image is damaged looking whole, and it might then be kept over an intact copy.
+            # decoded in full here; the fingerprint step may take a HEIC's embedded thumbnail instead
+            # (heic_thumbnail), and the verify stage then decodes the main image here of every such
+            # photo that could be kept over another or removed for one (main_images).
             scale = size / max(width, height)
             im.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale))))
         elif frames > 1:

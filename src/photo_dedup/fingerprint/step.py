@@ -18,6 +18,7 @@ from photo_dedup.cache.layout import CacheLayout
 from photo_dedup.cache.sidecar_record import Sidecar
 from photo_dedup.cache.sidecar_store import SidecarStore
 from photo_dedup.fingerprint.decode import UnreadablePhoto, decode_photo
+from photo_dedup.fingerprint.heic_thumbnail import THUMBNAIL_DECODER, decode_cheapest
 from photo_dedup.fingerprint.motion_photos import AppendedVideo
 from photo_dedup.fingerprint.signature import compute_signature
 from photo_dedup.scan.chunks import read_manifest
@@ -31,17 +32,26 @@ WORK_SIZE = 320  # long side of the decoded image used for hashes and the thumbn
 THUMBNAIL_QUALITY = 82
 
 
-def content_record(path: str, digest: str, store: SidecarStore, max_pixels: int) -> Sidecar:
-    """Decode once and describe the bytes: format, upright size, EXIF, hashes, thumbnail."""
+def content_record(path: str, digest: str, store: SidecarStore, max_pixels: int, main_image: bool = False) -> Sidecar:
+    """Decode once and describe the bytes: format, upright size, EXIF, hashes, thumbnail.
+
+    A HEIC is fingerprinted from its embedded thumbnail where one serves (heic_thumbnail; its record
+    then has `main_verified: false` until the verify stage decodes its main image), unless
+    `main_image` (the verify stage), whose thumbnail is kept beside the stage-1 one (`-main.jpg`).
+    """
     try:
-        decoded = decode_photo(path, WORK_SIZE, max_pixels)
+        decoded = (
+            decode_photo(path, WORK_SIZE, max_pixels) if main_image else decode_cheapest(path, WORK_SIZE, max_pixels)
+        )
     except UnreadablePhoto as error:
         return {"version": FINGERPRINT_VERSION, "error": str(error)}
     thumbnail = store.thumbnail_path(digest)
+    if main_image:
+        thumbnail = thumbnail.with_name(f"{digest}-main.jpg")
     with replacing(thumbnail) as tmp:
         decoded.image.save(tmp, "JPEG", quality=THUMBNAIL_QUALITY)
     exif, signature = decoded.exif, compute_signature(decoded.image)
-    return {
+    record: Sidecar = {
         "version": FINGERPRINT_VERSION,
         "error": None,
         "format": decoded.format,
@@ -65,6 +75,9 @@ def content_record(path: str, digest: str, store: SidecarStore, max_pixels: int)
         "rgb4": signature.rgb4,
         "colourfulness": signature.colourfulness,
     }
+    if decoded.decoder == THUMBNAIL_DECODER:
+        record["main_verified"] = False
+    return record
 
 
 def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) -> tuple[Sidecar, str]:

@@ -44,6 +44,7 @@ COLUMNS: list[str] = [
     "tone_levels",
     "phash",
     "dhash",
+    "main_verified",  # False: fingerprinted from a HEIC's thumbnail, main image not decoded (main_images)
 ]
 assert set(COLUMNS) <= set(Sidecar.__annotations__)
 

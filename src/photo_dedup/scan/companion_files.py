@@ -11,7 +11,7 @@
 They are found per folder by name, at scan time, case-insensitively. A companion moves into the
 quarantine with a removed photo, and comes back on restore, unless a photo that stays uses it too.
 (RAW+JPEG pairs are the other kind of "files that belong together": both are photos, so they are
-handled as a keeper policy in `companions.keep_raw_jpeg_pairs`.)
+handled as a keeper policy in `choose.kept_together.raw_jpeg_pair_kept`.)
 """
 
 from __future__ import annotations
