@@ -45,3 +45,24 @@ def test_page_escapes_names_links_thumbnail_files_and_sorts_by_savings(tmp_path)
     assert len(list((page.parent / "thumbs").glob("*.jpg"))) == 4
     assert html.index('id="gbig"') < html.index('id="gsmall"')  # largest savings first
     assert "file:///lib/gbig/%3Cscript%3Ealert%281%29%3C/script%3E.jpg" in html
+
+
+def test_the_page_says_which_heic_main_images_were_decoded(tmp_path):
+    """The two HEIC stages on the page: the summary's counts, and on a card the photo whose main image the
+    verify stage decoded (mutants: either left out of the template)."""
+    members = [
+        member(path="/lib/a.heic", keep=True, size=10, digest="a" * 64, match="keeper", verified_by="verify"),
+        member(path="/lib/b.jpg", size=5, digest="b" * 64, match="looks the same", verified_by="fingerprint"),
+    ]
+    summary = {"photos_scanned": 5, "unreadable": 0, "groups": 1, "files_to_remove": 1, "bytes_to_reclaim": 5}
+    summary |= {"videos_skipped": 0, "other_files_skipped": 0}
+    summary["main_images"] = {"verify": "candidates", "main_images_verified": 1, "main_images_unchecked": 3}
+    page = tmp_path / "results" / "report.html"
+    page.parent.mkdir()
+    render_contact_sheet(Report(summary, [Group("g", "copy", "r", members)], []), page, tmp_path / "cache")
+    html = page.read_text()
+    assert 'HEIC main images decoded / thumbnail only<b data-summary="main_images">1 / 3</b>' in html
+    assert html.count("its main image decoded and checked in the verify stage") == 1
+    del summary["main_images"]  # a run with no HEIC fingerprinted from a thumbnail says nothing of it
+    render_contact_sheet(Report(summary, [Group("g", "copy", "r", members)], []), page, tmp_path / "cache")
+    assert "HEIC main images" not in page.read_text()
