@@ -35,6 +35,10 @@ pillow_heif.register_heif_opener()
 SIDEWAYS_ORIENTATIONS = frozenset({5, 6, 7, 8})
 
 
+# What Pillow and its plugins raise on a file they cannot decode (a photo cut short, a bad header).
+DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, RuntimeError, IndexError, TypeError)
+
+
 class UnreadablePhoto(Exception):
     """A photo that cannot be decoded; the message is written for a person."""
 
@@ -86,15 +90,7 @@ def decode_photo(path: str, size: int, max_pixels: int) -> DecodedPhoto:
         ) from error
     except MemoryError as error:
         raise UnreadablePhoto("image too large to decode in memory") from error
-    except (
-        OSError,
-        ValueError,
-        SyntaxError,
-        EOFError,
-        RuntimeError,
-        IndexError,
-        TypeError,
-    ) as error:
+    except DECODE_ERRORS as error:
         raise UnreadablePhoto(_describe(error)) from error
 
 

@@ -96,17 +96,7 @@ def decode_heic_thumbnail(path: str, size: int, max_pixels: int) -> DecodedPhoto
             pending = decode._orientation_after_load(im)
     except UnreadablePhoto:
         raise
-    except (
-        Image.DecompressionBombError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        EOFError,
-        RuntimeError,
-        IndexError,
-        TypeError,
-        MemoryError,
-    ):
+    except (Image.DecompressionBombError, MemoryError, *decode.DECODE_ERRORS):
         return None  # the main image's decode says what is wrong, in its words
     small = decode._to_srgb(small, icc)
     if pending in decode.SIDEWAYS_ORIENTATIONS:
