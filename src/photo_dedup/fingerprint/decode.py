@@ -124,7 +124,7 @@ def _decode_with_pillow(path: str, size: int) -> DecodedPhoto:
                 check_heif(path)
             except MissingData as error:
                 raise UnreadablePhoto(error.reason("HEIC" if fmt == "HEIF" else fmt)) from error
-        frames = _frame_count(im)
+        frames = frame_count(im)
         quality = estimate_jpeg_quality(getattr(im, "quantization", None))
         icc = im.info.get("icc_profile")
         if im.format == "JPEG":
@@ -169,11 +169,13 @@ def tone_levels(im: Image.Image) -> int:
     return 256
 
 
-def _frame_count(im: Image.Image) -> int:
+def frame_count(im: Image.Image) -> int:
     """Frames of an animation or pages of a multi-page file, from the container (none is decoded).
 
-    Only the formats in MULTI_FRAME_FORMATS count: a JPEG's MPF preview (Pillow's MPO) or a HEIF's
-    other images are not frames of the photo.
+    Only the formats in MULTI_FRAME_FORMATS count: a JPEG's MPF preview (Pillow's MPO) is not a
+    frame of the photo. A HEIF's top-level images count (a HEIC of several pictures, an iPhone
+    spatial photo's two eyes; its depth map and gain map are auxiliary images, not counted), and
+    so do an animated AVIF's frames: a still of the first one is not a copy of the file.
     """
     if _format_name(im.format) not in MULTI_FRAME_FORMATS:
         return 1

@@ -65,8 +65,9 @@ LOSSLESS_FORMATS = frozenset({"RAW", "TIFF", "PNG", "BMP"})
 LOSSY_FORMATS = frozenset({"JPEG", "HEIF", "AVIF", "WEBP", "JXL", "JPEG2000"})
 # The formats cameras and phones write; the rest (PNG, WebP, AVIF, GIF, BMP, JPEG XL) are exports.
 CAMERA_FORMATS = frozenset({"JPEG", "HEIF", "TIFF", "RAW"})
-# Formats whose extra frames are part of the picture: animations (GIF, WebP, APNG) and multi-page TIFFs.
-MULTI_FRAME_FORMATS = frozenset({"GIF", "WEBP", "PNG", "TIFF"})
+# Formats whose extra frames are part of the picture: animations (GIF, WebP, APNG, AVIF), multi-page
+# TIFFs and HEIFs of several images.
+MULTI_FRAME_FORMATS = frozenset({"GIF", "WEBP", "PNG", "TIFF", "HEIF", "AVIF"})
 
 
 def kind_of(path: str | PurePath) -> str:

@@ -88,6 +88,7 @@ def decode_heic_thumbnail(path: str, size: int, max_pixels: int) -> DecodedPhoto
                 raise UnreadablePhoto(error.reason("HEIC")) from error
             exif = read_exif_facts(im)
             icc = im.info.get("icc_profile")
+            frames = decode.frame_count(im)  # a HEIC of several images holds more than its main one
             scale = MIN_THUMBNAIL_SIDE / max(width, height)
             wanted = (max(1, round(width * scale)), max(1, round(height * scale)))
             if scale >= 1 or im.draft("RGB", wanted) is None:
@@ -102,4 +103,4 @@ def decode_heic_thumbnail(path: str, size: int, max_pixels: int) -> DecodedPhoto
     if pending in decode.SIDEWAYS_ORIENTATIONS:
         width, height = height, width
     upright = decode.apply_orientation(small, pending)
-    return DecodedPhoto(upright, width, height, "HEIF", exif, THUMBNAIL_DECODER)
+    return DecodedPhoto(upright, width, height, "HEIF", exif, THUMBNAIL_DECODER, frames=frames)

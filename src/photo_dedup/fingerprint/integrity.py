@@ -41,8 +41,10 @@ class Extent:
     length: int  # 0 = to the end of the file (or of idat)
 
 
-def heif_needed_end(path: str) -> tuple[int, int]:
-    """(bytes the main image needs, file size) of a HEIF/AVIF file.
+def heif_needed_end(path: str) -> tuple[int, int, int]:
+    """(bytes the main image needs, bytes every item needs, file size) of a HEIF/AVIF file: each of
+    the main image's items must have a location; any other item (another image, a thumbnail, EXIF)
+    counts where it has one.
 
     Raises:
         MissingData: the file's item tables are cut short or damaged.
@@ -67,15 +69,20 @@ def heif_needed_end(path: str) -> tuple[int, int]:
                 raise MissingData(f"item {item} lies outside its idat box", truncated=False)
             if extent.method == 0:
                 end = max(end, extent.offset + extent.length)
-    return end, size
+    # and every other item (another image of the file, its thumbnail, its EXIF): a file cut short
+    # anywhere is cut short, though its main image be whole (pillow_heif's truncated.heic)
+    others = (extent for item, extents in locations.items() if item not in needed for extent in extents)
+    return end, max([end, *(extent.offset + extent.length for extent in others if extent.method == 0)]), size
 
 
 def check_heif(path: str) -> None:
     """Raise MissingData unless every item the main image needs lies wholly inside the file (cost: a
     few reads of the file's first boxes, under a millisecond)."""
-    end, size = heif_needed_end(path)
+    end, items_end, size = heif_needed_end(path)
     if end > size:
         raise MissingData(f"the main image's data ends past the end of the file ({size} of {end} bytes)")
+    if items_end > size:  # the main image whole, another image or item cut: the file is cut short all the same
+        raise MissingData(f"another image or item of the file ends past its end ({size} of {items_end} bytes)")
 
 
 def _top_level_meta(handle: BinaryIO, size: int) -> bytes:

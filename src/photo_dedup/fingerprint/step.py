@@ -8,8 +8,9 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from photo_dedup.cache.atomic import replacing
 from photo_dedup.cache.chunk_records import ChunkWriter
@@ -27,7 +28,22 @@ from photo_dedup.scan.walk import FileEntry
 log = logging.getLogger(__name__)
 
 # Bump when the content record changes meaning, so old cache entries are redone.
-FINGERPRINT_VERSION = 5  # 5: frame counts; cut-short HEIFs and RAWs unreadable
+FINGERPRINT_VERSION = 6  # 5: frame counts; cut-short HEIFs and RAWs unreadable. 6: HEIF's images, AVIF's frames
+# Formats a version's change concerns: a record of the version before, of another format, is current.
+_CHANGED_IN = {6: frozenset({"HEIF", "AVIF"})}
+
+
+def is_current(record: Mapping[str, Any]) -> bool:
+    """A sidecar or content record this version would write alike (no decode needed again): of this
+    version, or of the one before and of a format the change does not concern (a JPEG is not decoded
+    again because HEIC's images are now counted)."""
+    version = record.get("version")
+    if version == FINGERPRINT_VERSION:
+        return True
+    changed = _CHANGED_IN.get(FINGERPRINT_VERSION)
+    return changed is not None and version == FINGERPRINT_VERSION - 1 and record.get("format") not in {*changed, None}
+
+
 WORK_SIZE = 320  # long side of the decoded image used for hashes and the thumbnail
 THUMBNAIL_QUALITY = 82
 
@@ -97,7 +113,7 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
         previous is not None
         and previous.get("size") == stat.st_size
         and previous.get("mtime_ns") == stat.st_mtime_ns
-        and previous.get("version") == FINGERPRINT_VERSION
+        and is_current(previous)
         and "embedded_video" in previous  # older sidecars: a digest pass (no decode) finds the video
         and not previous.get("error")  # failures are tried again: a setting or a plugin may have changed
         and store.thumbnail_whole(previous.get("thumbnail"))
@@ -115,7 +131,7 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
     how = "digest"
     if (
         content is None
-        or content.get("version") != FINGERPRINT_VERSION
+        or not is_current(content)
         or content.get("error")
         or not store.thumbnail_whole(content.get("thumbnail"))
     ):

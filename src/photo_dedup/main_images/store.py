@@ -11,7 +11,7 @@ from photo_dedup.cache.layout import CacheLayout
 from photo_dedup.cache.sidecar_record import Sidecar
 from photo_dedup.cache.sidecar_store import SidecarStore, _read_json, _write_json
 from photo_dedup.fingerprint.signature import hash_bits
-from photo_dedup.fingerprint.step import FINGERPRINT_VERSION, content_record
+from photo_dedup.fingerprint.step import FINGERPRINT_VERSION, content_record, is_current
 
 # Bits of 64 by which a thumbnail's perceptual hash differed from its main image's, at most, on the
 # real phone HEICs measured (0, 0, 0 and 4: README, Speed); the verify lists search this much wider.
@@ -82,7 +82,7 @@ def is_stale(record: Any) -> bool:
 def store_read(cache_dir: str | Path, digest: str) -> Sidecar | None:
     found = SidecarStore(cache_dir)
     record = _read_json(verified_path(cache_dir, digest))
-    if record is None or record.get("version") != FINGERPRINT_VERSION:
+    if record is None or not is_current(record):
         return None
     if not record.get("error") and not found.thumbnail_whole(record.get("thumbnail")):
         return None

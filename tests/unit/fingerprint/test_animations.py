@@ -17,6 +17,7 @@ from photo_dedup.choose.grouping import copy_groups
 from photo_dedup.choose.keeper import KeeperRanking
 from photo_dedup.choose.tiers import EDIT, edit_pairs, review_groups
 from photo_dedup.fingerprint.decode import decode_photo
+from photo_dedup.fingerprint.heic_thumbnail import THUMBNAIL_DECODER, decode_heic_thumbnail
 from photo_dedup.fingerprint.step import fingerprint_photos
 from photo_dedup.match.photo_table import load_photo_table
 from photo_dedup.match.verify import MatchThresholds
@@ -38,7 +39,7 @@ def animation(image: Image.Image, path: Path, frames: int = 4, duration: int = 1
     return path
 
 
-@pytest.mark.parametrize("suffix", [".gif", ".webp", ".png", ".tif"])
+@pytest.mark.parametrize("suffix", [".gif", ".webp", ".png", ".tif", ".avif"])
 def test_the_frame_count_is_read_and_only_the_first_frame_decoded(photos, tmp_path, suffix):
     still = photos["chelsea"]
     decoded = decode_photo(str(animation(still, tmp_path / f"a{suffix}", frames=5)), 256, LIMIT)
@@ -54,6 +55,36 @@ def test_a_jpeg_and_a_heic_are_one_frame(photos, tmp_path):
         path = tmp_path / name
         photos["coffee"].save(path, quality=90)
         assert decode_photo(str(path), 256, LIMIT).frames == 1
+
+
+def test_a_heic_of_two_pictures_is_no_copy_of_its_main_one(photos, tmp_path):
+    """The hostile try: a HEIC holding a second picture was removed as a copy of a HEIC of its main
+    image alone, and the second picture went to quarantine (mutant: HEIF left out of the formats whose
+    images count, or the thumbnail stage's frames left at 1)."""
+    first, second = photos["astronaut"].resize((512, 512)), photos["coffee"].resize((512, 512))
+    two = tmp_path / "two.heic"
+    first.save(two, quality=90, save_all=True, append_images=[second])
+    one = tmp_path / "one.heic"
+    first.save(one, quality=95)
+    assert decode_photo(str(two), 256, LIMIT).frames == 2 and decode_photo(str(one), 256, LIMIT).frames == 1
+    thumbnailed = tmp_path / "two-thumbnailed.heic"  # as the thumbnail stage takes it
+    big = [picture.resize((1024, 1024)) for picture in (first, second)]
+    big[0].save(thumbnailed, quality=90, thumbnails=[320], save_all=True, append_images=big[1:])
+    decoded = decode_heic_thumbnail(str(thumbnailed), 256, LIMIT)
+    assert decoded is not None and decoded.decoder == THUMBNAIL_DECODER and decoded.frames == 2
+    table = sidecar_table([two, one], tmp_path)
+    groups, _ = copy_groups(table, MatchThresholds(), KeeperRanking())
+    assert groups == []
+
+
+def test_an_animated_avif_is_no_copy_of_a_still_of_its_first_frame(photos, tmp_path):
+    """The hostile try: a 3-frame AVIF was removed as a duplicate of a JPEG of its first frame."""
+    still = photos["astronaut"].resize((512, 512))
+    still.save(tmp_path / "still.jpg", quality=95)
+    animation(still, tmp_path / "anim.avif", frames=3)
+    table = sidecar_table([tmp_path / "still.jpg", tmp_path / "anim.avif"], tmp_path)
+    groups, _ = copy_groups(table, MatchThresholds(), KeeperRanking())
+    assert groups == []
 
 
 def many_frames(image: Image.Image, path: Path, count: int) -> Path:

@@ -68,18 +68,23 @@ def test_a_single_image_heic_cut_short_is_unreadable_with_the_same_reason(photos
         decode_photo(str(short), 256, LIMIT)
 
 
-def test_only_the_main_images_items_count(grid_heic, tmp_path):
-    """Items the main image does not need (here a thumbnail stored after the tiles) may be cut off."""
+def test_a_heic_cut_anywhere_is_cut_short_though_its_main_image_is_whole(grid_heic, tmp_path):
+    """A thumbnail (or another image) stored after the tiles and cut off: the main image decodes, but
+    the file is cut short, and a cut copy must never be kept over the whole one (the hostile try:
+    pillow_heif's truncated.heic read as a photo; a cut copy kept by a preferred folder). Mutant:
+    only the main image's items checked."""
     with_thumbnail = tmp_path / "thumb.heic"
     with Image.open(grid_heic) as im:
         im.save(with_thumbnail, quality=90, thumbnails=[128])
-    needed, size = integrity.heif_needed_end(str(with_thumbnail))
-    assert needed < size
+    needed, items_end, size = integrity.heif_needed_end(str(with_thumbnail))
+    assert needed < size and items_end == size
+    assert decode_photo(str(with_thumbnail), 256, LIMIT).width == 1500
     short = tmp_path / "short.heic"
     short.write_bytes(with_thumbnail.read_bytes()[:needed])
-    assert decode_photo(str(short), 256, LIMIT).width == 1500
+    with pytest.raises(UnreadablePhoto, match="^truncated HEIC: another image or item of the file ends past its end"):
+        decode_photo(str(short), 256, LIMIT)
     short.write_bytes(with_thumbnail.read_bytes()[: needed - 1])
-    with pytest.raises(UnreadablePhoto, match="truncated HEIC"):
+    with pytest.raises(UnreadablePhoto, match="^truncated HEIC: the main image's data ends past the end"):
         decode_photo(str(short), 256, LIMIT)
 
 
