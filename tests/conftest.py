@@ -18,7 +18,8 @@ def photos() -> dict[str, Image.Image]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep together, on one xdist worker, the tests of a module that share a module-scoped fixture.
+    """Run the long modules first, and keep on one xdist worker the tests of a module that share a
+    module-scoped fixture.
 
     With `--dist loadgroup` (pyproject's addopts) every other test goes to whichever worker is free;
     a test that takes a module's (or a class's) fixture, such as a module's one Snakemake run, goes
@@ -26,7 +27,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     worker. A test's own `xdist_group` mark wins. This hook runs before xdist's own (trylast), which
     turns the marks into the groups it schedules by.
     """
+    heavy: set[str] = set()
     for item in items:
+        if item.get_closest_marker("e2e") or item.get_closest_marker("browser"):
+            heavy.add(item.nodeid.split("::")[0])
         if item.get_closest_marker("xdist_group") is not None:
             continue
         info = getattr(item, "_fixtureinfo", None)
@@ -38,4 +42,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if definitions
         )
         if shared:
+            heavy.add(item.nodeid.split("::")[0])
             item.add_marker(pytest.mark.xdist_group(name=item.nodeid.split("::")[0]))
+    # The modules of long tests first (real runs, Chromium, a shared run), each module's tests in
+    # their order: the workers start on the longest work and end on short unit tests, rather than
+    # one worker finishing a module's long run alone at the end.
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in heavy)
