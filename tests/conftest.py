@@ -18,33 +18,23 @@ def photos() -> dict[str, Image.Image]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run the long modules first, and keep on one xdist worker the tests of a module that share a
-    module-scoped fixture.
+    """The modules of long tests first, each module's tests in their order.
 
-    With `--dist loadgroup` (pyproject's addopts) every other test goes to whichever worker is free;
-    a test that takes a module's (or a class's) fixture, such as a module's one Snakemake run, goes
-    to the worker that runs that module's other such tests, so the fixture is made once, not once a
-    worker. A test's own `xdist_group` mark wins. This hook runs before xdist's own (trylast), which
-    turns the marks into the groups it schedules by.
+    The long ones: real Snakemake runs (`e2e`), Chromium (`browser`), or a module-scoped fixture (a
+    module's one run). With `--dist loadscope` (pyproject's addopts) a module's tests go to one
+    worker, in order, so a module's run is made once, and tests that build on what the test before
+    them left keep working; starting on the long modules means no worker ends alone on one.
+    (`loadgroup` would spread the other tests too, but pytest 9 ignores the group xdist 3.8 writes
+    into a test's id, so its groups split: it is not used.)
     """
     heavy: set[str] = set()
     for item in items:
+        module = item.nodeid.split("::")[0]
         if item.get_closest_marker("e2e") or item.get_closest_marker("browser"):
-            heavy.add(item.nodeid.split("::")[0])
-        if item.get_closest_marker("xdist_group") is not None:
+            heavy.add(module)
             continue
         info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        shared = any(
-            definitions[-1].scope in ("module", "class", "package")
-            for definitions in info.name2fixturedefs.values()
-            if definitions
-        )
-        if shared:
-            heavy.add(item.nodeid.split("::")[0])
-            item.add_marker(pytest.mark.xdist_group(name=item.nodeid.split("::")[0]))
-    # The modules of long tests first (real runs, Chromium, a shared run), each module's tests in
-    # their order: the workers start on the longest work and end on short unit tests, rather than
-    # one worker finishing a module's long run alone at the end.
+        definitions = info.name2fixturedefs.values() if info is not None else []
+        if any(chain and chain[-1].scope in ("module", "class", "package") for chain in definitions):
+            heavy.add(module)
     items.sort(key=lambda item: item.nodeid.split("::")[0] not in heavy)
