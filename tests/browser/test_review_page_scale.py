@@ -1,5 +1,5 @@
 """The review page at 3,000 groups in Debian's Chromium: it opens, filters, jumps and acts on every
-group in view fast enough to use (the numbers are printed: `pytest -s` shows them)."""
+group in view fast enough to use (the numbers are printed: `pytest -n0 -s` shows them)."""
 
 from __future__ import annotations
 
