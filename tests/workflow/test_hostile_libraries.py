@@ -257,5 +257,8 @@ def test_a_failed_step_is_named_with_its_log(grouped_run):
         workdir, "--quiet", "all", "--forcerun", "find_groups", "--config", f"library={library}", "photos_per_job=4"
     )
     assert result.returncode != 0
-    assert "photo-dedup: step find_groups failed; see logs/find_groups.log" in result.stderr
+    # the verify stage's lists read the chunks first (before the gather), and say it in one line
+    assert "photo-dedup: step verify/lists failed; see logs/verify/lists.log" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "damaged cache file" in (workdir / "logs" / "verify" / "lists.log").read_text()
     assert run_ok(workdir, f"library={library}", "photos_per_job=4")  # the damaged file was removed and is rebuilt

@@ -8,6 +8,7 @@ dropping photos from the results.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -30,6 +31,19 @@ class DamagedChunk(Exception):
     def __init__(self, path: str | Path, problem: str) -> None:
         super().__init__(f"{path}: {problem}")
         self.path = Path(path)
+
+
+@contextlib.contextmanager
+def rebuilt_when_damaged() -> Iterator[None]:
+    """Around a step that reads chunk files: a damaged one is removed (its fingerprint job then runs
+    again) and the step ends with one line saying so, not a traceback."""
+    try:
+        yield
+    except DamagedChunk as damage:
+        damage.path.unlink(missing_ok=True)
+        raise SystemExit(
+            f"photo-dedup: damaged cache file {damage}; it was removed: run again to rebuild it"
+        ) from damage
 
 
 class ChunkWriter:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from photo_dedup.apple_photos.catalog import assets_by_path
 from photo_dedup.apple_photos.duplicates import write_photos_duplicates
-from photo_dedup.cache.chunk_records import DamagedChunk
+from photo_dedup.cache.chunk_records import rebuilt_when_damaged
 from photo_dedup.cache.digests import DigestCache
 from photo_dedup.cache.layout import CacheLayout
 from photo_dedup.choose.applied_decisions import Decisions, load_decisions
@@ -84,13 +84,8 @@ def find_groups(
     started = time.monotonic()
     scan = json.loads(Path(scan_file).read_text(encoding="utf-8"))
     decisions = load_decisions(decisions_files[0]) if decisions_files else Decisions()
-    try:
+    with rebuilt_when_damaged():
         table, failed = load_photo_table(chunk_files)
-    except DamagedChunk as damage:
-        damage.path.unlink(missing_ok=True)
-        raise SystemExit(
-            f"photo-dedup: damaged cache file {damage}; it was removed: run again to rebuild it"
-        ) from damage
     log.info(
         "%d readable photos, %d unreadable, loaded in %.1f s",
         len(table),

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from photo_dedup.cache.atomic import replacing
-from photo_dedup.cache.chunk_records import ChunkWriter
+from photo_dedup.cache.chunk_records import ChunkWriter, rebuilt_when_damaged
 from photo_dedup.cache.sidecar_record import Sidecar
 from photo_dedup.fingerprint.signature import hash_bits
 from photo_dedup.main_images.store import THUMBNAIL_MARGIN, needs_main_image
@@ -74,7 +74,8 @@ def balanced_lists(records: Sequence[Sidecar], n_lists: int) -> list[list[Sideca
 def verify_lists(chunk_files: Sequence[str], list_files: Sequence[str], mode: str, max_distance: int) -> None:
     """The verify_lists step: every chunk's sidecars in; the verify jobs' lists out (one a file)."""
     started = time.monotonic()
-    records = list(iter_sidecars(chunk_files))
+    with rebuilt_when_damaged():
+        records = list(iter_sidecars(chunk_files))
     chosen = photos_to_verify(records, mode, max_distance)
     for path, found in zip(list_files, balanced_lists(chosen, len(list_files)), strict=True):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
