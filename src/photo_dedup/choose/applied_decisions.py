@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from photo_dedup.cache.atomic import display_text
 from photo_dedup.config.decisions_file import DecisionsProblem, load_decisions_file
 
 __all__ = ["Decisions", "DecisionsProblem", "load_decisions"]
@@ -40,9 +41,11 @@ class Decisions:
         return frozenset(named)
 
     def folder_rank(self, path: str) -> int:
-        """How early a preferred folder of the page holds `path` (higher is earlier; 0: none does)."""
+        """How early a preferred folder of the page holds `path` (higher is earlier; 0: none does). A
+        folder whose name is not UTF-8 comes from the page with U+FFFD for its bytes."""
+        shown = display_text(path)
         for rank, root in enumerate(self.preferred_roots):
-            if path.startswith(root.rstrip("/") + "/"):
+            if path.startswith(root.rstrip("/") + "/") or shown.startswith(root.rstrip("/") + "/"):
                 return len(self.preferred_roots) - rank
         return 0
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from photo_dedup.apple_photos.catalog import curation_count, describe_curation
+from photo_dedup.cache.atomic import display_text
 from photo_dedup.config.settings import default
 from photo_dedup.fingerprint.formats import (
     CAMERA_FORMATS,
@@ -313,12 +314,15 @@ class KeeperRanking:
             raise ValueError(f"unknown keeper rule(s): {', '.join(unknown)}; known: {known}")
         self.rules = [available[name] for name in rule_names if name != "path"]
         if chosen_digests or chosen_paths:
-            # the very file chosen first (byte-identical copies share a digest), then its content
-            chosen = Rule(
-                "chosen",
-                lambda photo: 2 if photo.get("path") in chosen_paths else int(photo.get("digest") in chosen_digests),
-                lambda w, r: YOUR_CHOICE,
-            )
+            # the very file chosen first (byte-identical copies share a digest), then its content; the
+            # page can only show and save a name that is not UTF-8 with U+FFFD for its bytes
+            def chosen_rank(photo: Photo) -> int:
+                path = str(photo.get("path"))
+                if path in chosen_paths or display_text(path) in chosen_paths:
+                    return 2
+                return int(photo.get("digest") in chosen_digests)
+
+            chosen = Rule("chosen", chosen_rank, lambda w, r: YOUR_CHOICE)
             self.rules.insert(0, chosen)
 
     def key(self, photo: Photo) -> tuple[Any, ...]:

@@ -22,3 +22,19 @@ def test_a_malformed_decisions_file_is_one_clear_problem(tmp_path, content, prob
     with pytest.raises(DecisionsProblem, match=problem) as raised:
         load_decisions(path)
     assert str(path) in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_keeper_or_folder_chosen_on_the_page_by_a_name_that_is_not_utf8_is_kept(tmp_path):
+    """The hostile try: the page shows (and saves) such a name with U+FFFD for its bytes, and the
+    choice matched no file, so the chosen copy was moved (mutant: only the exact path compared)."""
+    from photo_dedup.choose.applied_decisions import Decisions
+    from photo_dedup.choose.keeper import KeeperRanking
+
+    odd = "/lib/odd/bad" + b"\xff\xfe".decode("utf-8", "surrogateescape") + "name.jpg"
+    shown = "/lib/odd/bad\ufffd\ufffdname.jpg"
+    ranking = KeeperRanking(chosen_digests=frozenset({"d"}), chosen_paths=frozenset({shown}))
+    [chosen] = [rule for rule in ranking.rules if rule.name == "chosen"]
+    assert chosen.score({"path": odd, "digest": "d"}) == 2 and chosen.score({"path": "/lib/a.jpg", "digest": "d"}) == 1
+    folder = "/lib/Fotos" + b"\xe4".decode("utf-8", "surrogateescape")
+    decisions = Decisions(preferred_roots=["/lib/Fotos\ufffd"])
+    assert decisions.folder_rank(folder + "/IMG_1.jpg") == 1 and decisions.folder_rank("/lib/Other/IMG_1.jpg") == 0
