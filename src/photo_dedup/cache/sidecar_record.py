@@ -6,7 +6,7 @@ definition. A photo that cannot be read has only the first group of fields and a
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 
 class Sidecar(TypedDict, total=False):
@@ -45,3 +45,14 @@ class Sidecar(TypedDict, total=False):
     luma64: str  # base64 of the 64x64 grey picture
     rgb4: str  # base64 of the 4x4 colour grid
     colourfulness: float
+
+
+# A main image whose pHash is further than this from its thumbnail's shows another picture: an
+# editor changed the photo and left its old thumbnail (a stale thumbnail).
+STALE_BITS = 12
+
+
+def is_stale(record: Any) -> bool:
+    """A verified record whose main image shows another picture than its embedded thumbnail."""
+    distance = record.get("thumbnail_distance")
+    return isinstance(distance, int) and distance > STALE_BITS

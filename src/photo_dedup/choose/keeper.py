@@ -18,6 +18,7 @@ import numpy as np
 
 from photo_dedup.apple_photos.catalog import curation_count, describe_curation
 from photo_dedup.cache.atomic import display_text
+from photo_dedup.cache.sidecar_record import is_stale
 from photo_dedup.config.settings import default
 from photo_dedup.fingerprint.formats import (
     CAMERA_FORMATS,
@@ -119,7 +120,9 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
     - a photo of few tone levels (a 4-bit grey, a 16-colour palette) while a member has many more
       (quantising never adds levels);
     - a CMYK JPEG beside a member in RGB or grey (made for print: no camera writes one); its EXIF,
-      copied from the photo it was made from, makes no other member a conversion.
+      copied from the photo it was made from, makes no other member a conversion;
+    - a HEIC whose embedded thumbnail shows another picture than its main image (the verify stage
+      measured it), beside a member without one: an editor saved it in part, or it is damaged.
     Camera RAWs are never conversions. Pixel evidence that needs the full pictures (the quantisation
     a JPEG leaves in what is made from it) is read later, in jpeg_ancestry.
     """
@@ -136,6 +139,8 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
         reason = ""
         if id(photo) in printed:
             reason = "a CMYK JPEG (made for print: no camera writes one) beside one in RGB"
+        elif is_stale(photo) and not all(is_stale(other) for other in photos):
+            reason = "its embedded thumbnail shows another picture (edited and saved in part, or damaged)"
         elif photo["format"] != "RAW":
             if with_camera and not _has_camera(photo):
                 reason = "no camera EXIF, while a copy has it"

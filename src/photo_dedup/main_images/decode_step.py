@@ -9,7 +9,8 @@ from pathlib import Path
 
 from photo_dedup.cache.atomic import replacing
 from photo_dedup.cache.chunk_records import ChunkWriter, read_records
-from photo_dedup.main_images.store import is_stale, main_image_record
+from photo_dedup.cache.sidecar_record import is_stale
+from photo_dedup.main_images.store import main_image_record
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,6 @@ from photo_dedup.fingerprint.step import FINGERPRINT_VERSION, content_record, is
 # Bits of 64 by which a thumbnail's perceptual hash differed from its main image's, at most, on the
 # real phone HEICs measured (0, 0, 0 and 4: README, Speed); the verify lists search this much wider.
 THUMBNAIL_MARGIN = 4
-# A main image whose pHash is further than this from its thumbnail's shows another picture: an
-# editor changed the photo and left its old thumbnail (a stale thumbnail).
-STALE_BITS = 12
 # The words added to the reason of a photo whose main image fails where its thumbnail read.
 FOUND_BY_VERIFY = "(found when its main image was decoded; its embedded thumbnail reads)"
 
@@ -71,12 +68,6 @@ def base_of(sidecar: Sidecar) -> Sidecar:
     keys = ("path", "size", "mtime_ns", "digest", "embedded_video")
     base: dict[str, Any] = {key: sidecar[key] for key in keys if key in sidecar}  # type: ignore[literal-required]
     return {**base, "version": FINGERPRINT_VERSION}  # type: ignore[typeddict-item]
-
-
-def is_stale(record: Any) -> bool:
-    """A verified record whose main image shows another picture than its thumbnail."""
-    distance = record.get("thumbnail_distance")
-    return isinstance(distance, int) and distance > STALE_BITS
 
 
 def store_read(cache_dir: str | Path, digest: str) -> Sidecar | None:

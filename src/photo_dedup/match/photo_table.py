@@ -45,6 +45,7 @@ COLUMNS: list[str] = [
     "phash",
     "dhash",
     "main_verified",  # False: fingerprinted from a HEIC's thumbnail, main image not decoded (main_images)
+    "thumbnail_distance",  # verified: pHash bits between its embedded thumbnail and its main image
 ]
 assert set(COLUMNS) <= set(Sidecar.__annotations__)
 

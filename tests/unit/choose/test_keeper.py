@@ -171,3 +171,17 @@ def test_bytes_per_pixel_that_round_alike_are_shown_apart():
     """The hostile try read "more bytes per pixel (0.16 vs 0.16)". Mutant: two decimals always."""
     bigger, smaller = photo("/a/x.png", 320, 320, "PNG", 16_400), photo("/b/x.png", 320, 320, "PNG", 16_100)
     assert KeeperRanking().reason(bigger, smaller) == "more bytes per pixel (0.160 vs 0.157)"
+
+
+def test_a_heic_whose_thumbnail_shows_another_picture_is_never_kept_over_one_whose_does_not():
+    """The hostile try: the iPhone's file with its embedded thumbnail swapped for another picture was
+    kept over the untouched original on its bytes per pixel (mutant: no stale-thumbnail mark). Two
+    stale ones are of one standing."""
+    exif = {"make": "Apple", "model": "iPhone 12", "taken": "2021-06-12T10:31:07"}
+    original = photo("/a/IMG_2682.heic", fmt="HEIF", size=1_000_000, thumbnail_distance=0, **exif)
+    stale = photo("/d/IMG_2682.heic", fmt="HEIF", size=1_050_000, thumbnail_distance=30, **exif)
+    assert ranked([stale, original])[0] is original
+    assert stale["conversion"].startswith("its embedded thumbnail shows another picture")
+    other = photo("/e/IMG_2682.heic", fmt="HEIF", size=1_100_000, thumbnail_distance=25, **exif)
+    ranked([stale, other])
+    assert stale["conversion"] == other["conversion"] == ""

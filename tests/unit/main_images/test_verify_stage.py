@@ -8,11 +8,12 @@ import pytest
 from support.phone_heic import phone_heic, refuse_a_tile
 
 from photo_dedup.cache.chunk_records import read_records
+from photo_dedup.cache.sidecar_record import STALE_BITS
 from photo_dedup.cache.sidecar_store import SidecarStore
 from photo_dedup.fingerprint.step import fingerprint_photo
 from photo_dedup.main_images.decode_step import verify_main_images
 from photo_dedup.main_images.selection import balanced_lists, photos_to_verify, verify_lists
-from photo_dedup.main_images.store import FOUND_BY_VERIFY, STALE_BITS, THUMBNAIL_MARGIN, main_image_record
+from photo_dedup.main_images.store import FOUND_BY_VERIFY, THUMBNAIL_MARGIN, main_image_record
 from photo_dedup.scan.walk import FileEntry
 
 
