@@ -96,6 +96,11 @@ def content_record(path: str, digest: str, store: SidecarStore, max_pixels: int,
     return record
 
 
+def within(record: Mapping[str, Any], max_pixels: int) -> bool:
+    """A record of a photo no larger than the limit (a lowered `max_megapixels` refuses it anew)."""
+    return int(record.get("width") or 0) * int(record.get("height") or 0) <= max_pixels
+
+
 def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) -> tuple[Sidecar, str]:
     """The sidecar of one photo and how it was obtained ("reused", "digest", "decoded", "failed").
 
@@ -114,6 +119,7 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
         and previous.get("size") == stat.st_size
         and previous.get("mtime_ns") == stat.st_mtime_ns
         and is_current(previous)
+        and within(previous, max_pixels)
         and "embedded_video" in previous  # older sidecars: a digest pass (no decode) finds the video
         and not previous.get("error")  # failures are tried again: a setting or a plugin may have changed
         and store.thumbnail_whole(previous.get("thumbnail"))
@@ -132,6 +138,7 @@ def fingerprint_photo(entry: FileEntry, store: SidecarStore, max_pixels: int) ->
     if (
         content is None
         or not is_current(content)
+        or not within(content, max_pixels)
         or content.get("error")
         or not store.thumbnail_whole(content.get("thumbnail"))
     ):

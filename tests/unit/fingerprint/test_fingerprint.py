@@ -34,3 +34,7 @@ def test_a_refused_photo_is_read_once_the_limit_is_raised(photos, tmp_path):
     assert how == "failed" and "too large" in refused["error"]
     accepted, how = fingerprint_photo(entry(path), store, max_pixels=10**9)
     assert how == "decoded" and accepted["error"] is None
+    # and refused again once it is lowered (the hostile try: a rerun kept the photo read; mutant: the
+    # sidecar reused whatever the limit)
+    refused, how = fingerprint_photo(entry(path), store, max_pixels=1000)
+    assert how == "failed" and "too large" in refused["error"]
