@@ -86,6 +86,17 @@ def check_roots(roots: list[str], workdir: str, quarantine: str) -> None:
                 )
 
 
+def preferred_roots_unseen(preferred: list[str], workdir: str) -> list[str]:
+    """A line for each keeper.preferred_roots folder that prefers nothing: not a folder (a relative
+    one is read from the working folder, where the run starts)."""
+    notes = []
+    for root in preferred:
+        where = os.path.abspath(os.path.join(workdir, os.path.expanduser(str(root))))
+        if not os.path.isdir(where):
+            notes.append(f"keeper.preferred_roots: {root} is not a folder ({where}): it prefers no copy")
+    return notes
+
+
 def check_decisions(path: str, workdir: str, dry_run: bool = False) -> None:
     """Refuse a malformed decisions file, and withdraw the results that ignored it (not on a dry run)."""
     if not os.path.exists(path):
@@ -240,7 +251,7 @@ def prepare_run(config: dict[str, Any], workdir: str, cores: int | None = None, 
     check_roots(roots, workdir, quarantine)
     check_decisions(os.path.join(workdir, config["decisions"]), workdir, dry_run)
     roots, more_notes = distinct_roots(roots)
-    notes += more_notes
+    notes += more_notes + preferred_roots_unseen(config.get("keeper", {}).get("preferred_roots", []), workdir)
     excludes = list(config["exclude"])
     scan = scan_library(roots, excludes)
     notes += scan.notes  # one folder reached through two mounts (the roots are distinct already)
