@@ -15,6 +15,7 @@ A leaf module: no pandas, no numpy, so every step can import it cheaply.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -127,6 +128,11 @@ class Group:
     @property
     def others(self) -> list[Member]:
         return self.members[1:]
+
+
+# One of choose.verdicts' rules: (a member, its photo, its group) -> its verdict, or None to let the
+# next rule speak.
+VerdictRule = Callable[[Member, Photo, Group], Verdict | None]
 
 
 @dataclass

@@ -21,12 +21,11 @@ from photo_dedup.apple_photos.catalog import under_bundle
 from photo_dedup.cache.digests import file_digest
 from photo_dedup.choose.keeper import embedded_video
 from photo_dedup.fingerprint.formats import is_raw
-from photo_dedup.shapes import Group, Member, Photo, Reason, Verdict
+from photo_dedup.shapes import Group, Member, Photo, Reason, Verdict, VerdictRule
 
 PAIR_POLICIES = ("keep_both", "treat_as_copies")
 _CAMERA_JPEG_FORMATS = frozenset({"JPEG", "HEIF", "AVIF"})
 MOTION_PHOTO_KEPT = "kept: it holds a video (a motion photo) that the kept photo lacks"
-RuleOfMember = Callable[[Member, Photo, Group], Verdict | None]
 
 
 def _shot(path: str) -> tuple[str, str]:
@@ -58,7 +57,7 @@ def camera_raw_kept(member: Member, photo: Photo, group: Group) -> Verdict | Non
     return None
 
 
-def live_photo_kept(companions: Mapping[str, list[list[str]]]) -> RuleOfMember:
+def live_photo_kept(companions: Mapping[str, list[list[str]]]) -> VerdictRule:
     """A copy whose Live Photo video lies beside it (IMG_1.HEIC + IMG_1.MOV) stays where its group's
     keeper has none: removing it would take the video out of the library with it."""
 
@@ -75,7 +74,7 @@ def live_photo_kept(companions: Mapping[str, list[list[str]]]) -> RuleOfMember:
     return rule
 
 
-def keep_all_covers(keep_all: Sequence[frozenset[str]]) -> RuleOfMember:
+def keep_all_covers(keep_all: Sequence[frozenset[str]]) -> VerdictRule:
     """A member that a "keep all" decision covers together with its keeper stays."""
 
     def rule(member: Member, photo: Photo, group: Group) -> Verdict | None:
@@ -114,7 +113,7 @@ def _size_and_digest(path: str) -> tuple[int, str]:
 def attach_companions(
     groups: Sequence[Group],
     companions: Mapping[str, list[list[str]]],
-    size_and_digest: Callable[[str], tuple[int, str]] = _size_and_digest,
+    size_and_digest: Callable[[str], tuple[int, str]] | None = None,
     staying: frozenset[str] = frozenset(),
 ) -> None:
     """Add to each removed member the files that go with it (kind, path, size, SHA-256).
@@ -123,8 +122,10 @@ def attach_companions(
     and its `-edited` copy stays while either stays), and never from inside a Photos library.
     Photos in `staying` count as kept whatever their verdict says (Apple Photos assets, a referenced
     original outside the bundle too: only Photos removes them, so their video stays with them).
-    `size_and_digest` may remember digests across runs (the workflow passes a DigestCache's).
+    `size_and_digest` may remember digests across runs (the workflow passes a DigestCache's); by
+    default each companion is read.
     """
+    size_and_digest = size_and_digest or _size_and_digest
     members = [member for group in groups for member in group.members]
     removed = {member["path"] for member in members if not member["keep"]} - staying
     users = Counter(path for files in companions.values() for _, path in files)

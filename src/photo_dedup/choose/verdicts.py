@@ -37,10 +37,7 @@ from photo_dedup.choose.kept_together import (
     raw_jpeg_pair_kept,
 )
 from photo_dedup.match.photo_table import PhotoTable
-from photo_dedup.shapes import KEEPER, Group, Member, Photo, Reason, Verdict
-
-# A rule: (the member, its photo, its group) -> its verdict, or None to let the next rule speak.
-Rule = Callable[[Member, Photo, Group], Verdict | None]
+from photo_dedup.shapes import KEEPER, Group, Member, Photo, Reason, Verdict, VerdictRule
 
 
 @dataclass
@@ -53,11 +50,11 @@ class VerdictRules:
     companions: Mapping[str, list[list[str]]] = field(default_factory=dict)
     assets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
-    def in_order(self) -> list[Rule]:
+    def in_order(self) -> list[VerdictRule]:
         """The rules, in the order of this module's docstring."""
         if self.raw_jpeg_pairs not in PAIR_POLICIES:
             raise ValueError(f"raw_jpeg_pairs must be one of {', '.join(PAIR_POLICIES)}, not {self.raw_jpeg_pairs!r}")
-        rules: list[Rule] = [_undecided, motion_photo_kept, keep_all_covers(self.keep_all)]
+        rules: list[VerdictRule] = [_undecided, motion_photo_kept, keep_all_covers(self.keep_all)]
         if self.raw_jpeg_pairs == "keep_both":
             rules += [raw_jpeg_pair_kept, camera_raw_kept]
         rules += [live_photo_kept(self.companions), photos_verdict, _removed]
@@ -84,10 +81,7 @@ def settle(
     with_photos_facts(groups, rules.assets)
     decide(groups, rules)
     staying = frozenset(rules.assets)  # an asset is Photos' to remove, and its video stays with it
-    if size_and_digest is None:
-        attach_companions(groups, rules.companions, staying=staying)
-    else:
-        attach_companions(groups, rules.companions, size_and_digest, staying=staying)
+    attach_companions(groups, rules.companions, size_and_digest, staying=staying)
 
 
 def decide(groups: Sequence[Group], rules: VerdictRules) -> None:

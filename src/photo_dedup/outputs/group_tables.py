@@ -49,9 +49,8 @@ GROUP_COLUMNS = [
     "companions",
     "companion_size",
 ]
-# Written to groups.json only: each companion's kind, path, size and SHA-256 (a list per photo), and
-# on a kept photo what it inherits (the values and the sidecar they go into; see inheritance).
-JSON_ONLY_COLUMNS = ["companion_files", "inherit"]
+# groups.json holds these and more (shapes.Member: each companion's kind, path, size and SHA-256, and
+# on a kept photo what it inherits).
 
 
 def summarise(groups: Sequence[Group], unreadable: pd.DataFrame, scan_counts: Mapping[str, int]) -> dict[str, Any]:
