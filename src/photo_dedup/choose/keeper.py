@@ -135,11 +135,12 @@ def mark_conversions(photos: Sequence[Photo]) -> None:
     has_jpeg = any(photo["format"] == "JPEG" for photo in photos)
     camera_outside_takeout = any(not _downloaded(photo) and _has_camera(photo) for photo in photos)
     most_levels = max(_tone_levels(photo) for photo in photos)
+    a_thumbnail_its_own = not all(is_stale(photo) for photo in photos)
     for photo in photos:
         reason = ""
         if id(photo) in printed:
             reason = "a CMYK JPEG (made for print: no camera writes one) beside one in RGB"
-        elif is_stale(photo) and not all(is_stale(other) for other in photos):
+        elif is_stale(photo) and a_thumbnail_its_own:
             reason = "its embedded thumbnail shows another picture (edited and saved in part, or damaged)"
         elif photo["format"] != "RAW":
             if with_camera and not _has_camera(photo):
