@@ -323,10 +323,11 @@ class KeeperRanking:
             # the very file chosen first (byte-identical copies share a digest), then its content; the
             # page can only show and save a name that is not UTF-8 with U+FFFD for its bytes
             def chosen_rank(photo: Photo) -> int:
-                path = str(photo.get("path"))
-                if path in chosen_paths or display_text(path) in chosen_paths:
+                path, chosen_content = str(photo.get("path")), photo.get("digest") in chosen_digests
+                # by its shown name only with the chosen content: two such names may show alike
+                if path in chosen_paths or (chosen_content and display_text(path) in chosen_paths):
                     return 2
-                return int(photo.get("digest") in chosen_digests)
+                return int(chosen_content)
 
             chosen = Rule("chosen", chosen_rank, lambda w, r: YOUR_CHOICE)
             self.rules.insert(0, chosen)

@@ -35,6 +35,8 @@ def test_a_keeper_or_folder_chosen_on_the_page_by_a_name_that_is_not_utf8_is_kep
     ranking = KeeperRanking(chosen_digests=frozenset({"d"}), chosen_paths=frozenset({shown}))
     [chosen] = [rule for rule in ranking.rules if rule.name == "chosen"]
     assert chosen.score({"path": odd, "digest": "d"}) == 2 and chosen.score({"path": "/lib/a.jpg", "digest": "d"}) == 1
+    other = "/lib/odd/bad" + b"\xfe\xff".decode("utf-8", "surrogateescape") + "name.jpg"  # shown alike
+    assert chosen.score({"path": other, "digest": "e"}) == 0  # another file's content: not the one chosen
     folder = "/lib/Fotos" + b"\xe4".decode("utf-8", "surrogateescape")
     decisions = Decisions(preferred_roots=["/lib/Fotos\ufffd"])
     assert decisions.folder_rank(folder + "/IMG_1.jpg") == 1 and decisions.folder_rank("/lib/Other/IMG_1.jpg") == 0
