@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
@@ -129,3 +129,13 @@ def read_records(path: str | Path) -> Iterator[Sidecar]:
             count += 1
             yield record
     raise DamagedChunk(path, "cut short (no end line)")
+
+
+def iter_sidecars(chunk_files: Iterable[str | Path]) -> Iterator[Sidecar]:
+    """Stream sidecar records from chunk files, one at a time, each file checked as it is read.
+
+    Raises:
+        DamagedChunk: a chunk file does not match its end line (the caller has it rebuilt).
+    """
+    for chunk in chunk_files:
+        yield from read_records(chunk)

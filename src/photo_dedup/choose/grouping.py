@@ -19,7 +19,8 @@ from photo_dedup.choose.applied_decisions import Decisions
 from photo_dedup.choose.jpeg_ancestry import mark_made_from_jpeg
 from photo_dedup.choose.keeper import KeeperRanking, mark_conversions
 from photo_dedup.choose.pixel_twins import mark_pixel_twins
-from photo_dedup.match.candidates import IdenticalSets, close_pairs, hamming
+from photo_dedup.match.candidates import IdenticalSets
+from photo_dedup.match.hash_search import close_pairs, hamming
 from photo_dedup.match.photo_table import PhotoTable
 from photo_dedup.match.verify import MatchThresholds, PairEvidence, frame_counts, measure_pairs
 from photo_dedup.shapes import Photo

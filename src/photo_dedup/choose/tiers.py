@@ -30,9 +30,9 @@ from photo_dedup.choose.applied_decisions import Decisions
 from photo_dedup.choose.grouping import FoundGroup, around_keepers
 from photo_dedup.choose.keeper import KeeperRanking, mark_conversions
 from photo_dedup.match.bursts import SIMILAR_SECONDS, burst_pairs
-from photo_dedup.match.candidates import hamming
 from photo_dedup.match.crop_candidates import CROPPED, CROPPED_FROM, PADDED, PADDED_IN, PLACED, PLACED_IN, cropped_pairs
 from photo_dedup.match.fades import FADED, FADED_FROM, faded_pairs
+from photo_dedup.match.hash_search import hamming
 from photo_dedup.match.photo_table import PhotoTable
 from photo_dedup.match.same_moment_crops import crop_or_turn_pairs, same_moment_pairs
 from photo_dedup.match.small_crops import small_crops_searched

@@ -19,12 +19,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from photo_dedup.cache.chunk_records import iter_sidecars
 from photo_dedup.cache.sidecar_record import Sidecar
 from photo_dedup.cache.sidecar_store import SidecarStore
 from photo_dedup.fingerprint.signature import decode_colours, decode_luma, hash_bits
 from photo_dedup.main_images.selection import in_some_pair
 from photo_dedup.main_images.store import main_image_record
-from photo_dedup.match.photo_table import COLUMNS, PhotoTable, iter_sidecars
+from photo_dedup.match.photo_table import COLUMNS, PhotoTable
 from photo_dedup.shapes import Group
 
 log = logging.getLogger(__name__)

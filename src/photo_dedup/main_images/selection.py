@@ -2,7 +2,7 @@
 
 A photo fingerprinted from its embedded thumbnail (fingerprint.heic_thumbnail) is listed when it
 lands in a candidate pair (`verify: candidates`, the default), or always (`verify: all`). Candidate
-pairs are those the gather searches (match.candidates: phash or dhash within max_hash_distance;
+pairs are those the gather searches (match.hash_search: phash or dhash within max_hash_distance;
 byte copies share both), here searched THUMBNAIL_MARGIN bits wider, since a thumbnail's hashes lie a
 few bits from its main image's. The search runs between distinct hash values (a value two photos
 share puts both in a pair), so a library of 3,000 identical frames costs one value, not 4.5 million
@@ -22,12 +22,11 @@ from pathlib import Path
 import numpy as np
 
 from photo_dedup.cache.atomic import replacing
-from photo_dedup.cache.chunk_records import ChunkWriter, rebuilt_when_damaged
+from photo_dedup.cache.chunk_records import ChunkWriter, iter_sidecars, rebuilt_when_damaged
 from photo_dedup.cache.sidecar_record import Sidecar
 from photo_dedup.fingerprint.signature import hash_bits
 from photo_dedup.main_images.store import THUMBNAIL_MARGIN, needs_main_image
-from photo_dedup.match.candidates import close_pairs
-from photo_dedup.match.photo_table import iter_sidecars
+from photo_dedup.match.hash_search import close_pairs
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from PIL import Image
 from scipy.fft import dctn
 
 from photo_dedup.fingerprint.signature import LUMA_SIDE
-from photo_dedup.match.candidates import band_radius, close_across
+from photo_dedup.match.hash_search import band_radius, close_across
 from photo_dedup.match.same_moment_crops import MAX_CROP_AREA, MIN_COARSE_MATCH, crop_near, gradient_correlation
 from photo_dedup.match.seams import placed_whole
 from photo_dedup.match.turns import dct_hashes, low_frequencies

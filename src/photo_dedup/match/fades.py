@@ -29,7 +29,7 @@ from scipy.fft import dctn
 from scipy.ndimage import gaussian_filter, uniform_filter
 
 from photo_dedup.fingerprint.signature import LUMA_SIDE
-from photo_dedup.match.candidates import close_pairs
+from photo_dedup.match.hash_search import close_pairs
 from photo_dedup.match.photo_table import PhotoTable
 from photo_dedup.match.turns import dct_hashes
 from photo_dedup.match.verify import exposures_apart

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -12,7 +12,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from photo_dedup.cache.chunk_records import read_records
+from photo_dedup.cache.chunk_records import iter_sidecars
 from photo_dedup.cache.sidecar_record import Sidecar
 from photo_dedup.fingerprint.signature import COLOUR_SIDE, LUMA_SIDE, decode_colours, decode_luma, hash_bits
 from photo_dedup.shapes import Photo
@@ -106,16 +106,6 @@ def plain_value(field: str, value: Any) -> Any:
     if field in _WHOLE_NUMBERS and isinstance(value, numbers.Real) and not isinstance(value, bool):
         return int(float(value))
     return value.item() if isinstance(value, np.generic) else value
-
-
-def iter_sidecars(chunk_files: Iterable[str | Path]) -> Iterator[Sidecar]:
-    """Stream sidecar records from chunk files, one at a time, each file checked as it is read.
-
-    Raises:
-        DamagedChunk: a chunk file does not match its end line (the caller has it rebuilt).
-    """
-    for chunk in chunk_files:
-        yield from read_records(chunk)
 
 
 def _count_records(chunk_files: Sequence[str | Path]) -> int:

@@ -11,7 +11,7 @@ original, is found here from the 64x64 grey pictures alone, in two stages:
   places filling in those steps, so that some view of a crop lands within an eighth of a side
   and 5 % of size of some view of its original. A view is hashed by the signs of the 63 lowest
   AC frequencies of its 8x8 DCT (two matrix products for all views of a batch of photos); flat
-  views are left out; the hashes are searched band by band (candidates.close_across, radius 1).
+  views are left out; the hashes are searched band by band (hash_search.close_across, radius 1).
   Where a crop's view meets an original's, the crop's place in the original follows.
 - **Verification, pixel by pixel.** There the original's region, sampled at the region's own
   resolution in its 64x64 picture, and the crop shrunk to that size must correlate closely in
@@ -32,8 +32,8 @@ from scipy.fft import dctn
 from scipy.ndimage import map_coordinates
 
 from photo_dedup.fingerprint.signature import LUMA_SIDE
-from photo_dedup.match.candidates import close_across
 from photo_dedup.match.crop_candidates import padded_content
+from photo_dedup.match.hash_search import close_across
 from photo_dedup.match.same_moment_crops import MAX_CROP_AREA, gradient_correlation
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.fft import dctn
 
-from photo_dedup.match.candidates import close_pairs
+from photo_dedup.match.hash_search import close_pairs
 from photo_dedup.match.same_moment_crops import turned
 
 MAX_TURN_DISTANCE = 7  # bits of the 64-bit hash (band radius 1 in the search: cheap at 10^5 photos)

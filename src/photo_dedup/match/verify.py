@@ -34,7 +34,7 @@ from scipy.ndimage import gaussian_filter
 from photo_dedup.config.settings import default
 from photo_dedup.fingerprint.exif_facts import capture_seconds
 from photo_dedup.fingerprint.signature import COLOUR_SIDE
-from photo_dedup.match.candidates import hamming
+from photo_dedup.match.hash_search import hamming
 from photo_dedup.match.local_difference import MAX_NEWLY_CLIPPED, local_difference, marked, newly_clipped
 from photo_dedup.match.photo_table import PhotoTable
 from photo_dedup.match.tone_strength import strong_tone_change

@@ -3,6 +3,8 @@
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from support.phone_heic import phone_heic, refuse_a_tile
@@ -105,3 +107,11 @@ def test_a_file_cut_after_its_fingerprint_is_unreadable_in_the_verify_job(astron
     (result,) = list(read_records(verified))
     assert counts["failed"] == 1 and "changed since" in result["error"]
     json.dumps(result)  # a plain record
+
+
+def test_the_two_verify_steps_import_neither_pandas_nor_scipy() -> None:
+    """Both steps run before the gather, each in its own interpreter: 0.4 s of imports less each."""
+    modules = "photo_dedup.main_images.selection, photo_dedup.main_images.decode_step"
+    code = f"import sys, {modules}; print(sorted({{'pandas', 'scipy'}} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

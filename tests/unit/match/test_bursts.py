@@ -8,7 +8,7 @@ import numpy as np
 from support.signature_table import table_of
 
 from photo_dedup.match.bursts import burst_pairs
-from photo_dedup.match.candidates import hamming
+from photo_dedup.match.hash_search import hamming
 
 
 def _frames(image, count, shift):

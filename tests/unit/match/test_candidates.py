@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from photo_dedup.match.candidates import band_radius, close_pairs
+from photo_dedup.match.hash_search import band_radius, close_pairs
 
 
 def brute_force(hashes: np.ndarray, max_distance: int) -> set[tuple[int, int]]:
