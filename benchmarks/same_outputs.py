@@ -68,7 +68,13 @@ def compare(before: Path, after: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, help="a git ref: the version to compare with")
-    parser.add_argument("--library", action="append", default=[], help="a library to run both on (besides the demo)")
+    parser.add_argument(
+        "--library",
+        action="append",
+        type=lambda path: str(Path(path).resolve()),
+        default=[],
+        help="a library to run both on (besides the demo)",
+    )
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="same-outputs-"))
     before_tree = scratch / "before"
