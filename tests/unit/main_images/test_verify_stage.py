@@ -110,7 +110,8 @@ def test_a_file_cut_after_its_fingerprint_is_unreadable_in_the_verify_job(astron
 
 
 def test_the_two_verify_steps_import_neither_pandas_nor_scipy() -> None:
-    """Both steps run before the gather, each in its own interpreter: 0.4 s of imports less each."""
+    """Both steps run before the gather, each in its own interpreter: the list step loaded both
+    through the hash search and iter_sidecars (0.69 s of imports, now 0.27 s)."""
     modules = "photo_dedup.main_images.selection, photo_dedup.main_images.decode_step"
     code = f"import sys, {modules}; print(sorted({{'pandas', 'scipy'}} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

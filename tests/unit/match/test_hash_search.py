@@ -1,4 +1,4 @@
-"""Candidate search finds exactly the pairs a brute-force comparison finds."""
+"""The hash search (match.hash_search) finds exactly the pairs a brute-force comparison finds."""
 
 import numpy as np
 import pytest
